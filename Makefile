@@ -1,0 +1,38 @@
+# The two commands a newcomer runs: `make demo` and `make test`. Both install first (fast when done).
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+VENV := .venv
+STAMP := $(VENV)/.installed
+DEMO_DB := warehouse/news.duckdb
+
+# Prefect's ephemeral API takes 10-20 s to start on a cold machine; its default timeout is shorter.
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install demo test bench clean
+
+install: $(STAMP)
+
+$(UV):
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools uv==$(UV_VERSION)
+
+# Re-synced only when the lock or the project metadata changed.
+$(STAMP): $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $(STAMP)
+
+demo: install
+	$(VENV)/bin/python flows/ingest.py samples/ --db $(DEMO_DB)
+	@echo
+	@echo "Example query: warehouse/queries/duplicate_clusters.sql"
+	$(VENV)/bin/newsingest query --file warehouse/queries/duplicate_clusters.sql --db $(DEMO_DB)
+	@echo "Explore with: .venv/bin/newsingest stats --db $(DEMO_DB)   or   .venv/bin/newsingest query \"select ...\""
+
+test: install
+	$(VENV)/bin/pytest -q
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache

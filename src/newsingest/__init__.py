@@ -1,0 +1,1 @@
+"""newsingest: news ingestion and deduplication."""

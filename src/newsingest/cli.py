@@ -1,0 +1,201 @@
+"""`newsingest`: ingest news into DuckDB, clean single articles, and query the warehouse."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from newsingest.extract import extract_document
+from newsingest.pipeline import IngestRun, PipelineSettings, RunSummary, batches, iter_source_items
+from newsingest.records import Article, RawDocument
+from newsingest.sources.files import read_file
+from newsingest.warehouse import Warehouse, WarehouseError, load_sql
+
+app = typer.Typer(
+    help="News ingestion and deduplication: load articles, strip boilerplate, flag duplicates, land in DuckDB.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+DbOption = Annotated[Path | None, typer.Option(
+    "--db", help="DuckDB file [default: $NEWSINGEST_DB or warehouse/news.duckdb].", show_default=False)]
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Files or folders (.html, .htm, .txt, .jsonl, and .gz of those); folders are read recursively.",
+        show_default=False)],
+    db: DbOption = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Documents per batch (one transaction each).")] = 256,
+    workers: Annotated[int, typer.Option(min=1, help="Extraction processes.")] = max(1, os.cpu_count() or 1),
+    lock_timeout: Annotated[float, typer.Option(
+        help="Seconds to wait while another ingest holds the database.")] = 60.0,
+) -> None:
+    """Run the pipeline on files: extract, deduplicate (against every earlier run too) and land in DuckDB.
+
+    Exits 0 when the run completed, even if some inputs were rejected: rejections are counted here and
+    recorded with their reason in the `rejections` table.
+
+    Example: newsingest ingest samples/ --db /tmp/news.duckdb
+    """
+    settings = PipelineSettings(batch_size=batch_size, workers=workers)
+    warehouse = Warehouse(db, lock_timeout=lock_timeout)
+    items, skipped = iter_source_items(inputs, settings.max_bytes)
+    try:
+        with IngestRun(warehouse, settings, trigger="cli", inputs=inputs) as run, _progress() as progress:
+            run.summary.skipped_files = skipped
+            task = progress.add_task("ingesting", total=None)
+            for batch in batches(items, settings.batch_size):
+                run.process(batch)
+                progress.update(task, advance=len(batch), description=_progress_line(run.summary))
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    _print_summary(run.summary, warehouse.path)
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=errors, transient=True)
+
+
+def _progress_line(summary: RunSummary) -> str:
+    return f"new {summary.new} · duplicates {summary.duplicates} · rejected {summary.rejected}"
+
+
+def _print_summary(summary: RunSummary, db: Path) -> None:
+    table = Table(title=f"run {summary.run_id} → {db}", show_header=True)
+    for column in ("documents", "already seen", "new", "URL dup.", "exact dup.", "near dup.", "rejected"):
+        table.add_column(column, justify="right")
+    table.add_row(*map(str, (summary.documents_seen, summary.already_seen, summary.new,
+                             summary.url_duplicates, summary.exact_duplicates, summary.near_duplicates,
+                             summary.rejected)))
+    console.print(table)
+    for reason, count in summary.rejections_by_reason.most_common():
+        console.print(f"  rejected [yellow]{reason}[/]: {count}")
+    if summary.skipped_files:
+        console.print(f"  passed over {len(summary.skipped_files)} files with unsupported extensions")
+    console.print(f"  {summary.duration_s:.1f}s. See why with: newsingest query \"select * from rejections\"")
+
+
+def _article_json(path: str, article: Article) -> str:
+    return json.dumps({
+        "path": path,
+        "title": article.title,
+        "author": article.author,
+        "published_at": article.published_at.isoformat() if article.published_at else None,
+        "language": article.language,
+        "text": article.text,
+        "removed": [{"line": r.line, "reason": r.rule} for r in article.removed],
+    }, ensure_ascii=False)
+
+
+@app.command()
+def clean(
+    files: Annotated[list[Path], typer.Argument(help="HTML or plain-text articles (or .gz of them).",
+                                                show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file, with removed lines.")] = False,
+) -> None:
+    """Print each cleaned article: the title line, then the body paragraphs, one per line.
+
+    Plain text is expected as a title line followed by the body; HTML goes through trafilatura. Every
+    removed line is listed with the rule that removed it under --json. Exits 1 if any file was rejected.
+    """
+    failed = 0
+    for number, path in enumerate(files):
+        for item in read_file(path):
+            outcome = extract_document(item) if isinstance(item, RawDocument) else item
+            if not isinstance(outcome, Article):
+                print(f"{outcome.origin}: rejected ({outcome.reason}): {outcome.message}", file=sys.stderr)
+                failed += 1
+                continue
+            if as_json:
+                print(_article_json(str(path), outcome))
+            else:
+                if number:
+                    print()
+                print(outcome.title or "")
+                print(outcome.text)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _render(columns: list[str], rows: list[tuple], output: OutputFormat) -> None:
+    if output is OutputFormat.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif output is OutputFormat.json:
+        for row in rows:
+            print(json.dumps(dict(zip(columns, row)), default=str, ensure_ascii=False))
+    else:
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+
+
+@app.command()
+def query(
+    sql: Annotated[str | None, typer.Argument(
+        help="SQL to run, e.g. \"select source, count(*) from articles group by 1\"", show_default=False)] = None,
+    file: Annotated[Path | None, typer.Option(
+        "--file", "-f", help="Read the SQL from a file, e.g. warehouse/queries/duplicate_clusters.sql.",
+        exists=True, dir_okay=False)] = None,
+    db: DbOption = None,
+    output: Annotated[OutputFormat, typer.Option("--format", help="table for people, csv/json for scripts.")]
+    = OutputFormat.table,
+) -> None:
+    """Run SQL against the warehouse, read-only (it can run beside an ingest, between its batches)."""
+    if (sql is None) == (file is None):
+        raise _fail("give the SQL either as an argument or with --file, not both")
+    statement = sql if sql is not None else file.read_text(encoding="utf-8")
+    try:
+        columns, rows = Warehouse(db).query(statement)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    except Exception as exc:  # duckdb's parser/binder/catalog errors: show them, not a traceback
+        raise _fail(f"{type(exc).__name__}: {exc}") from None
+    _render(columns, rows, output)
+
+
+@app.command()
+def stats(db: DbOption = None) -> None:
+    """Counts of articles per dedup status, source and day, and of rejections per reason."""
+    warehouse = Warehouse(db)
+    try:
+        for name, title in (("stats_by_status", "by dedup status"), ("stats_by_source", "by source"),
+                            ("stats_by_day", "by day"), ("stats_rejections", "rejections")):
+            columns, rows = warehouse.query(load_sql(name))
+            console.rule(title)
+            _render(columns, rows, OutputFormat.table)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+
+
+if __name__ == "__main__":
+    app()

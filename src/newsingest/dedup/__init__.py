@@ -1,0 +1,38 @@
+"""Dedup stage: Articles -> DedupDecisions, against everything remembered from this and earlier runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsingest.dedup.clusters import Deduplicator, KnownArticle
+from newsingest.dedup.index import LshSettings
+from newsingest.dedup.signatures import compute_signatures, signature_from_bytes, signature_to_bytes
+from newsingest.records import Article, DedupDecision
+
+
+@dataclass(slots=True)
+class DedupResult:
+    decisions: list[DedupDecision]
+    signatures: list[bytes]  # serialised MinHash per article, in the same order, for the warehouse
+
+
+def signature_scheme(settings: LshSettings) -> str:
+    """Stored signatures are comparable only when computed the same way; this names the way."""
+    s = settings.signature
+    return f"{s.scheme}-w{s.shingle_size}-p{s.num_perm}-s{s.seed}"
+
+
+def restore(rows: list[tuple[str, str, str | None, str, bytes]], settings: LshSettings) -> Deduplicator:
+    """A Deduplicator that remembers the articles of earlier runs (rows from Warehouse.dedup_state)."""
+    deduplicator = Deduplicator(settings)
+    for article_id, cluster_id, canonical, text_hash, minhash in rows:
+        deduplicator.remember(KnownArticle(article_id, cluster_id, canonical, text_hash,
+                                           signature_from_bytes(minhash, settings.signature)))
+    return deduplicator
+
+
+def dedup_batch(articles: list[Article], deduplicator: Deduplicator) -> DedupResult:
+    """Signatures for the whole batch at once, then one decision per article in input order."""
+    signatures = compute_signatures([a.text for a in articles], deduplicator.index.settings.signature)
+    decisions = [deduplicator.decide(article, sig) for article, sig in zip(articles, signatures, strict=True)]
+    return DedupResult(decisions=decisions, signatures=[signature_to_bytes(s) for s in signatures])

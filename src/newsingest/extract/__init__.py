@@ -1,0 +1,128 @@
+"""Extraction stage: RawDocument -> Article (clean text + metadata) or Rejection (with a reason)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import py3langid
+
+from newsingest.dedup.signatures import text_hash
+from newsingest.extract.decode import Undecodable, decode
+from newsingest.extract.html import EXTRACTOR_VERSION, HtmlOptions, extract_html
+from newsingest.extract.text import CleanedText, clean_lines, clean_text, normalise_line, parse_date
+from newsingest.records import Article, RawDocument, Rejection, RemovedLine
+from newsingest.sources.urls import canonical_url, source_host
+
+TEXT_CLEANER_VERSION = "1"
+HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+EARLIEST_PLAUSIBLE_DATE = datetime(1990, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractSettings:
+    html: HtmlOptions = field(default_factory=HtmlOptions)
+    min_words: int = 20  # fewer words than this after cleaning is not an article (nav-only pages, stubs)
+
+
+def looks_like_html(raw: RawDocument) -> bool:
+    if raw.content_type:
+        return "html" in raw.content_type
+    return HTML_SNIFF.match(raw.body[:1024]) is not None
+
+
+def plausible_date(value: datetime | str | None, now: datetime | None = None) -> datetime | None:
+    """A publication date, or None when it is missing, unparsable or absurd (before 1990, in the future)."""
+    if isinstance(value, str):
+        value = parse_date(value)
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    return value if EARLIEST_PLAUSIBLE_DATE <= value <= now + timedelta(days=1) else None
+
+
+def detect_language(text: str) -> str | None:
+    language, _ = py3langid.classify(text[:2000])
+    return language or None
+
+
+def _reject(raw: RawDocument, reason: str, message: str) -> Rejection:
+    return Rejection(doc_id=raw.doc_id, origin=raw.origin, stage="extract", reason=reason, message=message,
+                     raw_hash=raw.raw_hash)
+
+
+@dataclass(slots=True)
+class _Extracted:
+    cleaned: CleanedText
+    extractor: str
+    version: str
+    author: str | None = None
+    date: str | None = None
+    language: str | None = None
+    sitename: str | None = None
+    declared_url: str | None = None
+
+
+def _from_html(text: str, raw: RawDocument, settings: ExtractSettings) -> _Extracted | None:
+    page = extract_html(text, raw.url, settings.html)
+    if page is None:
+        return None
+    lines = page.text.splitlines()
+    # trafilatura often repeats the <h1> as the first line; the title is a field of its own.
+    removed = []
+    if lines and page.title and normalise_line(lines[0]) == normalise_line(page.title):
+        removed.append(RemovedLine(line=lines.pop(0), rule="title", position=0))
+    cleaned = clean_lines(lines, title=page.title)
+    cleaned.removed[:0] = removed
+    return _Extracted(cleaned=cleaned, extractor="trafilatura", version=EXTRACTOR_VERSION, author=page.author,
+                      date=page.date, language=page.language, sitename=page.sitename,
+                      declared_url=page.canonical_url)
+
+
+def _from_text(text: str, raw: RawDocument) -> _Extracted:
+    cleaned = clean_text(text, title=raw.title_hint)
+    return _Extracted(cleaned=cleaned, extractor="text-cleaner", version=TEXT_CLEANER_VERSION)
+
+
+def extract_document(raw: RawDocument, settings: ExtractSettings = ExtractSettings()) -> Article | Rejection:
+    """Clean one document. Metadata found in the page wins over what the source said (hints)."""
+    try:
+        decoded = decode(raw.body, raw.encoding)
+    except Undecodable as exc:
+        return _reject(raw, exc.reason, str(exc))
+    if looks_like_html(raw):
+        extracted = _from_html(decoded.text, raw, settings)
+        if extracted is None:
+            return _reject(raw, "no_article_text", "trafilatura found no main text in the page")
+    else:
+        extracted = _from_text(decoded.text, raw)
+    cleaned = extracted.cleaned
+    body = cleaned.text
+    word_count = len(body.split())
+    if word_count < settings.min_words:
+        return _reject(raw, "too_short",
+                       f"{word_count} words after cleaning; an article needs at least {settings.min_words}")
+    canonical = canonical_url(extracted.declared_url or raw.url)
+    return Article(
+        id=raw.doc_id,
+        origin=raw.origin,
+        raw_hash=raw.raw_hash,
+        url=raw.url,
+        canonical_url=canonical,
+        source=source_host(raw.url or canonical) or (extracted.sitename or "").lower() or None,
+        title=cleaned.title or raw.title_hint,
+        author=extracted.author or cleaned.author or raw.author_hint,
+        published_at=(plausible_date(extracted.date) or plausible_date(cleaned.published_at)
+                      or plausible_date(raw.published_hint)),
+        language=extracted.language or detect_language(body),
+        text=body,
+        text_hash=text_hash(body),
+        word_count=word_count,
+        extractor=extracted.extractor,
+        extractor_version=extracted.version,
+        sitename=extracted.sitename,
+        removed=cleaned.removed,
+    )

@@ -1,0 +1,236 @@
+"""One ingest run, batch by batch: sources -> unseen filter -> extract -> dedup -> land.
+
+The CLI drives `IngestRun.process` in a loop; the Prefect flow calls the same stage methods as tasks.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from newsingest.dedup import DedupResult, dedup_batch, restore, signature_scheme
+from newsingest.dedup.clusters import Deduplicator
+from newsingest.dedup.index import LshSettings
+from newsingest.extract import ExtractSettings, extract_document
+from newsingest.records import Article, DedupStatus, RawDocument, Rejection, document_id
+from newsingest.sources.files import DEFAULT_MAX_BYTES, SourceItem, read_files, scan_paths
+from newsingest.warehouse import LandingBatch, Warehouse
+
+# Below this many documents a batch is extracted in-process: starting workers would cost more.
+PARALLEL_MIN_BATCH = 16
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineSettings:
+    batch_size: int = 256
+    workers: int = 1  # extraction processes; 1 extracts in the calling process
+    window_days: int | None = 30  # dedup remembers articles published (or ingested) this many days back
+    max_bytes: int = DEFAULT_MAX_BYTES
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
+    lsh: LshSettings = field(default_factory=LshSettings)
+
+
+@dataclass(slots=True)
+class RunSummary:
+    run_id: str
+    inputs: list[str]
+    documents_seen: int = 0
+    already_seen: int = 0
+    new: int = 0
+    url_duplicates: int = 0
+    exact_duplicates: int = 0
+    near_duplicates: int = 0
+    rejected: int = 0
+    rejections_by_reason: Counter[str] = field(default_factory=Counter)
+    articles_by_source: Counter[str] = field(default_factory=Counter)
+    skipped_files: list[str] = field(default_factory=list)
+    duration_s: float = 0.0
+    status: str = "running"
+
+    @property
+    def duplicates(self) -> int:
+        return self.url_duplicates + self.exact_duplicates + self.near_duplicates
+
+    @property
+    def ingested(self) -> int:
+        return self.new + self.duplicates
+
+    def counts(self) -> dict[str, int]:
+        """The counters stored in the runs table."""
+        return {"documents_seen": self.documents_seen, "already_seen": self.already_seen,
+                "articles_new": self.new, "url_duplicates": self.url_duplicates,
+                "exact_duplicates": self.exact_duplicates, "near_duplicates": self.near_duplicates,
+                "rejected": self.rejected}
+
+    def to_markdown(self) -> str:
+        rate = self.documents_seen / self.duration_s if self.duration_s else 0.0
+        lines = [
+            f"# Ingest run `{self.run_id}`: {self.status}",
+            "",
+            "| documents | already seen | new | URL dup. | exact dup. | near dup. | rejected | seconds | docs/s |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {self.documents_seen} | {self.already_seen} | {self.new} | {self.url_duplicates} | "
+            f"{self.exact_duplicates} | {self.near_duplicates} | {self.rejected} | {self.duration_s:.1f} | "
+            f"{rate:.1f} |",
+        ]
+        if self.rejections_by_reason:
+            lines += ["", "## Rejected, by reason", "", "| reason | count |", "|---|---:|"]
+            lines += [f"| {reason} | {n} |" for reason, n in self.rejections_by_reason.most_common()]
+        if self.articles_by_source:
+            lines += ["", "## Ingested, by source", "", "| source | articles |", "|---|---:|"]
+            lines += [f"| {source} | {n} |" for source, n in self.articles_by_source.most_common(20)]
+        if self.skipped_files:
+            lines += ["", f"{len(self.skipped_files)} files in the given folders were not news files "
+                          f"(unsupported extension) and were passed over, e.g. `{self.skipped_files[0]}`."]
+        return "\n".join(lines)
+
+
+@dataclass(slots=True)
+class ExtractResult:
+    articles: list[Article]
+    rejections: list[Rejection]
+
+
+def _is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://"))
+
+
+def iter_source_items(inputs: list[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Iterator[SourceItem], list[str]]:
+    """Documents (or source rejections) for paths and URLs, and the directory entries passed over."""
+    paths = [Path(i) for i in inputs if not _is_url(i)]
+    missing = [p for p in paths if not p.exists()]
+    scan = scan_paths([p for p in paths if p.exists()])
+    unsupported = [Rejection(doc_id=document_id(f"input:{i}", b""), origin=i, stage="source",
+                             reason="unsupported_input", message="fetching URLs is not available yet")
+                   for i in inputs if _is_url(i)]
+    not_found = [Rejection(doc_id=document_id(f"input:{p}", b""), origin=str(p), stage="source",
+                           reason="not_found", message=f"no such file or directory: {p}") for p in missing]
+    items = itertools.chain(not_found, unsupported, read_files(scan.files, max_bytes))
+    return items, [str(p) for p in scan.skipped]
+
+
+def batches(items: Iterable[SourceItem], size: int) -> Iterator[list[SourceItem]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def extract_batch(raws: list[RawDocument], settings: ExtractSettings,
+                  executor: Executor | None = None) -> ExtractResult:
+    """Extract every document; workers when given and the batch is big enough to pay for them."""
+    if executor is not None and len(raws) >= PARALLEL_MIN_BATCH:
+        chunk = max(1, len(raws) // 16)
+        outcomes = list(executor.map(extract_document, raws, itertools.repeat(settings), chunksize=chunk))
+    else:
+        outcomes = [extract_document(raw, settings) for raw in raws]
+    return ExtractResult(articles=[o for o in outcomes if isinstance(o, Article)],
+                         rejections=[o for o in outcomes if isinstance(o, Rejection)])
+
+
+class IngestRun:
+    """One run against one warehouse: holds the writer lock and the dedup memory for its duration."""
+
+    def __init__(self, warehouse: Warehouse, settings: PipelineSettings = PipelineSettings(),
+                 trigger: str = "cli", run_id: str | None = None, inputs: Iterable[str] = ()):
+        self.warehouse = warehouse
+        self.settings = settings
+        self.trigger = trigger
+        self.summary = RunSummary(run_id=run_id or uuid.uuid4().hex[:12], inputs=list(inputs))
+        self.deduplicator: Deduplicator | None = None
+        self.executor: Executor | None = None
+        self._ids_this_run: set[str] = set()
+        self._started = 0.0
+        self._lock = None
+
+    @property
+    def scheme(self) -> str:
+        return signature_scheme(self.settings.lsh)
+
+    def __enter__(self) -> IngestRun:
+        self._started = time.monotonic()
+        self._lock = self.warehouse.writer_lock()
+        self._lock.__enter__()
+        try:
+            self.warehouse.migrate()
+            rows = self.warehouse.dedup_state(self.scheme, self.settings.window_days)
+            self.deduplicator = restore(rows, self.settings.lsh)
+            self.warehouse.start_run(self.summary.run_id, self.trigger, self.summary.inputs)
+        except BaseException:
+            self._lock.__exit__(None, None, None)
+            raise
+        if self.settings.workers > 1:
+            self.executor = ProcessPoolExecutor(self.settings.workers, mp_context=get_context("forkserver"))
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if self.executor is not None:
+                self.executor.shutdown(cancel_futures=True)
+            self.summary.status = "completed" if exc_type is None else "failed"
+            self.summary.duration_s = time.monotonic() - self._started
+            self.warehouse.finish_run(self.summary.run_id, self.summary.status, self.summary.counts(),
+                                      self.summary.duration_s)
+        finally:
+            self._lock.__exit__(exc_type, exc, tb)
+
+    def unseen(self, items: list[SourceItem]) -> tuple[list[RawDocument], list[Rejection]]:
+        """Drop inputs already landed (this run or earlier): reruns add nothing."""
+        ids = [item.doc_id for item in items]
+        seen = self.warehouse.seen_ids(ids) | (self._ids_this_run & set(ids))
+        raws, rejections = [], []
+        for item in items:
+            if item.doc_id in seen:
+                self.summary.already_seen += 1
+                continue
+            seen.add(item.doc_id)
+            self._ids_this_run.add(item.doc_id)
+            (raws if isinstance(item, RawDocument) else rejections).append(item)
+        self.summary.documents_seen += len(items)
+        return raws, rejections
+
+    def extract(self, raws: list[RawDocument]) -> ExtractResult:
+        return extract_batch(raws, self.settings.extract, self.executor)
+
+    def dedup(self, articles: list[Article]) -> DedupResult:
+        assert self.deduplicator is not None, "use IngestRun as a context manager"
+        return dedup_batch(articles, self.deduplicator)
+
+    def land(self, raws: list[RawDocument], articles: list[Article], dedup: DedupResult,
+             rejections: list[Rejection]) -> None:
+        self.warehouse.land(LandingBatch(
+            run_id=self.summary.run_id,
+            articles=list(zip(articles, dedup.decisions, dedup.signatures, strict=True)),
+            rejections=rejections,
+            raw_documents=raws,
+        ), self.scheme)
+        self._count(articles, dedup, rejections)
+
+    def _count(self, articles: list[Article], dedup: DedupResult, rejections: list[Rejection]) -> None:
+        summary = self.summary
+        for article, decision in zip(articles, dedup.decisions, strict=True):
+            summary.articles_by_source[article.source or "(unknown)"] += 1
+            match decision.status:
+                case DedupStatus.NEW:
+                    summary.new += 1
+                case DedupStatus.URL_DUPLICATE:
+                    summary.url_duplicates += 1
+                case DedupStatus.EXACT_DUPLICATE:
+                    summary.exact_duplicates += 1
+                case DedupStatus.NEAR_DUPLICATE:
+                    summary.near_duplicates += 1
+        summary.rejected += len(rejections)
+        summary.rejections_by_reason.update(r.reason for r in rejections)
+
+    def process(self, items: list[SourceItem]) -> None:
+        """All stages for one batch of source items."""
+        raws, rejections = self.unseen(items)
+        extracted = self.extract(raws)
+        dedup = self.dedup(extracted.articles)
+        self.land(raws, extracted.articles, dedup, rejections + extracted.rejections)

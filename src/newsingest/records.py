@@ -1,0 +1,110 @@
+"""The typed records that travel between stages: RawDocument -> Article -> DedupDecision.
+
+Every input ends as an Article (possibly flagged as a duplicate) or as a Rejection; nothing is dropped
+without one of these records saying why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+def sha256_hex(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+def document_id(url: str | None, body: bytes) -> str:
+    """Deterministic id of one input document: its normalised URL when it has one, else its bytes.
+
+    The id names the *input*, so the same URL (or the same bytes) arriving again is recognised as already
+    seen, while a copy of the story under another URL gets a row of its own and is flagged as a duplicate.
+    """
+    key = f"url:{url}" if url else f"raw:{sha256_hex(body)}"
+    return sha256_hex(key)[:16]
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """Bytes as they arrived from a file or the network, before any interpretation."""
+
+    origin: str  # path (with :line for JSONL records) or URL the bytes came from
+    body: bytes
+    url: str | None = None
+    content_type: str | None = None  # "text/html" or "text/plain" when the source knows it
+    fetched_at: datetime | None = None
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None  # declared or detected charset, if known at the source
+    # Metadata the source already knows (JSONL fields, feed entries); extraction prefers what the page says.
+    title_hint: str | None = None
+    author_hint: str | None = None
+    published_hint: str | None = None
+
+    @property
+    def doc_id(self) -> str:
+        return document_id(self.url, self.body)
+
+    @property
+    def raw_hash(self) -> str:
+        return sha256_hex(self.body)
+
+
+@dataclass(slots=True, frozen=True)
+class RemovedLine:
+    line: str
+    rule: str  # name of the cleaning rule that removed it (see extract/rules.py)
+    position: int = 0  # index of the line in the text it was removed from
+
+
+@dataclass(slots=True)
+class Article:
+    id: str
+    origin: str
+    raw_hash: str
+    url: str | None
+    canonical_url: str | None
+    source: str | None  # outlet host, e.g. "www.example.com"
+    title: str | None
+    author: str | None
+    published_at: datetime | None
+    language: str | None
+    text: str  # cleaned body: one paragraph per line
+    text_hash: str  # hash of the normalised text (see dedup/signatures.py)
+    word_count: int
+    extractor: str  # "trafilatura" or "text-cleaner"
+    extractor_version: str
+    sitename: str | None = None
+    removed: list[RemovedLine] = field(default_factory=list)
+
+
+class DedupStatus(StrEnum):
+    NEW = "new"
+    EXACT_DUPLICATE = "exact_duplicate"
+    URL_DUPLICATE = "url_duplicate"
+    NEAR_DUPLICATE = "near_duplicate"
+
+
+@dataclass(slots=True, frozen=True)
+class DedupDecision:
+    article_id: str
+    status: DedupStatus
+    cluster_id: str  # id of the cluster's first member; a unique article is a cluster of one
+    duplicate_of: str | None = None
+    similarity: float | None = None  # estimated Jaccard similarity to duplicate_of
+
+
+@dataclass(slots=True, frozen=True)
+class Rejection:
+    """An input that did not become an article, and why. `reason` is a stable code for SQL."""
+
+    doc_id: str
+    origin: str
+    stage: str  # "source", "extract" or "dedup"
+    reason: str
+    message: str
+    raw_hash: str | None = None  # pointer into raw_documents, when bytes were read

@@ -1,0 +1,149 @@
+"""Local files: HTML, plain text and JSONL, each optionally gzipped, from paths or directory trees."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from newsingest.records import RawDocument, Rejection, document_id
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+TEXT_SUFFIXES = {".txt", ".text"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+SUPPORTED_SUFFIXES = HTML_SUFFIXES | TEXT_SUFFIXES | JSONL_SUFFIXES
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# A JSONL file is a container of many documents, so it may be far larger than one document.
+DEFAULT_MAX_JSONL_BYTES = 2 * 1024 * 1024 * 1024
+
+SourceItem = RawDocument | Rejection
+
+
+@dataclass(slots=True)
+class FileScan:
+    """Which files a set of paths expands to, and which directory entries were passed over."""
+
+    files: list[Path]
+    skipped: list[Path]
+
+
+def content_suffix(path: Path) -> str:
+    """The suffix that says what a file holds: `a.html.gz` holds HTML."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes else ""
+
+
+def scan_paths(paths: Iterable[Path]) -> FileScan:
+    """Expand directories recursively (sorted, hidden entries ignored); named files are always kept."""
+    files: list[Path] = []
+    skipped: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        for child in sorted(path.rglob("*")):
+            if not child.is_file() or any(part.startswith(".") for part in child.relative_to(path).parts):
+                continue
+            (files if content_suffix(child) in SUPPORTED_SUFFIXES else skipped).append(child)
+    return FileScan(files=files, skipped=skipped)
+
+
+def _rejection(origin: str, reason: str, message: str) -> Rejection:
+    # A file that cannot be read has no trustworthy bytes; its path names it, so a rerun recognises it.
+    return Rejection(doc_id=document_id(f"file:{origin}", b""), origin=origin, stage="source",
+                     reason=reason, message=message)
+
+
+def read_limited(path: Path, max_bytes: int) -> bytes:
+    """Read a file, gunzipping `.gz`, refusing more than max_bytes of *decompressed* output (gzip bombs)."""
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise OverflowError(f"more than {max_bytes} bytes")
+    return data
+
+
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[SourceItem]:
+    """One file's documents (a JSONL file holds many), or a rejection saying why it could not be read."""
+    origin = str(path)
+    suffix = content_suffix(path)
+    if suffix not in SUPPORTED_SUFFIXES:
+        yield _rejection(origin, "unsupported_file_type",
+                         f"'{path.name}' is not .html, .htm, .txt or .jsonl (optionally .gz)")
+        return
+    limit = DEFAULT_MAX_JSONL_BYTES if suffix in JSONL_SUFFIXES else max_bytes
+    try:
+        data = read_limited(path, limit)
+    except OverflowError:
+        yield _rejection(origin, "too_large", f"larger than the {limit:,}-byte limit once decompressed")
+        return
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        yield _rejection(origin, "corrupt_gzip", f"cannot decompress: {exc}")
+        return
+    except OSError as exc:
+        yield _rejection(origin, "unreadable", f"cannot read file: {exc}")
+        return
+    fetched_at = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    if suffix in JSONL_SUFFIXES:
+        yield from parse_jsonl(data, origin, fetched_at, max_bytes)
+        return
+    content_type = "text/html" if suffix in HTML_SUFFIXES else "text/plain"
+    yield RawDocument(origin=origin, body=data, content_type=content_type, fetched_at=fetched_at)
+
+
+def _optional_str(record: dict, key: str) -> str | None:
+    value = record.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"field '{key}' must be a string, got {type(value).__name__}")
+    return value
+
+
+def parse_jsonl_record(line: bytes, origin: str, fetched_at: datetime) -> SourceItem:
+    """One JSONL line: `{"url", "title", "text"}` (already flat text) or `{"url", "html"}`."""
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return _rejection(origin, "malformed_json", f"not valid JSON: {exc}")
+    if not isinstance(record, dict):
+        return _rejection(origin, "invalid_record", f"expected a JSON object, got {type(record).__name__}")
+    try:
+        url = _optional_str(record, "url")
+        html = _optional_str(record, "html")
+        text = _optional_str(record, "text")
+        title = _optional_str(record, "title")
+        author = _optional_str(record, "author")
+        published = _optional_str(record, "published_at") or _optional_str(record, "date")
+    except TypeError as exc:
+        return _rejection(origin, "invalid_record", str(exc))
+    if html is None and text is None:
+        return _rejection(origin, "invalid_record", "record has neither a 'text' nor an 'html' field")
+    body, content_type = (html, "text/html") if html is not None else (text, "text/plain")
+    return RawDocument(origin=origin, body=body.encode("utf-8"), url=url, content_type=content_type,
+                       fetched_at=fetched_at, encoding="utf-8", title_hint=title, author_hint=author,
+                       published_hint=published)
+
+
+def parse_jsonl(data: bytes, origin: str, fetched_at: datetime, max_bytes: int) -> Iterator[SourceItem]:
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        line_origin = f"{origin}:{number}"
+        if len(line) > max_bytes:
+            yield _rejection(line_origin, "too_large", f"record larger than the {max_bytes:,}-byte limit")
+            continue
+        yield parse_jsonl_record(line, line_origin, fetched_at)
+
+
+def read_files(files: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[SourceItem]:
+    for path in files:
+        yield from read_file(path, max_bytes)

@@ -1,0 +1,227 @@
+"""The DuckDB warehouse: connections, migrations, batch landing and the reads the pipeline needs.
+
+DuckDB lets one process open a file for writing and then no other process may open it, not even
+read-only. So an ingest holds a *writer lock* (a lock file beside the database) for its whole run, but
+opens the database only for short transactions, one per batch; between them analysts can query.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from newsingest.records import Article, DedupDecision, RawDocument, Rejection
+
+SQL_ROOT = Path(__file__).resolve().parents[2] / "warehouse"
+DEFAULT_DB = Path("warehouse/news.duckdb")
+LOCK_RETRY_SECONDS = 0.2
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be used as asked (locked, unwritable, corrupt); the message says what to do."""
+
+
+class WarehouseLocked(WarehouseError):
+    pass
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("NEWSINGEST_DB") or DEFAULT_DB)
+
+
+@cache
+def load_sql(name: str) -> str:
+    """A statement from warehouse/sql/<name>.sql (SQL lives in .sql files, Python passes parameters)."""
+    return (SQL_ROOT / "sql" / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of warehouse/migrations/NNN_name.sql, in order."""
+    found = []
+    for path in sorted((SQL_ROOT / "migrations").glob("[0-9][0-9][0-9]_*.sql")):
+        found.append((int(path.name[:3]), path.stem[4:], path.read_text(encoding="utf-8")))
+    return found
+
+
+@dataclass(slots=True)
+class LandingBatch:
+    """Everything one batch produced; written in one transaction so a crash never half-lands a batch."""
+
+    run_id: str
+    articles: list[tuple[Article, DedupDecision, bytes]] = field(default_factory=list)  # bytes: signature
+    rejections: list[Rejection] = field(default_factory=list)
+    raw_documents: list[RawDocument] = field(default_factory=list)
+
+
+def _columns(rows: list, **getters) -> dict[str, list]:
+    return {name: [get(row) for row in rows] for name, get in getters.items()}
+
+
+class Warehouse:
+    def __init__(self, path: Path | str | None = None, lock_timeout: float = 60.0):
+        self.path = Path(path) if path else default_db_path()
+        self.lock_timeout = lock_timeout
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lock")
+
+    def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+        """Open the database, waiting up to lock_timeout while another process has it open."""
+        if read_only and not self.path.exists():
+            raise WarehouseError(f"no warehouse at {self.path}: run `newsingest ingest` first, or pass --db")
+        if not read_only:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise WarehouseError(f"cannot create the folder for {self.path}: {exc.strerror}") from exc
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.IOException as exc:
+                message = str(exc)
+                if "lock" not in message.lower():
+                    raise WarehouseError(f"cannot open {self.path}: {message}") from exc
+                if time.monotonic() >= deadline:
+                    raise WarehouseLocked(
+                        f"{self.path} is held by another process (waited {self.lock_timeout:.0f}s): {message}"
+                    ) from exc
+                time.sleep(LOCK_RETRY_SECONDS)
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = self.connect()
+        try:
+            con.begin()
+            yield con
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        finally:
+            con.close()
+
+    @contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """Exclusive right to ingest into this database; a second ingest waits, then fails naming the lock."""
+        try:
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(self.lock_path, "a+")
+        except OSError as exc:
+            raise WarehouseError(f"cannot create the lock file {self.lock_path}: {exc.strerror}") from exc
+        deadline = time.monotonic() + self.lock_timeout
+        try:
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        handle.seek(0)
+                        holder = handle.read().strip() or "unknown"
+                        raise WarehouseLocked(
+                            f"another ingest is writing to {self.path} (lock {self.lock_path}, held by pid "
+                            f"{holder}); waited {self.lock_timeout:.0f}s. Retry when it finishes.") from None
+                    time.sleep(LOCK_RETRY_SECONDS)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            yield
+        finally:
+            handle.close()  # closing releases the flock
+
+    def migrate(self) -> int:
+        """Apply pending migrations, each in its own transaction; returns the schema version."""
+        with self.transaction() as con:
+            con.execute(load_sql("create_schema_migrations"))
+            applied = {row[0] for row in con.execute(load_sql("applied_migrations")).fetchall()}
+        for version, name, sql in migrations():
+            if version in applied:
+                continue
+            with self.transaction() as con:
+                con.execute(sql)
+                con.execute(load_sql("record_migration"),
+                            {"version": version, "name": name, "applied_at": datetime.now(UTC)})
+            applied.add(version)
+        return max(applied, default=0)
+
+    def seen_ids(self, ids: list[str]) -> set[str]:
+        if not ids:
+            return set()
+        with self.transaction() as con:
+            return {row[0] for row in con.execute(load_sql("seen_ids"), {"ids": ids}).fetchall()}
+
+    def dedup_state(self, scheme: str, window_days: int | None) -> list[tuple[str, str, str | None, str, bytes]]:
+        with self.transaction() as con:
+            return con.execute(load_sql("dedup_state"), {"scheme": scheme, "window_days": window_days}).fetchall()
+
+    def start_run(self, run_id: str, trigger: str, inputs: list[str]) -> None:
+        with self.transaction() as con:
+            con.execute(load_sql("start_run"), {"run_id": run_id, "started_at": datetime.now(UTC),
+                                                "trigger": trigger, "inputs": inputs})
+
+    def finish_run(self, run_id: str, status: str, counts: dict[str, int], duration_s: float) -> None:
+        with self.transaction() as con:
+            con.execute(load_sql("finish_run"), {"run_id": run_id, "finished_at": datetime.now(UTC),
+                                                 "status": status, "duration_s": duration_s, **counts})
+
+    def land(self, batch: LandingBatch, signature_scheme: str) -> None:
+        """Write one batch in one transaction: articles, their signatures and removed lines, rejections, raw."""
+        now = datetime.now(UTC)
+        rows = batch.articles
+        with self.transaction() as con:
+            if batch.raw_documents:
+                con.execute(load_sql("insert_raw_documents"), _columns(
+                    batch.raw_documents, raw_hash=lambda r: r.raw_hash, origin=lambda r: r.origin,
+                    url=lambda r: r.url, content_type=lambda r: r.content_type, encoding=lambda r: r.encoding,
+                    http_status=lambda r: r.status, headers=lambda r: r.headers or {},
+                    fetched_at=lambda r: r.fetched_at, size_bytes=lambda r: len(r.body),
+                    body_zlib=lambda r: zlib.compress(r.body, 6)))
+            if rows:
+                con.execute(load_sql("insert_articles"), _columns(
+                    rows, id=lambda r: r[0].id, raw_hash=lambda r: r[0].raw_hash, origin=lambda r: r[0].origin,
+                    url=lambda r: r[0].url, canonical_url=lambda r: r[0].canonical_url,
+                    source=lambda r: r[0].source, sitename=lambda r: r[0].sitename, title=lambda r: r[0].title,
+                    author=lambda r: r[0].author, published_at=lambda r: r[0].published_at,
+                    language=lambda r: r[0].language, text=lambda r: r[0].text,
+                    text_hash=lambda r: r[0].text_hash, word_count=lambda r: r[0].word_count,
+                    extractor=lambda r: r[0].extractor, extractor_version=lambda r: r[0].extractor_version,
+                    dedup_status=lambda r: r[1].status.value, duplicate_of=lambda r: r[1].duplicate_of,
+                    similarity=lambda r: r[1].similarity, cluster_id=lambda r: r[1].cluster_id,
+                    run_id=lambda r: batch.run_id, ingested_at=lambda r: now))
+                con.execute(load_sql("insert_signatures"), _columns(
+                    rows, article_id=lambda r: r[0].id, scheme=lambda r: signature_scheme,
+                    minhash=lambda r: r[2]))
+                removed = [(article.id, line) for article, _, _ in rows for line in article.removed]
+                if removed:
+                    con.execute(load_sql("insert_removed_lines"), _columns(
+                        removed, article_id=lambda r: r[0], position=lambda r: r[1].position,
+                        line=lambda r: r[1].line, rule=lambda r: r[1].rule))
+            if batch.rejections:
+                con.execute(load_sql("insert_rejections"), _columns(
+                    batch.rejections, doc_id=lambda r: r.doc_id, origin=lambda r: r.origin,
+                    stage=lambda r: r.stage, reason=lambda r: r.reason, message=lambda r: r.message,
+                    raw_hash=lambda r: r.raw_hash, run_id=lambda r: batch.run_id, rejected_at=lambda r: now))
+
+    def query(self, sql: str, parameters: dict | list | None = None) -> tuple[list[str], list[tuple]]:
+        """Run SQL read-only (so it works beside an ingest between its batches); returns columns and rows."""
+        con = self.connect(read_only=True)
+        try:
+            cursor = con.execute(sql, parameters) if parameters else con.execute(sql)
+            if cursor.description is None:
+                return [], []
+            return [column[0] for column in cursor.description], cursor.fetchall()
+        finally:
+            con.close()

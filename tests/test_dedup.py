@@ -1,0 +1,75 @@
+from newsingest.dedup import dedup_batch, restore
+from newsingest.dedup.clusters import Deduplicator
+from newsingest.dedup.signatures import (SignatureSettings, compute_signatures, normalise, shingles,
+                                         signature_from_bytes, signature_to_bytes, text_hash)
+from newsingest.records import Article, DedupStatus
+
+STORY = ("The city council voted on Tuesday to close the old harbour bridge to cars from next spring, "
+         "after engineers warned that corrosion had weakened two of its steel supports. The mayor said "
+         "buses and cyclists would still be allowed across while a replacement is designed. Local shop "
+         "owners on both banks said they feared losing customers during the works, which could last three "
+         "years. The council will hold a public meeting next month to present the options for a new bridge.")
+OTHER = ("A regional court on Wednesday ordered the national rail operator to compensate commuters for a "
+         "month of cancelled trains last winter. The judges found the operator had failed to plan for staff "
+         "shortages it knew about in advance. Passenger groups welcomed the ruling and said thousands of "
+         "season-ticket holders could claim refunds. The operator said it would study the judgment before "
+         "deciding whether to appeal to the supreme court.")
+
+
+def article(article_id: str, text: str, url: str | None = None) -> Article:
+    return Article(id=article_id, origin=article_id, raw_hash=article_id, url=url, canonical_url=url,
+                   source=None, title=None, author=None, published_at=None, language="en", text=text,
+                   text_hash=text_hash(text), word_count=len(text.split()), extractor="test",
+                   extractor_version="0")
+
+
+def test_normalise_folds_case_width_punctuation_and_space():
+    assert normalise("  Ｃafé — “Déjà”\tVU!! ") == "café déjà vu"
+    assert text_hash("The Bridge, closed.") == text_hash("the  bridge closed")
+
+
+def test_shingles_of_short_text_are_one_shingle():
+    assert shingles("two words", 3) == {b"two words"}
+    assert shingles("", 3) == set()
+    assert len(shingles("a b c d e", 3)) == 3
+
+
+def test_signature_round_trip_through_bytes():
+    settings = SignatureSettings()
+    (signature,) = compute_signatures([STORY], settings)
+    restored = signature_from_bytes(signature_to_bytes(signature), settings)
+    assert restored.jaccard(signature) == 1.0
+
+
+def test_three_levels_and_stable_clusters():
+    deduplicator = Deduplicator()
+    edited = STORY.replace("next month", "on 4 June") + " Officials said the closure would cost 2 million euros."
+    batch = [
+        article("a", STORY, "https://news.example/bridge"),
+        article("b", OTHER),
+        article("c", STORY.upper().replace(",", "")),            # exact after normalisation
+        article("d", edited),                                     # near duplicate
+        article("e", "Entirely different text " + OTHER[:60], "https://news.example/bridge"),  # same URL
+    ]
+    decisions = dedup_batch(batch, deduplicator).decisions
+    assert [d.status for d in decisions] == [DedupStatus.NEW, DedupStatus.NEW, DedupStatus.EXACT_DUPLICATE,
+                                             DedupStatus.NEAR_DUPLICATE, DedupStatus.URL_DUPLICATE]
+    assert [d.cluster_id for d in decisions] == ["a", "b", "a", "a", "a"]
+    assert decisions[3].duplicate_of == "a" and 0.5 <= decisions[3].similarity < 1.0
+    assert decisions[1].duplicate_of is None and decisions[1].similarity is None
+
+
+def test_restored_state_catches_copies_in_a_later_run():
+    first = Deduplicator()
+    result = dedup_batch([article("a", STORY)], first)
+    rows = [("a", result.decisions[0].cluster_id, None, text_hash(STORY), result.signatures[0])]
+    later = restore(rows, first.index.settings)
+    (decision,) = dedup_batch([article("z", STORY + " Updated with a new final sentence here.")], later).decisions
+    assert decision.status is DedupStatus.NEAR_DUPLICATE and decision.cluster_id == "a"
+
+
+def test_unrelated_texts_on_one_topic_are_not_linked():
+    deduplicator = Deduplicator()
+    related_topic = STORY.replace("harbour bridge", "river tunnel").split(". ")[0] + ". " + OTHER
+    decisions = dedup_batch([article("a", STORY), article("b", related_topic)], deduplicator).decisions
+    assert decisions[1].status is DedupStatus.NEW

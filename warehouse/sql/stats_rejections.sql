@@ -1,0 +1,1 @@
+SELECT stage, reason, count(*) AS documents FROM rejections GROUP BY ALL ORDER BY documents DESC;
