@@ -2,6 +2,15 @@
 -- `SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'clusters'` explains the data.
 -- Views are stored as SQL and bound when queried: columns added to the tables later do not break them.
 
+-- What each source yielded in each run, so a source that goes quiet, fails, or drops in volume is noticed.
+CREATE TABLE source_runs (
+    run_id VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    items  INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    PRIMARY KEY (run_id, source)
+);
+
 -- One row per duplicate cluster: its canonical article, the member no other points at (duplicate_of IS
 -- NULL; dedup makes that the earliest published). Ranking rather than filtering keeps one row per cluster.
 CREATE VIEW unique_articles AS
@@ -129,3 +138,7 @@ COMMENT ON COLUMN rejections.stage IS 'source, extract or dedup.';
 COMMENT ON COLUMN rejections.reason IS 'Stable reason code for SQL; message says it in words.';
 COMMENT ON COLUMN rejections.raw_hash IS 'Key into raw_documents when bytes were read.';
 COMMENT ON COLUMN runs.trigger IS 'What started the run: cli, flow or reprocess.';
+COMMENT ON TABLE source_runs IS 'What each source yielded per ingest run (read by the source-health checks).';
+COMMENT ON COLUMN source_runs.source IS 'Outlet host of the URL, or file:<folder> for local files without URL.';
+COMMENT ON COLUMN source_runs.items IS 'Documents the source yielded in the run, already-seen ones and failures included.';
+COMMENT ON COLUMN source_runs.errors IS 'Of those, the ones that failed at the source (unreadable, not found, fetch errors).';
