@@ -1,7 +1,7 @@
 from newsingest.dedup import dedup_batch, restore
 from newsingest.dedup.clusters import Deduplicator
-from newsingest.dedup.signatures import (SignatureSettings, compute_signatures, normalise, shingles,
-                                         signature_from_bytes, signature_to_bytes, text_hash)
+from newsingest.dedup.signatures import (SignatureSettings, compute_signatures, from_stored, normalise, shingles,
+                                         text_hash, to_stored)
 from newsingest.records import Article, DedupStatus
 
 STORY = ("The city council voted on Tuesday to close the old harbour bridge to cars from next spring, "
@@ -37,8 +37,9 @@ def test_shingles_of_short_text_are_one_shingle():
 def test_signature_round_trip_through_bytes():
     settings = SignatureSettings()
     (signature,) = compute_signatures([STORY], settings)
-    restored = signature_from_bytes(signature_to_bytes(signature), settings)
-    assert restored.jaccard(signature) == 1.0
+    restored = from_stored(to_stored(signature), settings)
+    assert restored.minhash.jaccard(signature.minhash) == 1.0 and restored.lead.jaccard(signature.lead) == 1.0
+    assert restored.shingle_count == signature.shingle_count == len(shingles(STORY, settings.shingle_size))
 
 
 def test_three_levels_and_stable_clusters():
@@ -62,7 +63,9 @@ def test_three_levels_and_stable_clusters():
 def test_restored_state_catches_copies_in_a_later_run():
     first = Deduplicator()
     result = dedup_batch([article("a", STORY)], first)
-    rows = [("a", result.decisions[0].cluster_id, None, text_hash(STORY), result.signatures[0])]
+    stored = result.signatures[0]
+    rows = [("a", result.decisions[0].cluster_id, None, text_hash(STORY), stored.minhash, stored.lead,
+             stored.shingle_count)]
     later = restore(rows, first.index.settings)
     (decision,) = dedup_batch([article("z", STORY + " Updated with a new final sentence here.")], later).decisions
     assert decision.status is DedupStatus.NEAR_DUPLICATE and decision.cluster_id == "a"

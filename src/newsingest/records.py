@@ -28,6 +28,24 @@ def document_id(url: str | None, body: bytes) -> str:
     return sha256_hex(key)[:16]
 
 
+@dataclass(slots=True, frozen=True)
+class WarcPointer:
+    """Where a record sits in a WARC file: the raw archive keeps this instead of a copy of the bytes."""
+
+    path: str  # absolute path of the WARC file
+    offset: int  # byte offset of the record (of its gzip member, in a .warc.gz)
+
+
+@dataclass(slots=True, frozen=True)
+class WarcProgress:
+    """How far ingest got in one WARC file; lands in the same transaction as the records it covers."""
+
+    path: str
+    size_bytes: int  # a file whose size changed is read again from the start
+    last_offset: int | None  # the last record whose outcome is committed; None when none is yet
+    complete: bool  # read to the end: skipped by later runs unless forced
+
+
 @dataclass(slots=True)
 class RawDocument:
     """Bytes as they arrived from a file or the network, before any interpretation."""
@@ -44,6 +62,7 @@ class RawDocument:
     title_hint: str | None = None
     author_hint: str | None = None
     published_hint: str | None = None
+    warc: WarcPointer | None = None  # set for records read from a WARC file: the bytes stay there
 
     @property
     def doc_id(self) -> str:
@@ -95,7 +114,18 @@ class DedupDecision:
     status: DedupStatus
     cluster_id: str  # id of the cluster's first member; a unique article is a cluster of one
     duplicate_of: str | None = None
-    similarity: float | None = None  # estimated Jaccard similarity to duplicate_of
+    similarity: float | None = None  # estimated Jaccard similarity to the article it matched
+    containment: float | None = None  # estimated share of the shorter text found in the longer
+
+
+@dataclass(slots=True, frozen=True)
+class StoryDecision:
+    """Which story (same event, any outlet) an article reports; near-duplicates share their original's."""
+
+    article_id: str
+    story_id: str  # id of the story's first article; an article matching no story starts its own
+    matched: str | None = None  # the article it was found similar to, None when it starts a story
+    similarity: float | None = None  # TF-IDF cosine to `matched`; None for duplicates and new stories
 
 
 @dataclass(slots=True, frozen=True)
@@ -108,3 +138,4 @@ class Rejection:
     reason: str
     message: str
     raw_hash: str | None = None  # pointer into raw_documents, when bytes were read
+    warc: WarcPointer | None = None  # the refused record, for inputs read from a WARC file

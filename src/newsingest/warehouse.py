@@ -20,7 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from newsingest.records import Article, DedupDecision, RawDocument, Rejection
+from newsingest.dedup.signatures import StoredSignature
+from newsingest.records import Article, DedupDecision, RawDocument, Rejection, WarcProgress
 
 SQL_ROOT = Path(__file__).resolve().parents[2] / "warehouse"
 DEFAULT_DB = Path("warehouse/news.duckdb")
@@ -58,9 +59,10 @@ class LandingBatch:
     """Everything one batch produced; written in one transaction so a crash never half-lands a batch."""
 
     run_id: str
-    articles: list[tuple[Article, DedupDecision, bytes]] = field(default_factory=list)  # bytes: signature
+    articles: list[tuple[Article, DedupDecision, StoredSignature]] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     raw_documents: list[RawDocument] = field(default_factory=list)
+    warc_progress: list[WarcProgress] = field(default_factory=list)
 
 
 def _columns(rows: list, **getters) -> dict[str, list]:
@@ -167,6 +169,12 @@ class Warehouse:
         with self.transaction() as con:
             return con.execute(load_sql("dedup_state"), {"scheme": scheme, "window_days": window_days}).fetchall()
 
+    def warc_progress(self, path: str) -> WarcProgress | None:
+        """What earlier runs committed for one WARC file (absolute path), None for a file never read."""
+        with self.transaction() as con:
+            row = con.execute(load_sql("warc_file_state"), {"path": path}).fetchone()
+        return WarcProgress(*row) if row else None
+
     def start_run(self, run_id: str, trigger: str, inputs: list[str]) -> None:
         with self.transaction() as con:
             con.execute(load_sql("start_run"), {"run_id": run_id, "started_at": datetime.now(UTC),
@@ -188,7 +196,13 @@ class Warehouse:
                     url=lambda r: r.url, content_type=lambda r: r.content_type, encoding=lambda r: r.encoding,
                     http_status=lambda r: r.status, headers=lambda r: r.headers or {},
                     fetched_at=lambda r: r.fetched_at, size_bytes=lambda r: len(r.body),
-                    body_zlib=lambda r: zlib.compress(r.body, 6)))
+                    body_zlib=lambda r: None if r.warc else zlib.compress(r.body, 6),
+                    warc_path=lambda r: r.warc and r.warc.path, warc_offset=lambda r: r.warc and r.warc.offset))
+            if batch.warc_progress:
+                con.execute(load_sql("upsert_warc_progress"), {**_columns(
+                    batch.warc_progress, path=lambda p: p.path, size_bytes=lambda p: p.size_bytes,
+                    last_offset=lambda p: p.last_offset, complete=lambda p: p.complete),
+                    "run_id": batch.run_id, "updated_at": now})
             if rows:
                 con.execute(load_sql("insert_articles"), _columns(
                     rows, id=lambda r: r[0].id, raw_hash=lambda r: r[0].raw_hash, origin=lambda r: r[0].origin,
@@ -199,11 +213,16 @@ class Warehouse:
                     text_hash=lambda r: r[0].text_hash, word_count=lambda r: r[0].word_count,
                     extractor=lambda r: r[0].extractor, extractor_version=lambda r: r[0].extractor_version,
                     dedup_status=lambda r: r[1].status.value, duplicate_of=lambda r: r[1].duplicate_of,
-                    similarity=lambda r: r[1].similarity, cluster_id=lambda r: r[1].cluster_id,
-                    run_id=lambda r: batch.run_id, ingested_at=lambda r: now))
+                    similarity=lambda r: r[1].similarity, containment=lambda r: r[1].containment,
+                    cluster_id=lambda r: r[1].cluster_id, run_id=lambda r: batch.run_id,
+                    ingested_at=lambda r: now))
                 con.execute(load_sql("insert_signatures"), _columns(
                     rows, article_id=lambda r: r[0].id, scheme=lambda r: signature_scheme,
-                    minhash=lambda r: r[2]))
+                    minhash=lambda r: r[2].minhash, lead_minhash=lambda r: r[2].lead,
+                    shingle_count=lambda r: r[2].shingle_count))
+                grown = sorted({decision.cluster_id for _, decision, _ in rows if decision.duplicate_of})
+                if grown:
+                    con.execute(load_sql("resolve_canonical_members"), {"cluster_ids": grown})
                 removed = [(article.id, line) for article, _, _ in rows for line in article.removed]
                 if removed:
                     con.execute(load_sql("insert_removed_lines"), _columns(

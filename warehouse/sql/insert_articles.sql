@@ -7,5 +7,6 @@ SELECT unnest($id) AS id, unnest($raw_hash) AS raw_hash, unnest($origin) AS orig
        unnest($word_count) AS word_count, unnest($extractor) AS extractor,
        unnest($extractor_version) AS extractor_version, unnest($dedup_status) AS dedup_status,
        unnest($duplicate_of) AS duplicate_of, unnest($similarity) AS similarity,
+       unnest($containment) AS containment,
        unnest($cluster_id) AS cluster_id, unnest($run_id) AS run_id, unnest($ingested_at) AS ingested_at
 ON CONFLICT DO NOTHING;

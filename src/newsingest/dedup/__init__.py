@@ -6,14 +6,14 @@ from dataclasses import dataclass
 
 from newsingest.dedup.clusters import Deduplicator, KnownArticle
 from newsingest.dedup.index import LshSettings
-from newsingest.dedup.signatures import compute_signatures, signature_from_bytes, signature_to_bytes
+from newsingest.dedup.signatures import StoredSignature, compute_signatures, from_stored, to_stored
 from newsingest.records import Article, DedupDecision
 
 
 @dataclass(slots=True)
 class DedupResult:
     decisions: list[DedupDecision]
-    signatures: list[bytes]  # serialised MinHash per article, in the same order, for the warehouse
+    signatures: list[StoredSignature]  # per article, in the same order, for the warehouse
 
 
 def signature_scheme(settings: LshSettings) -> str:
@@ -22,12 +22,13 @@ def signature_scheme(settings: LshSettings) -> str:
     return f"{s.scheme}-w{s.shingle_size}-p{s.num_perm}-s{s.seed}"
 
 
-def restore(rows: list[tuple[str, str, str | None, str, bytes]], settings: LshSettings) -> Deduplicator:
-    """A Deduplicator that remembers the articles of earlier runs (rows from Warehouse.dedup_state)."""
+def restore(rows: list[tuple], settings: LshSettings) -> Deduplicator:
+    """A Deduplicator that remembers the articles of earlier runs (rows from Warehouse.dedup_state:
+    id, cluster_id, canonical_url, text_hash, minhash, lead_minhash, shingle_count)."""
     deduplicator = Deduplicator(settings)
-    for article_id, cluster_id, canonical, text_hash, minhash in rows:
-        deduplicator.remember(KnownArticle(article_id, cluster_id, canonical, text_hash,
-                                           signature_from_bytes(minhash, settings.signature)))
+    for article_id, cluster_id, canonical, text_hash, minhash, lead, shingle_count in rows:
+        signature = from_stored(StoredSignature(minhash, lead, shingle_count), settings.signature)
+        deduplicator.remember(KnownArticle(article_id, cluster_id, canonical, text_hash, signature))
     return deduplicator
 
 
@@ -35,4 +36,4 @@ def dedup_batch(articles: list[Article], deduplicator: Deduplicator) -> DedupRes
     """Signatures for the whole batch at once, then one decision per article in input order."""
     signatures = compute_signatures([a.text for a in articles], deduplicator.index.settings.signature)
     decisions = [deduplicator.decide(article, sig) for article, sig in zip(articles, signatures, strict=True)]
-    return DedupResult(decisions=decisions, signatures=[signature_to_bytes(s) for s in signatures])
+    return DedupResult(decisions=decisions, signatures=[to_stored(s) for s in signatures])

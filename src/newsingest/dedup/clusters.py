@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from datasketch import LeanMinHash
-
-from newsingest.dedup.index import LshSettings, NearDuplicateIndex
+from newsingest.dedup.index import LshSettings, Match, NearDuplicateIndex
+from newsingest.dedup.signatures import TextSignature
 from newsingest.records import Article, DedupDecision, DedupStatus
 
 
@@ -22,7 +21,7 @@ class KnownArticle:
     cluster_id: str
     canonical_url: str | None
     text_hash: str
-    signature: LeanMinHash
+    signature: TextSignature
 
 
 class Deduplicator:
@@ -42,25 +41,30 @@ class Deduplicator:
         self.by_text_hash.setdefault(known.text_hash, known.id)
         self.index.add(known.id, known.signature)
 
-    def _match(self, article: Article, signature: LeanMinHash) -> tuple[DedupStatus, str, float] | None:
+    def _match(self, article: Article, signature: TextSignature) -> tuple[DedupStatus, Match] | None:
         if article.canonical_url and (original := self.by_url.get(article.canonical_url)):
-            return DedupStatus.URL_DUPLICATE, original, signature.jaccard(self.index.signatures[original])
+            return DedupStatus.URL_DUPLICATE, self.index.measure(signature, original)
         if original := self.by_text_hash.get(article.text_hash):
-            return DedupStatus.EXACT_DUPLICATE, original, 1.0
+            return DedupStatus.EXACT_DUPLICATE, Match(original, 1.0, 1.0)
         if match := self.index.best_match(signature):
-            return DedupStatus.NEAR_DUPLICATE, match[0], match[1]
+            return DedupStatus.NEAR_DUPLICATE, match
         return None
 
-    def decide(self, article: Article, signature: LeanMinHash) -> DedupDecision:
-        """Decide one article against everything remembered so far, then remember it."""
-        match = self._match(article, signature)
-        if match is None:
+    def decide(self, article: Article, signature: TextSignature) -> DedupDecision:
+        """Decide one article against everything remembered so far, then remember it.
+
+        `duplicate_of` names the cluster's first member here; the warehouse re-points it at the cluster's
+        canonical member (earliest published, then longest) when the batch lands.
+        """
+        found = self._match(article, signature)
+        if found is None:
             decision = DedupDecision(article_id=article.id, status=DedupStatus.NEW, cluster_id=article.id)
         else:
-            status, original, similarity = match
-            cluster_id = self.cluster_of[original]
+            status, match = found
+            cluster_id = self.cluster_of[match.article_id]
             decision = DedupDecision(article_id=article.id, status=status, cluster_id=cluster_id,
-                                     duplicate_of=cluster_id, similarity=round(similarity, 4))
+                                     duplicate_of=cluster_id, similarity=round(match.similarity, 4),
+                                     containment=round(match.containment, 4))
         self.remember(KnownArticle(article.id, decision.cluster_id, article.canonical_url, article.text_hash,
                                    signature))
         return decision

@@ -24,10 +24,19 @@ WHITESPACE = re.compile(r"\s+", re.UNICODE)
 class SignatureSettings:
     """Shingle size, permutations and seed together decide what a stored signature means."""
 
-    shingle_size: int = 3
+    shingle_size: int = 5
     num_perm: int = 128
     seed: int = 1
     scheme: str = "affine32"  # datasketch 2.x hashing scheme: 32-bit values, stored as uint32
+    # Teasers and truncated copies keep an article's opening: the lead signature finds them.
+    lead_words: int = 40
+
+
+@dataclass(frozen=True, slots=True)
+class TextSignature:
+    minhash: LeanMinHash  # all shingles of the text
+    lead: LeanMinHash  # shingles of the first `lead_words` words
+    shingle_count: int  # size of the shingle set, to turn a Jaccard estimate into a containment estimate
 
 
 def normalise(text: str) -> str:
@@ -41,27 +50,55 @@ def text_hash(text: str) -> str:
     return sha256_hex(normalise(text))
 
 
-def shingles(text: str, size: int) -> set[bytes]:
-    """Word n-grams of the normalised text; a text shorter than n words is one shingle of all its words."""
-    words = normalise(text).split()
+def shingles(text: str, size: int, max_words: int | None = None) -> set[bytes]:
+    """Word n-grams of the normalised text (of its first max_words words when given); a text shorter than
+    n words is one shingle of all its words."""
+    words = normalise(text).split()[:max_words]
     if len(words) <= size:
         return {" ".join(words).encode("utf-8")} if words else set()
     return {" ".join(words[i:i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
 
 
-def compute_signatures(texts: Sequence[str], settings: SignatureSettings) -> list[LeanMinHash]:
-    """MinHash signatures for a batch of texts (LeanMinHash: compact, picklable, enough for LSH)."""
-    shingle_sets = [shingles(text, settings.shingle_size) for text in texts]
+def _bulk(shingle_sets: list[set[bytes]], settings: SignatureSettings) -> list[LeanMinHash]:
     minhashes = MinHash.bulk(shingle_sets, num_perm=settings.num_perm, seed=settings.seed,
                              scheme=settings.scheme)
     return [LeanMinHash(m) for m in minhashes]
 
 
-def signature_to_bytes(signature: LeanMinHash) -> bytes:
+def compute_signatures(texts: Sequence[str], settings: SignatureSettings) -> list[TextSignature]:
+    """Full and lead MinHash signatures for a batch of texts (LeanMinHash: compact and picklable)."""
+    full_sets = [shingles(text, settings.shingle_size) for text in texts]
+    lead_sets = [shingles(text, settings.shingle_size, settings.lead_words) for text in texts]
+    return [TextSignature(full, lead, len(shingle_set)) for full, lead, shingle_set
+            in zip(_bulk(full_sets, settings), _bulk(lead_sets, settings), full_sets, strict=True)]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSignature:
+    """A TextSignature as the warehouse stores it (see warehouse/migrations: signatures)."""
+
+    minhash: bytes
+    lead: bytes | None
+    shingle_count: int | None
+
+
+def _to_bytes(minhash: LeanMinHash) -> bytes:
     # The affine32 scheme's values are below 2**32, so uint32 halves the stored size.
-    return signature.hashvalues.astype(np.uint32).tobytes()
+    return minhash.hashvalues.astype(np.uint32).tobytes()
 
 
-def signature_from_bytes(data: bytes, settings: SignatureSettings) -> LeanMinHash:
+def _from_bytes(data: bytes, settings: SignatureSettings) -> LeanMinHash:
     values = np.frombuffer(data, dtype=np.uint32).astype(np.uint64)
     return LeanMinHash(seed=settings.seed, hashvalues=values, scheme=settings.scheme)
+
+
+def to_stored(signature: TextSignature) -> StoredSignature:
+    return StoredSignature(_to_bytes(signature.minhash), _to_bytes(signature.lead), signature.shingle_count)
+
+
+def from_stored(stored: StoredSignature, settings: SignatureSettings) -> TextSignature:
+    """Rows written before leads were stored get their full signature as lead: they still match by
+    similarity, and as the longer side of a containment their lead is never compared (the shorter's is)."""
+    minhash = _from_bytes(stored.minhash, settings)
+    lead = _from_bytes(stored.lead, settings) if stored.lead else minhash
+    return TextSignature(minhash, lead, stored.shingle_count or 0)
