@@ -27,51 +27,91 @@ def _rule(name: str, description: str, *alternatives: str) -> LineRule:
 
 
 SEP = r"\s*[:|»›>\-–—]+\s*"  # the separator between a prompt and the link text: "Read also: ...", "Read | ..."
-SOCIAL = r"facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|e-?mail|instagram|threads|bluesky"
+SOCIAL = (r"facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|e-?mail|instagram|threads|bluesky"
+          r"|youtube|tiktok|mastodon")
+SOCIALS = rf"(?:{SOCIAL})(?:\s*(?:,|and|&|y|et|und|e|or|o|oder|ou)\s*(?:{SOCIAL}))*"
+HANDLE = r"(?:\s*@[\w.]+)?"
+# A short credit after a caption: "… in Brussels. Photo: Reuters", "File photo: Marek Zielinski/EPA".
+CREDIT = r"[\w .,'’&/()@-]{1,60}"
+CREDIT_LABEL = r"(?:file photo|photo|photos|photograph|image|images|picture|foto|fotos|bild|crédit photo|credit)"
+
+# Headers of link lists ("Most read", "More from Business"): the headlines that follow them belong to the
+# list. text.py removes those headlines with the header's rule.
+LIST_HEADERS: tuple[LineRule, ...] = (
+    _rule("most_read", "most-read and trending lists: the header and the headlines under it",
+          r"(?:most (?:read|popular|viewed|shared|commented)|trending(?: now| stories| news)?|popular (?:now|stories)"
+          r"|top stories|editor'?s picks|latest (?:news|stories|headlines)|les plus lus|lo más leído|lo más visto"
+          r"|meistgelesen|meistgelesene artikel|più letti|mais lidas)\s*:?"),
+    _rule("related_link", "links to other stories: Read also / Related / Recommended / See also / More from",
+          r"(?:related(?: (?:articles?|stories|content|coverage|news|links))?|recommended(?: for you| reading| stories)?"
+          r"|you (?:may|might) also like|more on this(?: story| topic)?|more (?:from|in) [\w&'’ -]{1,30}"
+          r"|more (?:stories|news)|read next|see also|à lire aussi|sur le même sujet|noticias relacionadas"
+          r"|te puede interesar|das könnte sie auch interessieren|mehr zum thema)\s*:?"),
+)
 
 LINE_RULES: tuple[LineRule, ...] = (
+    *LIST_HEADERS,
     _rule("related_link", "links to other stories: Read also / Related / Recommended / See also / More from",
           rf"(?:read|also read|read (?:also|more|next)|related(?: (?:articles?|stories|content|coverage|news))?"
           rf"|recommended(?: for you| reading)?|see also|more from [\w .'’-]{{1,40}}|you (?:may|might) also like"
           rf"|more on this(?: story)?|don'?t miss|must read|(?:à )?lire aussi|à lire|voir aussi|lea también|leer más"
           rf"|le puede interesar|auch interessant|mehr zum thema|lesen sie auch|weiterlesen|leggi anche"
           rf"|leia também|leia mais){SEP}.{{2,200}}",
-          r"(?:read more|read the full (?:story|article)|continue reading|related(?: articles| stories)?"
-          r"|lire la suite|leer más|weiterlesen|leia mais)\s*(?:[.…»›>]+|\.\.\.)?"),
+          r"(?:read more|read the full (?:story|article)|continue reading|lire la suite|leer más|weiterlesen"
+          r"|leia mais)\s*(?:[.…»›>]+|\.\.\.)?",
+          r"(?:continue reading|read (?:the full|more|the rest)(?: (?:story|article))?) (?:on|at) [\w&'’. -]{1,40}"),
     _rule("share_prompt", "share buttons and follow prompts",
           rf"(?:share|share this(?: article| story| post| page)?|share (?:on|via|to) (?:{SOCIAL})"
-          rf"|click to share(?: on [\w ]+)?.*|tweet(?: this)?|follow us(?: on [\w ,&]+)?|follow (?:us|@\w+) on (?:{SOCIAL})"
-          rf"|partager(?: sur [\w ]+)?|compartir(?: en [\w ]+)?|teilen|condividi|compartilhe)\s*[:!.]?",
-          rf"(?:(?:{SOCIAL})\s*[,|•·/]?\s*){{2,}}"),
+          rf"|click to share(?: on [\w ]+)?.*|tweet(?: this)?|partager(?: sur [\w ]+)?|compartir(?: en [\w ]+)?"
+          rf"|teilen|condividi|compartilhe)\s*[:!.]?",
+          rf"(?:share(?: this(?: article| story)?)?\s*:?\s*)?(?:{SOCIAL}|copy link|print)"
+          rf"(?:\s*[,|•·/]?\s*(?:{SOCIAL}|copy link|print)){{1,}}",
+          # "Follow us on X @news", "Síguenos en Instagram y X para no perderte ninguna noticia"
+          rf"(?:follow us|síguenos|siguenos|suivez-nous|folgen sie uns|seguici|siga-nos|follow @[\w.]+)"
+          rf"(?: (?:on|en|sur|auf|su|no|at))? {SOCIALS}{HANDLE}(?:\s+(?:for|para|pour|für|per|and|y|et)\b.{{0,80}})?[.!]?",
+          rf"follow us{HANDLE}[.!]?"),
     _rule("newsletter_prompt", "newsletter, subscription and app prompts",
-          r"(?:sign up|subscribe|register|join)(?: now| today| here)? (?:(?:for|to) )?(?:our |the )?(?:free |daily |weekly |morning |evening )?"
-          r"(?:newsletters?|briefing|alerts?|digest|updates)\b.{0,120}",
+          r"(?:sign up|subscribe|register|join)(?: now| today| here)? (?:(?:for|to) )?(?:our |the )?(?:free )?"
+          r"(?:[\w-]+ ){0,3}(?:newsletters?|briefing|alerts?|digest|updates)\b.{0,120}",
           r"(?:download|get|install) (?:our|the) (?:free )?(?:[\w ]{0,20})?app\b.{0,100}",
           r"subscribe(?: now| today)?(?: to (?:continue|read|unlock).{0,80})?[.!]?",
-          r"(?:get|receive) (?:our|the) (?:latest )?(?:news|headlines|stories) (?:delivered )?(?:to|in) your inbox.{0,60}",
-          r"abonnez-vous.{0,100}|suscríbete.{0,100}|jetzt abonnieren.{0,100}|inscrivez-vous à (?:notre|la) newsletter.{0,80}"),
+          # "Get the morning briefing in your inbox. Sign up for our newsletter."
+          r"(?:get|receive) (?:our|the) (?:[\w-]+ ){0,3}(?:news|headlines|stories|briefing|newsletter)"
+          r"(?: delivered)? (?:to|in) your inbox.{0,80}",
+          r"abonnez-vous.{0,100}|suscríbete.{0,100}|jetzt abonnieren.{0,100}|inscrivez-vous à (?:notre|la) newsletter.{0,80}",
+          r"(?:jetzt )?(?:den |unseren )?(?:kostenlosen )?[\w-]*newsletter (?:abonnieren|bestellen)[.!]?"),
     _rule("comment_form", "comment forms and comment counters",
           r"leave a (?:reply|comment)|post a comment|add a comment|post comment|cancel reply|join the conversation",
           r"your email address will not be published\.?.{0,120}|required fields are marked\s*\*?",
           r"(?:view|show|read|hide) (?:all )?(?:\d+ )?comments?|comments?\s*\(\d+\)|\d+\s+comments?|no comments yet\.?",
+          r"(?:log ?in|sign ?in|register|subscribe) to (?:comment|reply|join the (?:conversation|discussion))[.!]?",
+          r"be the first to comment[.!]?|comments are closed\.?",
+          r"(?:kommentare?|commentaires?|comentarios?|commenti)\s*\(\d+\)",
           r"laisser un commentaire|deja un comentario|kommentar schreiben"),
     _rule("advertisement", "advertisement markers",
           r"advertisement|advertising|\[?ad\]?|sponsored(?: content| post)?|paid (?:content|post)|promoted(?: content)?",
           r"story continues below(?: this)? advertisement|article continues (?:below|after (?:this )?advertisement)",
           r"publicité|publicidad|anuncio|anzeige|werbung|pubblicità"),
     _rule("photo_credit", "photo and image credits and captions credits",
-          r"(?:photo|photos|image|images|picture|file photo|photograph|foto|crédit photo|credit)(?: credit)?s?\s*[:|©]\s*.{1,120}",
+          rf"{CREDIT_LABEL}(?: credit)?s?\s*[:|©]\s*.{{1,120}}",
           r"\((?:photo|image|picture) (?:credit|by|:)[^)]{0,120}\)",
           r"(?:photo|image|picture) (?:by|courtesy of) [^.]{1,80}",
-          r"©\s*[\w .'’&/-]{1,60}(?:images|photos?|press|agency|afp|reuters|ap)"),
+          r"©\s*[\w .'’&/-]{1,60}(?:images|photos?|press|agency|afp|reuters|ap)",
+          # A caption sentence ending in a credit; the credit is short and is not itself a sentence.
+          rf"[^\n]{{5,240}}?[.!?]\s+{CREDIT_LABEL}(?: credit)?\s*:\s*{CREDIT}(?<![.!?])"),
+    _rule("source_credit", "the outlet or agency a story was taken from",
+          r"(?:source|sources|quelle|fuente|fonte)\s*:\s*[\w&'’., /-]{2,60}(?<![.!?])"),
     _rule("legal_footer", "copyright and legal footers",
-          r"(?:©|\(c\)|copyright)\s*(?:\d{4}|[\w]).{0,160}",
+          r"(?:©|\(c\))\s*(?:\d{4}|[\w]).{0,160}",
+          r"copyright\s*(?:©|\(c\))?\s*(?:\d{4}|[^.]{1,60}\b\d{4}\b).{0,160}",
           r".{0,80}all rights reserved\.?.{0,80}",
           r"this (?:material|article|content) may not be (?:published|reproduced|copied).{0,160}",
           r"tous droits réservés.{0,80}|todos los derechos reservados.{0,80}|alle rechte vorbehalten.{0,80}"),
     _rule("navigation", "breadcrumbs, menus and skip links",
           r"(?:home|accueil|inicio|startseite|homepage)\s*(?:>|»|›|/|\|)\s*.{1,120}",
           r"[\w&'’ -]{1,25}(?:\s*(?:\||•|·|›|»)\s*[\w&'’ -]{1,25}){3,}",
+          # "Menu    Search    Sign in    Subscribe": a menu flattened with runs of spaces between items
+          r"[\w&'’-]+(?: [\w&'’-]+)?(?:\s{2,}[\w&'’-]+(?: [\w&'’-]+)?){2,}",
           r"skip to (?:main )?content|skip navigation|back to top|toggle navigation|menu|main menu|search|sections",
           r"(?:previous|next) (?:article|story|post)(?:\s*[:»›>]+\s*.{0,120})?"),
     _rule("reading_time", "reading-time, listen and update stamps",
@@ -80,22 +120,25 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"listen to (?:this )?(?:article|story)(?:\s*[•·:-]?\s*\d+\s*(?:min|mins|minutes)\.?)?",
           r"(?:écouter|escuchar) (?:cet article|este artículo|la noticia).{0,20}"),
     _rule("tag_list", "tag and topic lists",
-          r"(?:tags?|topics?|filed under|categories|category|keywords|themen|schlagworte|mots-clés|mots clés|etiquetas|temas)\s*:\s*.{1,300}"),
-    _rule("most_read", "most-read and trending list headers",
-          r"(?:most (?:read|popular|viewed|shared|commented)|trending(?: now| stories| news)?|popular (?:now|stories)"
-          r"|top stories|editor'?s picks|latest (?:news|stories|headlines)|les plus lus|lo más leído|meistgelesen"
-          r"|più letti)\s*:?"),
+          r"(?:tags?|topics?|filed under|categories|category|keywords|themen|schlagworte|schlagwörter|mots-clés"
+          r"|mots clés|etiquetas|temas)\s*:\s*.{1,300}"),
     _rule("orphan_label", "a lone UI label left from a widget",
-          r"(?:author|authors|by|share|print|email|e-mail|comments?|tags|related|save|copy link|copied|"
-          r"bookmark|font size|text size|a\+|a-|close|loading\.*|more|next|previous|prev|top)\s*[:.]?"),
+          r"(?:author|authors|by|print|email|e-mail|comments?|tags|save|copy link|copied|bookmark|font size"
+          r"|text size|a\+|a-|close|loading\.*|more|next|previous|prev|top|drucken|imprimer|imprimir|stampa"
+          r"|kommentare|commentaires|comentarios)\s*[:.]?"),
 )
-
-RULES_BY_NAME = {rule.name: rule for rule in LINE_RULES}
-
 
 def match_line_rule(line: str) -> str | None:
     """Name of the first line rule that matches the whole line, or None."""
     for rule in LINE_RULES:
+        if rule.matches(line):
+            return rule.name
+    return None
+
+
+def match_list_header(line: str) -> str | None:
+    """Rule name when the line heads a list of other stories' headlines ("Most read", "More from Sport")."""
+    for rule in LIST_HEADERS:
         if rule.matches(line):
             return rule.name
     return None

@@ -15,27 +15,68 @@ from datetime import datetime
 
 from dateutil import parser as date_parser
 
-from newsingest.extract.rules import match_line_rule
+from newsingest.extract.rules import match_line_rule, match_list_header
 from newsingest.records import RemovedLine
 
 NAME = r"[A-Z\u00C0-\u024F][\w.'’\u00C0-\u024F-]*"
+PERSON = rf"{NAME}(?:\s+{NAME}){{0,3}}"
+# "By Maria Lopez and David Chen, Reuters": commas separate authors only when an "and" ends the list;
+# otherwise what follows the comma is the affiliation, which is not part of the author's name.
+AUTHORS = rf"{PERSON}(?:\s*,\s*{PERSON})*\s+(?:and|&|y|et|und|e)\s+{PERSON}|{PERSON}"
 BYLINE = re.compile(
-    rf"(?i:by|par|por|von|di)\s+(?P<author>{NAME}(?:\s+{NAME}){{0,3}}(?:\s*(?:,|and|&|y|et|und)\s*{NAME}(?:\s+{NAME}){{0,3}})?)"
-    r"(?:\s*(?:,|\||–|—|-)\s*(?P<affiliation>[^.!?]{1,60}))?\s*")
+    rf"(?i:by|par|por|von|di|compiled by|written by|reporting by)\s+(?P<author>{AUTHORS})"
+    r"(?:\s*(?:,|\||–|—|-)\s*(?P<affiliation>[^.!?]{1,60})|\s+(?i:from agency reports|with agencies))?\s*")
+# Words an affiliation may have besides capitalised ones: "Education Correspondent", "BBC News, London",
+# "Staff writer". A lowercase word outside this list ("By Monday, all trains ran") means a sentence.
+AFFILIATION_WORDS = frozenset("""
+of for at in and the on de du des la le del y et und für staff reporter correspondent editor writer
+""".split())
+# "By Tuesday evening, ..." and "By March, ..." are sentences, not bylines.
+NOT_A_NAME = re.compile(
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|september"
+    r"|october|november|december|christmas|easter|noon|midnight|now|then|contrast|comparison|law|far",
+    re.IGNORECASE)
 DATELINE_PREFIX = re.compile(
     r"(?:(?:first |last )?(?:published|updated|posted|modified)(?: on| at)?|publié le|mis à jour le|publicado(?: el)?"
-    r"|actualizado(?: el)?|veröffentlicht(?: am)?|aktualisiert(?: am)?|date)\s*:?\s*(?P<date>.{4,60})",
+    r"|actualizado(?: el)?|veröffentlicht(?: am)?|aktualisiert(?: am)?|pubblicato(?: il)?|date)\s*:?\s*(?P<date>.{4,60})",
     re.IGNORECASE)
+# Month names of the fixture languages, translated to English before dateutil (which knows only English).
+FOREIGN_MONTHS = {
+    "January": "janvier enero januar jänner gennaio janeiro",
+    "February": "février fevrier febrero februar febbraio fevereiro",
+    "March": "mars marzo märz março",
+    "April": "avril abril aprile",
+    "May": "mai mayo maggio maio",
+    "June": "juin junio juni giugno junho",
+    "July": "juillet julio juli luglio julho",
+    "August": "août aout agosto",
+    "September": "septembre septiembre setiembre settembre setembro",
+    "October": "octobre octubre oktober ottobre outubro",
+    "November": "novembre noviembre novembro",
+    "December": "décembre decembre diciembre dezember dicembre dezembro",
+}
+FOREIGN_MONTH = re.compile(
+    r"\b(" + "|".join(name for names in FOREIGN_MONTHS.values() for name in names.split()) + r")\b", re.IGNORECASE)
+ENGLISH_MONTH = {name: english for english, names in FOREIGN_MONTHS.items() for name in names.split()}
 MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.IGNORECASE)
 DATE_WORDS = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|am|pm|gmt|utc|bst|cet"
-    r"|cest|est|edt|pst|pdt|at|on|the|of|th|st|nd|rd)[a-z]*\.?", re.IGNORECASE)
+    r"|cest|est|edt|pst|pdt|at|on|the|of|th|st|nd|rd|del)[a-z]*\.?", re.IGNORECASE)
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")
+STAMP_SEPARATOR = re.compile(r"\s+[|•·]\s+")  # between a date and a reading time in one stamp line
+DOTTED_DATE = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b")  # 03.06.2024 is day first everywhere it is used
+JOB = (r"journalist|reporter|correspondent|writer|editor|columnist|contributor|freelancer|author|producer|blogger"
+       r"|photographer|analyst at \w+")
+FOREIGN_JOB = (r"journaliste|rédact(?:eur|rice)|correspondant|correspondante|chroniqueu(?:r|se)|periodista"
+               r"|redactor|redactora|corresponsal|columnista|journalistin|redakteur|redakteurin|korrespondent"
+               r"|korrespondentin|giornalista|jornalista")
 AUTHOR_BIO = re.compile(
-    rf"(?:about the author\b.*|(?P<name>{NAME}(?:\s+{NAME}){{1,3}})\s+(?:is|was|has been)\s+(?:a|an|the|our)\s+"
-    r"[^.]{0,120}?\b(?:journalist|reporter|correspondent|writer|editor|columnist|contributor|freelancer|"
-    r"author|producer|blogger|photographer|analyst at \w+)s?\b.*"
+    rf"(?:(?i:about the author|à propos de l'auteur|sobre el autor|über den autor|über die autorin)\b.*"
+    rf"|(?P<name>{NAME}(?:\s+{NAME}){{1,3}})\s+(?:is|was|has been)\s+(?:a|an|the|our)\s+"
+    rf"[^.]{{0,120}}?\b(?:{JOB})s?\b.*"
     rf"|(?P<name2>{NAME}(?:\s+{NAME}){{1,3}})\s+(?:writes|reports|covers)\s+(?:about|on)\b.*"
+    rf"|(?P<name3>{NAME}(?:\s+{NAME}){{1,3}})\s+(?:est|es|ist|è|é)\s+(?:une?\s+|el\s+|la\s+|der\s+|die\s+)?"
+    rf"(?:[\w-]+\s+){{0,2}}(?i:{FOREIGN_JOB})\b.*"
     r"|.*\bfollow (?:him|her|them) on (?:twitter|x|linkedin|instagram|bluesky|threads)\b.*)",
 )
 WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
@@ -52,12 +93,25 @@ para con una que como más sus fue son der die das und mit von den dem des ist e
 # Time-zone abbreviations seen in datelines; dateutil knows only UTC/GMT by itself.
 TZ_OFFSETS = {"GMT": 0, "UTC": 0, "BST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200, "EEST": 10800,
               "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000, "PST": -28800, "PDT": -25200}
-STRAY_MAX_WORDS = 16
-STRAY_MIN_CONTENT_WORDS = 2
-# Fraction of a headline-like line's content words that must appear elsewhere in the article for the line
-# to count as the article's own subheading. Chosen on tests/fixtures/extraction (see benchmarks/).
-STRAY_MIN_OVERLAP = 0.25
+HEADLINE_MAX_WORDS = 16
+# "1. Homework clubs ...", "- new cycle routes": items of a list, which are body unless a list header
+# ("Most read") introduces them.
+LIST_MARKER = re.compile(r"(?:\d{1,2}[.)]|[-•*–—·▪])\s+")
+LIST_ITEM_MIN_WORDS = 4  # headlines under a list header have 4+ words; subheadings ("Cold and dark") fewer
+LIST_MAX_ITEMS = 12
 STEM_LENGTH = 5  # crude stemming: "drones"/"drone", "economy"/"economic" compare by their first letters
+
+
+@dataclass(frozen=True, slots=True)
+class StrayHeadlineSettings:
+    """When a headline-like line is another story's: it has at least `min_content_words` content words and
+    fewer than `min_overlap` of them occur elsewhere in the article. Chosen by measurement on
+    tests/fixtures/extraction/text (`benchmarks/extraction_quality.py --text-dir ... --stray-sweep`): the
+    real subheadings that share no word with their article are short ("Cold and dark", "Questions remain")
+    while other stories' headlines are full sentences without a full stop."""
+
+    min_content_words: int = 4
+    min_overlap: float = 0.25
 
 
 @dataclass(slots=True)
@@ -78,47 +132,75 @@ def normalise_line(line: str) -> str:
     return line.strip(" \t\r\n\u00a0\u2000\u2001\u2002\u2003\u2009\u200b\ufeff")
 
 
+def _words(text: str) -> set[str]:
+    return {unicodedata.normalize("NFKC", w).casefold() for w in WORD.findall(text)}
+
+
 def _content_words(text: str) -> set[str]:
-    words = (unicodedata.normalize("NFKC", w).casefold() for w in WORD.findall(text))
-    return {w[:STEM_LENGTH] for w in words if w not in STOPWORDS}
+    return {w[:STEM_LENGTH] for w in _words(text) if w not in STOPWORDS}
+
+
+def _english_months(text: str) -> str:
+    return FOREIGN_MONTH.sub(lambda m: ENGLISH_MONTH[m.group(1).lower()], text)
 
 
 def parse_date(text: str) -> datetime | None:
     """A date written out in a dateline, or None when the text is not a date."""
+    text = _english_months(text)
     if not (MONTH.search(text) or ISO_DATE.search(text)):
         return None
     try:
-        return date_parser.parse(text, fuzzy=True, tzinfos=TZ_OFFSETS)
+        return date_parser.parse(text, fuzzy=True, tzinfos=TZ_OFFSETS, dayfirst=bool(DOTTED_DATE.search(text)))
     except (ValueError, OverflowError):
         return None
 
 
+def _is_affiliation(text: str | None) -> bool:
+    if text is None:
+        return True
+    words = re.findall(r"[^\W\d_][\w'’.-]*", text)
+    return bool(words) and text[0].isupper() and all(w[0].isupper() or w.lower() in AFFILIATION_WORDS
+                                                    for w in words)
+
+
 def match_byline(line: str) -> str | None:
+    """The author named by a byline ("By Tomas Lind, Brussels" -> "Tomas Lind"), or None."""
     match = BYLINE.fullmatch(line)
-    if not match or len(line.split()) > 14:
+    if not match or len(line.split()) > 14 or not _is_affiliation(match.group("affiliation")):
         return None
-    return match.group("author").strip()
+    author = match.group("author").strip()
+    return None if NOT_A_NAME.fullmatch(author.split()[0]) else author
+
+
+def _match_date_part(part: str) -> datetime | None:
+    prefixed = DATELINE_PREFIX.fullmatch(part)
+    date = prefixed.group("date") if prefixed else part
+    # The date must be only a date: no letters besides month, weekday and time-zone words, so that
+    # "Updated guidance is expected in May" stays a sentence.
+    if WORD.search(DATE_WORDS.sub(" ", _english_months(date))):
+        return None
+    return parse_date(date)
 
 
 def match_dateline(line: str) -> datetime | None:
-    if len(line.split()) > 10:
+    """The date of a dateline; "Published 7 March 2024 | 4 min read" is a dateline with a reading time."""
+    if len(line.split()) > 12:
         return None
-    prefixed = DATELINE_PREFIX.fullmatch(line)
-    if prefixed:
-        return parse_date(prefixed.group("date"))
-    # A bare date line must be only a date: no letters besides month, weekday and time-zone words.
-    if WORD.search(DATE_WORDS.sub(" ", line)):
+    date_part, *others = STAMP_SEPARATOR.split(line)
+    if any(match_line_rule(other) is None and _match_date_part(other) is None for other in others):
         return None
-    return parse_date(line)
+    return _match_date_part(date_part)
 
 
 class Vocabulary:
-    """Content-word counts of a whole article, to ask whether a line's words occur *elsewhere* in it."""
+    """Words of a whole article, to ask whether a line's words occur *elsewhere* in it."""
 
     def __init__(self, texts: list[str]):
-        self.counts: Counter[str] = Counter()
+        self.counts: Counter[str] = Counter()  # content-word stems
+        self.word_counts: Counter[str] = Counter()  # exact words, for names ("Marchand" is not "Marché")
         for text in texts:
             self.counts.update(_content_words(text))
+            self.word_counts.update(_words(text))
 
     def shared_fraction(self, line: str) -> tuple[int, float]:
         """How many content words the line has, and the fraction of them found in other lines."""
@@ -127,9 +209,9 @@ class Vocabulary:
             return 0, 0.0
         return len(words), sum(1 for w in words if self.counts[w] > 1) / len(words)
 
-    def mentions_elsewhere(self, word: str, line: str) -> bool:
-        stems = _content_words(word)
-        return any(self.counts[s] > (1 if s in _content_words(line) else 0) for s in stems)
+    def mentions_elsewhere(self, name: str, line: str) -> bool:
+        in_line = _words(line)
+        return any(self.word_counts[w] > (1 if w in in_line else 0) for w in _words(name))
 
 
 def is_author_bio(line: str, vocabulary: Vocabulary) -> bool:
@@ -137,24 +219,30 @@ def is_author_bio(line: str, vocabulary: Vocabulary) -> bool:
     match = AUTHOR_BIO.fullmatch(line)
     if not match:
         return False
-    name = match.group("name") or match.group("name2")
+    name = match.group("name") or match.group("name2") or match.group("name3")
     return not (name and vocabulary.mentions_elsewhere(name.split()[-1], line))
 
 
 def is_headline_like(line: str) -> bool:
+    """Short, starts with a capital or a digit, and does not end like a sentence or a list item."""
     words = line.split()
-    if not 2 <= len(words) <= STRAY_MAX_WORDS or line[-1] in ".!;:,\"”’»)" or line[0] in "-•*–—“\"'‘(":
-        return False
-    capitalised = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
-    return capitalised >= 2
+    return (2 <= len(words) <= HEADLINE_MAX_WORDS and line[-1] not in ".!;:,\"”’»)…"
+            and (line[0].isupper() or line[0].isdigit()) and not LIST_MARKER.match(line))
 
 
-def is_stray_headline(line: str, vocabulary: Vocabulary) -> bool:
+def is_listed_headline(line: str) -> bool:
+    """An entry of a list of headlines, with or without a list marker ("1. Council tax to rise")."""
+    item = LIST_MARKER.sub("", line, count=1)
+    return len(item.split()) >= LIST_ITEM_MIN_WORDS and is_headline_like(item)
+
+
+def is_stray_headline(line: str, vocabulary: Vocabulary,
+                      settings: StrayHeadlineSettings = StrayHeadlineSettings()) -> bool:
     """A headline-like line that shares almost nothing with the rest of the article: another story's."""
     if not is_headline_like(line):
         return False
     count, overlap = vocabulary.shared_fraction(line)
-    return count >= STRAY_MIN_CONTENT_WORDS and overlap < STRAY_MIN_OVERLAP
+    return count >= settings.min_content_words and overlap < settings.min_overlap
 
 
 def _line_rule(line: str, result: CleanedText) -> str | None:
@@ -170,16 +258,32 @@ def _line_rule(line: str, result: CleanedText) -> str | None:
     return None
 
 
-def _context_rule(line: str, vocabulary: Vocabulary) -> str | None:
+def _mark_listed_headlines(candidates: list[tuple[int, str]], reasons: dict[int, str]) -> None:
+    """The headlines under a removed list header ("Most read", "More from Business") go with the header."""
+    rule = None
+    listed = 0
+    for position, line in candidates:
+        if position in reasons:
+            rule = match_list_header(line)
+            listed = 0
+        elif rule and listed < LIST_MAX_ITEMS and is_listed_headline(line):
+            reasons[position] = rule
+            listed += 1
+        else:
+            rule = None
+
+
+def _context_rule(line: str, vocabulary: Vocabulary, stray: StrayHeadlineSettings) -> str | None:
     """Rules that judge a line against the rest of the article."""
     if is_author_bio(line, vocabulary):
         return "author_bio"
-    if is_stray_headline(line, vocabulary):
+    if is_stray_headline(line, vocabulary, stray):
         return "stray_headline"
     return None
 
 
-def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
+def clean_lines(lines: list[str], title: str | None = None,
+                stray: StrayHeadlineSettings = StrayHeadlineSettings()) -> CleanedText:
     """Remove cruft lines from an article body; `title` is used as context, never removed."""
     result = CleanedText(title=title, lines=[])
     candidates: list[tuple[int, str]] = []
@@ -189,11 +293,12 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
             candidates.append((position, line))
             if reason := _line_rule(line, result):
                 reasons[position] = reason
+    _mark_listed_headlines(candidates, reasons)
     # Context rules compare with the lines that survived the line rules: a byline naming the author
     # must not make the author's bio look like part of the story.
     vocabulary = Vocabulary([title or "", *(line for p, line in candidates if p not in reasons)])
     for position, line in candidates:
-        reason = reasons.get(position) or _context_rule(line, vocabulary)
+        reason = reasons.get(position) or _context_rule(line, vocabulary, stray)
         if reason is None:
             result.lines.append(line)
         else:
@@ -201,11 +306,12 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
     return result
 
 
-def clean_text(text: str, title: str | None = None) -> CleanedText:
+def clean_text(text: str, title: str | None = None,
+               stray: StrayHeadlineSettings = StrayHeadlineSettings()) -> CleanedText:
     """Clean a flattened article. Without a known title, the first non-blank line is the title."""
     lines = text.splitlines()
     if title is None:
         while lines and not normalise_line(lines[0]):
             lines.pop(0)
         title = normalise_line(lines.pop(0)) if lines else None
-    return clean_lines(lines, title=title)
+    return clean_lines(lines, title=title, stray=stray)

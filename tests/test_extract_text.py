@@ -1,0 +1,233 @@
+"""The plain-text cleaner: every labelled case in tests/fixtures/extraction/text, then each rule on its own
+with the sentences it must leave alone (precision first: a body line removed is worse than cruft kept)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from newsingest.extract.rules import match_line_rule
+from newsingest.extract.text import (
+    StrayHeadlineSettings,
+    Vocabulary,
+    clean_lines,
+    clean_text,
+    is_stray_headline,
+    match_byline,
+    match_dateline,
+)
+
+TEXT_CASES = sorted((FIXTURES / "extraction" / "text").glob("*.json"))
+
+
+def norm(line: str) -> str:
+    return " ".join(line.split())
+
+
+@pytest.mark.parametrize("case", TEXT_CASES, ids=lambda path: path.stem)
+def test_labelled_case(case: Path):
+    expected = json.loads(case.read_text(encoding="utf-8"))
+    cleaned = clean_text(case.with_suffix(".txt").read_text(encoding="utf-8"))
+    kept = [norm(line) for line in cleaned.lines]
+    removed = {norm(r.line): r.rule for r in cleaned.removed}
+    assert cleaned.title == expected["title"]
+    # Every body line kept, in order, and nothing else: a body line removed fails here with its rule.
+    lost = {line: removed.get(norm(line)) for line in expected["keep"] if norm(line) not in kept}
+    assert lost == {}, "body lines removed (line: rule)"
+    assert kept == [norm(line) for line in expected["keep"]]
+    assert removed == {norm(r["line"]): r["rule"] for r in expected["remove"]}
+    assert cleaned.author == expected["author"]
+    published = cleaned.published_at.date().isoformat() if cleaned.published_at else None
+    assert published == expected["published_at"]
+
+
+def test_the_labelled_set_is_big_enough():
+    assert len(TEXT_CASES) >= 40
+
+
+@pytest.mark.parametrize("line, rule", [
+    ("Read also: Pilots at rival SkyLark vote on new contract", "related_link"),
+    ("Read | Spain's olive oil harvest falls for second year", "related_link"),
+    ("Lire aussi : Les plus beaux festivals de l'été dans la région", "related_link"),
+    ("Mehr zum Thema: Zulieferer unter Druck", "related_link"),
+    ("More from Business", "related_link"),
+    ("Continue reading on Meridian Wire", "related_link"),
+    ("Share this article", "share_prompt"),
+    ("Share:", "share_prompt"),
+    ("Share: Facebook | X | LinkedIn | Email | Copy link", "share_prompt"),
+    ("Follow us on X @HarbourCityNews", "share_prompt"),
+    ("Síguenos en Instagram y X para no perderte ninguna noticia de Valdemora", "share_prompt"),
+    ("Subscribe to our weekly health newsletter for the latest research and advice.", "newsletter_prompt"),
+    ("Get the morning briefing in your inbox. Sign up for our newsletter.", "newsletter_prompt"),
+    ("Jetzt den kostenlosen Lindenau-Newsletter abonnieren", "newsletter_prompt"),
+    ("Download our app to get local news alerts", "newsletter_prompt"),
+    ("Log in to comment", "comment_form"),
+    ("Be the first to comment", "comment_form"),
+    ("Kommentare (4)", "comment_form"),
+    ("Your email address will not be published. Required fields are marked *", "comment_form"),
+    ("Story continues below advertisement", "advertisement"),
+    ("Anzeige", "advertisement"),
+    ("Photo: CPA/Jonas Berg", "photo_credit"),
+    ("(Image credit: Getty Images)", "photo_credit"),
+    ("A white stork carrying a GPS tracker. File photo: Marek Zielinski/EPA", "photo_credit"),
+    ("Source: Heritage & Science Weekly", "source_credit"),
+    ("© 2024 Baltic Wire. All rights reserved.", "legal_footer"),
+    ("Home > World > Europe", "navigation"),
+    ("Menu    Search    Sign in    Subscribe", "navigation"),
+    ("4 min read", "reading_time"),
+    ("Listen to this article", "reading_time"),
+    ("Tags: European Union, Russia, sanctions", "tag_list"),
+    ("Schlagwörter: Lindenau, Hallenbad, Stadtrat", "tag_list"),
+    ("Most Read", "most_read"),
+    ("Trending now", "most_read"),
+    ("Print", "orphan_label"),
+    ("Drucken", "orphan_label"),
+])
+def test_line_rule_matches_cruft(line: str, rule: str):
+    assert match_line_rule(line) == rule
+
+
+@pytest.mark.parametrize("sentence", [
+    "Shares of the company fell 6% in Taipei, their biggest one-day drop since 2022.",
+    "The author of the report said the figures were provisional.",
+    "The shop owners' association said it would share its own traffic survey with councillors.",
+    "Residents can comment on the detailed designs at three public exhibitions in June.",
+    "Readers' groups will be able to book rooms on Sundays free of charge.",
+    "Photos shared by testers online appeared to show a dark line running down the display.",
+    "A photo of Beridze and her grandmother holding the award was widely shared on social media.",
+    "Sponsored by the regional government, the festival has grown rapidly since 2012.",
+    "Published in the journal Geobiology, the study describes 40 unknown species.",
+    "Related measures targeting banks in third countries are expected to be discussed in April.",
+    "Tourist numbers have been trending upward, with a record 12 million visitors expected.",
+    "The most read Galician author of the past decade, she has also written two books for children.",
+    "Subscribers to the paper's print edition fell by a fifth last year.",
+    "Follow-up protests are planned in three other regions next week.",
+    "Advertising revenue at the broadcaster rose 4% in the first quarter.",
+    "Menu prices at the restaurant rose by a third.",
+    "Source: the ministry said the figures were provisional.",
+    "Image rights are a growing source of income for footballers.",
+    "Copyright lawyers said the ruling would be appealed.",
+    "The police released a photograph of the suspect. Officers want to speak to him.",
+    "He said the company would not comment. The shares fell 3%.",
+])
+def test_line_rules_leave_sentences_alone(sentence: str):
+    assert match_line_rule(sentence) is None
+    assert clean_lines([sentence], title="Any title").removed == []
+
+
+@pytest.mark.parametrize("line, author", [
+    ("By Tomas Lind, Brussels", "Tomas Lind"),
+    ("By Maria Lopez and David Chen, Reuters", "Maria Lopez and David Chen"),
+    ("By Olivia Grant, Education Correspondent", "Olivia Grant"),
+    ("Por Lucía Fernández", "Lucía Fernández"),
+    ("Von Anna Schmidt", "Anna Schmidt"),
+    ("BY CALLUM HART", "CALLUM HART"),
+    ("Compiled by Yusuf Demir from agency reports", "Yusuf Demir"),
+])
+def test_byline_gives_the_author_without_affiliation(line: str, author: str):
+    assert match_byline(line) == author
+
+
+@pytest.mark.parametrize("sentence", [
+    "By Tuesday evening, the wind had eased",
+    "By Monday, all trains ran",
+    "By March, the council had spent the grant",
+    "By contrast, bus fares in England will remain capped",
+    "By the council's own estimate, the project will cost £9.2 million",
+    "By Christmas the new bridge should be open",
+])
+def test_sentences_starting_with_by_are_not_bylines(sentence: str):
+    assert match_byline(sentence) is None
+
+
+@pytest.mark.parametrize("line, date", [
+    ("Published: 12 March 2024", "2024-03-12"),
+    ("Publié le 14 mai 2024 à 08h12", "2024-05-14"),
+    ("Publicado el 2 de junio de 2024", "2024-06-02"),
+    ("Veröffentlicht am 03.06.2024", "2024-06-03"),  # day first, as everywhere dotted dates are written
+    ("Published 11 March 2024 | 4 min read", "2024-03-11"),
+    ("12 June 2024", "2024-06-12"),
+])
+def test_dateline_gives_the_date(line: str, date: str):
+    assert match_dateline(line).date().isoformat() == date
+
+
+@pytest.mark.parametrize("sentence", [
+    "Published in 2021, a study using orbital data had predicted ice concentrations.",
+    "The first Sunday opening will be on 7 July.",
+    "Updated guidance is expected in May",
+])
+def test_sentences_with_dates_are_not_datelines(sentence: str):
+    assert match_dateline(sentence) is None
+
+
+def test_byline_and_dateline_move_into_metadata():
+    cleaned = clean_text("Title of the story\nBy Ana Ruiz, Continental Press Agency\nPublished 14 March 2024, 17:05 GMT\n"
+                         "Dockworkers voted on Thursday to end an 11-day strike at the port.")
+    assert cleaned.author == "Ana Ruiz"
+    assert cleaned.published_at == datetime.fromisoformat("2024-03-14T17:05:00+00:00")
+    assert [r.rule for r in cleaned.removed] == ["byline", "dateline"]
+
+
+BODY = [
+    "Farmers drove tractors onto the motorway on Monday, blocking traffic for hours in protest at a fuel tax rise.",
+    "The government plans to raise the tax on farm diesel by 8 cents a litre from July.",
+    "Farm leaders say the fuel tax rise will cost an average farm about 4,000 euros a year.",
+]
+
+
+def test_stray_headline_of_another_story_is_removed():
+    cleaned = clean_lines([BODY[0], "Hollywood couple announce divorce after 12 years", *BODY[1:]],
+                          title="Farmers block motorway in protest over fuel tax rise")
+    assert [(r.line, r.rule) for r in cleaned.removed] == [
+        ("Hollywood couple announce divorce after 12 years", "stray_headline")]
+
+
+@pytest.mark.parametrize("subheading", [
+    "Fuel tax concerns",  # shares words with the article
+    "Questions remain",  # shares nothing, but too short to be another story's headline
+    "Diesel tax rise explained to farmers",
+])
+def test_subheadings_are_kept(subheading: str):
+    cleaned = clean_lines([BODY[0], subheading, *BODY[1:]], title="Farmers block motorway over fuel tax")
+    assert cleaned.removed == []
+
+
+def test_list_items_after_a_colon_are_body():
+    lines = ["The council also plans to offer:", "1. Homework clubs on weekday afternoons",
+             "2. Free computer classes for older residents", *BODY]
+    assert clean_lines(lines, title="Libraries to open on Sundays").removed == []
+
+
+def test_headlines_under_a_list_header_go_with_the_header():
+    lines = [*BODY, "Most read", "1. Council tax to rise by 5% in April",
+             "2. Singer cancels tour dates due to illness"]
+    cleaned = clean_lines(lines, title="Farmers block motorway over fuel tax")
+    assert [r.rule for r in cleaned.removed] == ["most_read"] * 3
+    assert cleaned.lines == BODY
+
+
+def test_a_list_header_does_not_take_the_body_after_it():
+    lines = [BODY[0], "Related", "Tax rise explained", *BODY[1:]]
+    cleaned = clean_lines(lines, title="Farmers block motorway over fuel tax")
+    assert [r.line for r in cleaned.removed] == ["Related"]
+
+
+def test_stray_settings_are_the_measured_ones():
+    vocabulary = Vocabulary(["Farmers block motorway", *BODY, "Cold and dark again"])
+    assert not is_stray_headline("Cold and dark again", vocabulary)  # 1 content word
+    strict = StrayHeadlineSettings(min_content_words=1, min_overlap=0.25)
+    assert is_stray_headline("Cold and dark again", Vocabulary(["x"]), strict)
+
+
+def test_author_bio_is_removed_unless_the_person_is_in_the_story():
+    bio = "Sophie Marchand est journaliste au service culture. Elle couvre les festivals de la région."
+    body = "Le festival a accueilli 45 000 spectateurs sur la place du Marché, un record."
+    assert [r.rule for r in clean_lines([body, bio], title="Festival").removed] == ["author_bio"]
+    quoted = "Sophie Marchand, who founded the festival, said she was delighted."
+    assert clean_lines([quoted, bio.replace(" est journaliste", " is a journalist")],
+                       title="Festival").removed == []
