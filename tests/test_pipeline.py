@@ -7,7 +7,7 @@ import shutil
 import duckdb
 import pytest
 
-from newsingest.pipeline import PARALLEL_MIN_BATCH, IngestRun, PipelineSettings, batches, iter_source_items
+from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
 from newsingest.warehouse import Warehouse, WarehouseLocked
 
 from conftest import SEED_CLEAN, SEED_CRUFT
@@ -97,7 +97,7 @@ def test_second_writer_fails_naming_the_lock(corpus, db_path):
 
 
 def test_parallel_extraction_gives_the_same_result(corpus, tmp_path):
-    for n in range(PARALLEL_MIN_BATCH):
+    for n in range(16):
         (corpus / f"variant-{n}.txt").write_text(f"Variant {n}\n\n{STORY} Paragraph number {n} differs.")
     serial = ingest([corpus], tmp_path / "serial.duckdb")
     parallel = ingest([corpus], tmp_path / "parallel.duckdb", workers=2, batch_size=64)

@@ -10,30 +10,27 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 from newsingest.dedup import DedupResult, dedup_batch, restore, signature_scheme
 from newsingest.dedup.clusters import Deduplicator
 from newsingest.dedup.index import LshSettings
 from newsingest.extract import ExtractSettings, extract_document
+from newsingest.extract.workers import ExtractLimits, ExtractWorkers
 from newsingest.records import Article, DedupStatus, RawDocument, Rejection, document_id
 from newsingest.sources.files import DEFAULT_MAX_BYTES, SourceItem, read_files, scan_paths
 from newsingest.warehouse import LandingBatch, Warehouse
-
-# Below this many documents a batch is extracted in-process: starting workers would cost more.
-PARALLEL_MIN_BATCH = 16
 
 
 @dataclass(frozen=True, slots=True)
 class PipelineSettings:
     batch_size: int = 256
-    workers: int = 1  # extraction processes; 1 extracts in the calling process
+    workers: int = 1  # extraction processes (always at least one: a document never runs in the caller)
     window_days: int | None = 30  # dedup remembers articles published (or ingested) this many days back
     max_bytes: int = DEFAULT_MAX_BYTES
     extract: ExtractSettings = field(default_factory=ExtractSettings)
+    limits: ExtractLimits = field(default_factory=ExtractLimits)  # per-document time and memory
     lsh: LshSettings = field(default_factory=LshSettings)
 
 
@@ -123,11 +120,10 @@ def batches(items: Iterable[SourceItem], size: int) -> Iterator[list[SourceItem]
 
 
 def extract_batch(raws: list[RawDocument], settings: ExtractSettings,
-                  executor: Executor | None = None) -> ExtractResult:
-    """Extract every document; workers when given and the batch is big enough to pay for them."""
-    if executor is not None and len(raws) >= PARALLEL_MIN_BATCH:
-        chunk = max(1, len(raws) // 16)
-        outcomes = list(executor.map(extract_document, raws, itertools.repeat(settings), chunksize=chunk))
+                  workers: ExtractWorkers | None = None) -> ExtractResult:
+    """Extract every document: in guarded worker processes when given (as in every run), else here."""
+    if workers is not None:
+        outcomes = workers.extract(raws)
     else:
         outcomes = [extract_document(raw, settings) for raw in raws]
     return ExtractResult(articles=[o for o in outcomes if isinstance(o, Article)],
@@ -144,7 +140,7 @@ class IngestRun:
         self.trigger = trigger
         self.summary = RunSummary(run_id=run_id or uuid.uuid4().hex[:12], inputs=list(inputs))
         self.deduplicator: Deduplicator | None = None
-        self.executor: Executor | None = None
+        self.executor: ExtractWorkers | None = None
         self._ids_this_run: set[str] = set()
         self._started = 0.0
         self._lock = None
@@ -165,14 +161,14 @@ class IngestRun:
         except BaseException:
             self._lock.__exit__(None, None, None)
             raise
-        if self.settings.workers > 1:
-            self.executor = ProcessPoolExecutor(self.settings.workers, mp_context=get_context("forkserver"))
+        # Even one worker is a child process: only there can a stuck or bloated document be stopped.
+        self.executor = ExtractWorkers(self.settings.workers, self.settings.extract, self.settings.limits)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
             if self.executor is not None:
-                self.executor.shutdown(cancel_futures=True)
+                self.executor.close()
             self.summary.status = "completed" if exc_type is None else "failed"
             self.summary.duration_s = time.monotonic() - self._started
             self.warehouse.finish_run(self.summary.run_id, self.summary.status, self.summary.counts(),
