@@ -76,3 +76,29 @@ def test_unrelated_texts_on_one_topic_are_not_linked():
     related_topic = STORY.replace("harbour bridge", "river tunnel").split(". ")[0] + ". " + OTHER
     decisions = dedup_batch([article("a", STORY), article("b", related_topic)], deduplicator).decisions
     assert decisions[1].status is DedupStatus.NEW
+
+
+QUOTE = ("“We will not accept a deal that leaves our members poorer at the end of the contract than at the "
+         "start, and we will keep the picket lines open for as long as it takes to get a fair offer on the "
+         "table from the employers,” the union's general secretary told reporters outside the hall.")
+
+
+def test_teaser_is_contained_but_shared_quote_is_not():
+    deduplicator = Deduplicator()
+    teaser = " ".join(STORY.split()[:30]) + " Read more"
+    quoting = OTHER + " " + QUOTE
+    quoted_again = ("Dock workers in the northern port voted on Friday to extend their strike into a third week, "
+                    "leaving more than forty container ships waiting at anchor in the bay. Talks between the union "
+                    "and the port operators broke down on Wednesday evening after the employers withdrew an "
+                    "offer of a four per cent rise spread over two years. " + QUOTE + " Shipping lines said they "
+                    "would divert vessels to other ports along the coast, and supermarkets warned that shelves "
+                    "of imported fruit could be empty by the end of the month if the dispute is not settled.")
+    long_story = STORY + " " + OTHER  # a long article whose opening the teaser repeats
+    decisions = dedup_batch([article("a", long_story), article("t", teaser), article("q1", quoting),
+                             article("q2", quoted_again)], deduplicator).decisions
+    teaser_decision = decisions[1]
+    assert teaser_decision.status is DedupStatus.NEAR_DUPLICATE and teaser_decision.cluster_id == "a"
+    # too short to pass as similar: only the containment check can link it
+    assert teaser_decision.similarity < deduplicator.index.settings.threshold
+    assert teaser_decision.containment >= 0.9
+    assert decisions[3].status is DedupStatus.NEW

@@ -4,4 +4,4 @@ FROM articles a
 JOIN signatures s ON s.article_id = a.id AND s.scheme = $scheme
 WHERE $window_days IS NULL
    OR coalesce(a.published_at, a.ingested_at) >= now() - to_days(CAST($window_days AS INTEGER))
-ORDER BY a.ingested_at, a.id;
+ORDER BY a.arrival NULLS FIRST, a.ingested_at, a.id;

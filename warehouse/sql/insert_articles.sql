@@ -8,5 +8,8 @@ SELECT unnest($id) AS id, unnest($raw_hash) AS raw_hash, unnest($origin) AS orig
        unnest($extractor_version) AS extractor_version, unnest($dedup_status) AS dedup_status,
        unnest($duplicate_of) AS duplicate_of, unnest($similarity) AS similarity,
        unnest($containment) AS containment,
-       unnest($cluster_id) AS cluster_id, unnest($run_id) AS run_id, unnest($ingested_at) AS ingested_at
+       unnest($cluster_id) AS cluster_id,
+       unnest($run_id) AS run_id, unnest($ingested_at) AS ingested_at,
+       -- arrival continues the sequence of earlier batches
+       unnest($position) + (SELECT coalesce(max(arrival), 0) FROM articles) AS arrival
 ON CONFLICT DO NOTHING;

@@ -7,10 +7,19 @@ member, so they never change when later members arrive.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from newsingest.dedup.index import LshSettings, Match, NearDuplicateIndex
 from newsingest.dedup.signatures import TextSignature
-from newsingest.records import Article, DedupDecision, DedupStatus
+from newsingest.records import DedupDecision, DedupStatus
+
+
+class Decidable(Protocol):
+    """What a decision looks at besides the signature: an Article, or a stored one being re-decided."""
+
+    id: str
+    canonical_url: str | None
+    text_hash: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +50,7 @@ class Deduplicator:
         self.by_text_hash.setdefault(known.text_hash, known.id)
         self.index.add(known.id, known.signature)
 
-    def _match(self, article: Article, signature: TextSignature) -> tuple[DedupStatus, Match] | None:
+    def _match(self, article: Decidable, signature: TextSignature) -> tuple[DedupStatus, Match] | None:
         if article.canonical_url and (original := self.by_url.get(article.canonical_url)):
             return DedupStatus.URL_DUPLICATE, self.index.measure(signature, original)
         if original := self.by_text_hash.get(article.text_hash):
@@ -50,7 +59,7 @@ class Deduplicator:
             return DedupStatus.NEAR_DUPLICATE, match
         return None
 
-    def decide(self, article: Article, signature: TextSignature) -> DedupDecision:
+    def decide(self, article: Decidable, signature: TextSignature) -> DedupDecision:
         """Decide one article against everything remembered so far, then remember it.
 
         `duplicate_of` names the cluster's first member here; the warehouse re-points it at the cluster's

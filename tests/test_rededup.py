@@ -1,0 +1,85 @@
+"""Canonical members, the dedup window and `rededup` on a real warehouse."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+
+from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
+from newsingest.rededup import DedupChanges, rededup
+from newsingest.warehouse import Warehouse
+
+from test_dedup import OTHER, STORY
+
+
+def ingest_records(db_path, tmp_path, name, records, **settings):
+    path = tmp_path / f"{name}.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records))
+    settings = PipelineSettings(workers=1, **settings)
+    items, _ = iter_source_items([str(path)])
+    with IngestRun(Warehouse(db_path, lock_timeout=1), settings) as run:
+        for batch in batches(items, 50):
+            run.process(batch)
+    return run.summary
+
+
+def decisions(db_path):
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return {row[0]: row[1:] for row in con.execute(
+            "select url, dedup_status, duplicate_of is null, cluster_id from articles").fetchall()}
+    finally:
+        con.close()
+
+
+def days_ago(days: int) -> str:
+    return (datetime.now(UTC) - timedelta(days=days)).date().isoformat()
+
+
+def record(url, text, published):
+    return {"url": url, "title": url, "text": text, "published_at": published}
+
+
+def test_late_arriving_earlier_original_becomes_canonical_without_changing_cluster_ids(db_path, tmp_path):
+    ingest_records(db_path, tmp_path, "day2", [record("https://b.example/copy", STORY + " Extra line.", days_ago(3))])
+    ingest_records(db_path, tmp_path, "day3", [record("https://a.example/original", STORY, days_ago(7))])
+    result = decisions(db_path)
+    copy, original = result["https://b.example/copy"], result["https://a.example/original"]
+    assert original[0] == "near_duplicate" and original[1] is True    # canonical: duplicate_of is NULL
+    assert copy[0] == "new" and copy[1] is False                      # now points at the earlier original
+    assert copy[2] == original[2]                                     # one cluster, id of its first member
+
+
+def test_articles_outside_the_window_are_not_remembered(db_path, tmp_path):
+    ingest_records(db_path, tmp_path, "old", [record("https://a.example/1", STORY, days_ago(60))], window_days=30)
+    ingest_records(db_path, tmp_path, "new", [record("https://b.example/1", STORY + " Again.", None)], window_days=30)
+    assert decisions(db_path)["https://b.example/1"][0] == "new"
+    ingest_records(db_path, tmp_path, "all", [record("https://c.example/1", STORY + " Once more.", None)],
+                   window_days=None)
+    assert decisions(db_path)["https://c.example/1"][0] == "near_duplicate"
+
+
+def test_rededup_changes_decisions_persists_settings_and_is_reproducible(db_path, tmp_path):
+    edited = STORY.replace("three years", "four years").replace("next month", "in June")
+    ingest_records(db_path, tmp_path, "one", [record("https://a.example/1", STORY, days_ago(7)),
+                                              record("https://b.example/1", edited, days_ago(6)),
+                                              record("https://c.example/1", OTHER, days_ago(6))])
+    before = decisions(db_path)
+    assert before["https://b.example/1"][0] == "near_duplicate"
+
+    strict = rededup(Warehouse(db_path), DedupChanges(threshold=0.95, containment_threshold=0.99))
+    assert strict.changed == 1 and strict.recomputed_signatures == 0
+    assert decisions(db_path)["https://b.example/1"][0] == "new"
+    assert Warehouse(db_path).dedup_settings().threshold == 0.95
+
+    # a later ingest decides with the stored (strict) settings
+    reworded = edited.replace("The mayor said", "The deputy mayor said").replace("next spring", "in the summer")
+    ingest_records(db_path, tmp_path, "two", [record("https://d.example/1", reworded, days_ago(5))])
+    assert decisions(db_path)["https://d.example/1"][0] == "new"  # the defaults would call it near_duplicate
+
+    again = rededup(Warehouse(db_path), DedupChanges())
+    assert again.changed == 0
+    reshingled = rededup(Warehouse(db_path), DedupChanges(threshold=0.33, shingle_size=3))
+    assert reshingled.recomputed_signatures == 4
+    relaxed = decisions(db_path)
+    assert relaxed["https://b.example/1"][0] == relaxed["https://d.example/1"][0] == "near_duplicate"

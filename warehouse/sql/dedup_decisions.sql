@@ -1,0 +1,1 @@
+SELECT id, dedup_status, cluster_id FROM articles;

@@ -1,0 +1,2 @@
+SELECT shingle_size, num_perm, seed, lead_words, threshold, lead_threshold, containment_threshold
+FROM dedup_settings WHERE id = 1;
