@@ -7,7 +7,7 @@ Run it locally on the samples (Prefect starts an ephemeral API, no server needed
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -18,6 +18,7 @@ from newsingest.dedup import DedupResult
 from newsingest.pipeline import ExtractResult, IngestRun, PipelineSettings, RunSummary, batches, iter_source_items
 from newsingest.records import Article, RawDocument, Rejection
 from newsingest.sources.files import SourceItem
+from newsingest.sources.warc import WarcFilters, WarcOptions
 from newsingest.warehouse import Warehouse
 
 # The run object carries open state (dedup memory, writer lock), so task inputs are never cached.
@@ -50,11 +51,16 @@ def _run_name() -> str:
 
 
 @flow(name="ingest", flow_run_name=_run_name)
-def ingest_flow(inputs: list[str], db: str | None = None, batch_size: int = 256, workers: int = 2) -> RunSummary:
-    """Ingest files and folders into the DuckDB warehouse; publishes a summary artifact."""
+def ingest_flow(inputs: list[str], db: str | None = None, batch_size: int = 256, workers: int = 2,
+                allow_hosts: list[str] | None = None, deny_hosts: list[str] | None = None,
+                since: date | None = None, until: date | None = None, force: bool = False) -> RunSummary:
+    """Ingest files, folders and WARC files (.warc, .warc.gz) into the DuckDB warehouse; publishes a summary
+    artifact. The host and fetch-date filters and `force` apply to WARC records."""
     logger = get_run_logger()
     settings = PipelineSettings(batch_size=batch_size, workers=workers)
-    items, skipped = iter_source_items(inputs, settings.max_bytes)
+    warc = WarcOptions(WarcFilters.of(allow_hosts or (), deny_hosts or (), since, until), force=force,
+                       max_bytes=settings.max_bytes)
+    items, skipped = iter_source_items(inputs, settings.max_bytes, warc, Warehouse(db).warc_progress)
     run_id = str(flow_run.get_id() or "").replace("-", "")[:12] or None
     with IngestRun(Warehouse(db), settings, trigger="flow", run_id=run_id, inputs=inputs) as run:
         run.summary.skipped_files = skipped

@@ -6,6 +6,7 @@ import csv
 import json
 import os
 import sys
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +20,7 @@ from newsingest.extract import extract_document
 from newsingest.pipeline import IngestRun, PipelineSettings, RunSummary, batches, iter_source_items
 from newsingest.records import Article, RawDocument
 from newsingest.sources.files import read_file
+from newsingest.sources.warc import WarcFilters, WarcOptions
 from newsingest.warehouse import Warehouse, WarehouseError, load_sql
 
 app = typer.Typer(
@@ -48,13 +50,27 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 @app.command()
 def ingest(
     inputs: Annotated[list[str], typer.Argument(
-        help="Files or folders (.html, .htm, .txt, .jsonl, and .gz of those); folders are read recursively.",
+        help="Files or folders (.html, .htm, .txt, .jsonl, and .gz of those; .warc and .warc.gz web archives); "
+             "folders are read recursively.",
         show_default=False)],
     db: DbOption = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Documents per batch (one transaction each).")] = 256,
     workers: Annotated[int, typer.Option(min=1, help="Extraction processes.")] = max(1, os.cpu_count() or 1),
     lock_timeout: Annotated[float, typer.Option(
         help="Seconds to wait while another ingest holds the database.")] = 60.0,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        help="WARC: keep only records of this host or its subdomains (repeatable).", show_default=False)] = None,
+    deny_host: Annotated[list[str] | None, typer.Option(
+        help="WARC: skip records of this host or its subdomains (repeatable; wins over --allow-host).",
+        show_default=False)] = None,
+    since: Annotated[datetime | None, typer.Option(
+        formats=["%Y-%m-%d"], help="WARC: skip records fetched (WARC-Date, UTC) before this day.",
+        show_default=False)] = None,
+    until: Annotated[datetime | None, typer.Option(
+        formats=["%Y-%m-%d"], help="WARC: skip records fetched after this day.", show_default=False)] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="WARC: read files an earlier run read to the end again (landed records stay seen).")]
+    = False,
 ) -> None:
     """Run the pipeline on files: extract, deduplicate (against every earlier run too) and land in DuckDB.
 
@@ -65,7 +81,9 @@ def ingest(
     """
     settings = PipelineSettings(batch_size=batch_size, workers=workers)
     warehouse = Warehouse(db, lock_timeout=lock_timeout)
-    items, skipped = iter_source_items(inputs, settings.max_bytes)
+    warc = WarcOptions(WarcFilters.of(allow_host or (), deny_host or (), since and since.date(),
+                                      until and until.date()), force=force, max_bytes=settings.max_bytes)
+    items, skipped = iter_source_items(inputs, settings.max_bytes, warc, warehouse.warc_progress)
     try:
         with IngestRun(warehouse, settings, trigger="cli", inputs=inputs) as run, _progress() as progress:
             run.summary.skipped_files = skipped
@@ -99,6 +117,10 @@ def _print_summary(summary: RunSummary, db: Path) -> None:
         console.print(f"  rejected [yellow]{reason}[/]: {count}")
     if summary.skipped_files:
         console.print(f"  passed over {len(summary.skipped_files)} files with unsupported extensions")
+    for how, count in summary.warc_files.most_common():
+        console.print(f"  WARC files {how.replace('_', ' ')}: {count}")
+    for reason, count in summary.skipped_records.most_common():
+        console.print(f"  WARC records passed over, [cyan]{reason}[/]: {count}")
     console.print(f"  {summary.duration_s:.1f}s. See why with: newsingest query \"select * from rejections\"")
 
 

@@ -19,7 +19,9 @@ from newsingest.dedup.index import LshSettings
 from newsingest.extract import ExtractSettings, extract_document
 from newsingest.extract.workers import ExtractLimits, ExtractWorkers
 from newsingest.records import Article, DedupStatus, RawDocument, Rejection, document_id
-from newsingest.sources.files import DEFAULT_MAX_BYTES, SourceItem, read_files, scan_paths
+from newsingest.sources.files import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, SourceItem, read_files, scan_paths
+from newsingest.sources.warc import (WARC_SUFFIX, WarcBatchProgress, WarcFileEnd, WarcOptions, WarcStateLookup,
+                                     batch_progress, is_warc, read_warcs)
 from newsingest.warehouse import LandingBatch, Warehouse
 
 
@@ -48,6 +50,8 @@ class RunSummary:
     rejections_by_reason: Counter[str] = field(default_factory=Counter)
     articles_by_source: Counter[str] = field(default_factory=Counter)
     skipped_files: list[str] = field(default_factory=list)
+    skipped_records: Counter[str] = field(default_factory=Counter)  # WARC records that are not documents
+    warc_files: Counter[str] = field(default_factory=Counter)  # read, resumed, already_ingested
     duration_s: float = 0.0
     status: str = "running"
 
@@ -83,6 +87,13 @@ class RunSummary:
         if self.articles_by_source:
             lines += ["", "## Ingested, by source", "", "| source | articles |", "|---|---:|"]
             lines += [f"| {source} | {n} |" for source, n in self.articles_by_source.most_common(20)]
+        if self.warc_files:
+            lines += ["", "## WARC files", "", "| files | count |", "|---|---:|"]
+            lines += [f"| {how} | {n} |" for how, n in self.warc_files.most_common()]
+        if self.skipped_records:
+            lines += ["", "## WARC records passed over (not documents, or filtered)", "", "| reason | records |",
+                      "|---|---:|"]
+            lines += [f"| {reason} | {n} |" for reason, n in self.skipped_records.most_common()]
         if self.skipped_files:
             lines += ["", f"{len(self.skipped_files)} files in the given folders were not news files "
                           f"(unsupported extension) and were passed over, e.g. `{self.skipped_files[0]}`."]
@@ -99,17 +110,26 @@ def _is_url(value: str) -> bool:
     return value.startswith(("http://", "https://"))
 
 
-def iter_source_items(inputs: list[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Iterator[SourceItem], list[str]]:
-    """Documents (or source rejections) for paths and URLs, and the directory entries passed over."""
+def iter_source_items(inputs: list[str], max_bytes: int = DEFAULT_MAX_BYTES, warc: WarcOptions | None = None,
+                      warc_state: WarcStateLookup | None = None
+                      ) -> tuple[Iterator[SourceItem | WarcFileEnd], list[str]]:
+    """Documents (or source rejections) for paths and URLs, and the directory entries passed over.
+
+    WARC files come last, each followed by its WarcFileEnd; `warc_state` (Warehouse.warc_progress) lets
+    them resume or be skipped as already ingested.
+    """
     paths = [Path(i) for i in inputs if not _is_url(i)]
     missing = [p for p in paths if not p.exists()]
-    scan = scan_paths([p for p in paths if p.exists()])
+    scan = scan_paths([p for p in paths if p.exists()], SUPPORTED_SUFFIXES | {WARC_SUFFIX})
+    warcs = [p for p in scan.files if is_warc(p)]
+    warc = warc or WarcOptions(max_bytes=max_bytes)
     unsupported = [Rejection(doc_id=document_id(f"input:{i}", b""), origin=i, stage="source",
                              reason="unsupported_input", message="fetching URLs is not available yet")
                    for i in inputs if _is_url(i)]
     not_found = [Rejection(doc_id=document_id(f"input:{p}", b""), origin=str(p), stage="source",
                            reason="not_found", message=f"no such file or directory: {p}") for p in missing]
-    items = itertools.chain(not_found, unsupported, read_files(scan.files, max_bytes))
+    items = itertools.chain(not_found, unsupported, read_files([p for p in scan.files if not is_warc(p)], max_bytes),
+                            read_warcs(warcs, warc, warc_state))
     return items, [str(p) for p in scan.skipped]
 
 
@@ -142,6 +162,8 @@ class IngestRun:
         self.deduplicator: Deduplicator | None = None
         self.executor: ExtractWorkers | None = None
         self._ids_this_run: set[str] = set()
+        # WARC progress of the batch between unseen() and land(): it must land in the batch's transaction.
+        self._warc = WarcBatchProgress()
         self._started = 0.0
         self._lock = None
 
@@ -176,8 +198,9 @@ class IngestRun:
         finally:
             self._lock.__exit__(exc_type, exc, tb)
 
-    def unseen(self, items: list[SourceItem]) -> tuple[list[RawDocument], list[Rejection]]:
+    def unseen(self, items: list[SourceItem | WarcFileEnd]) -> tuple[list[RawDocument], list[Rejection]]:
         """Drop inputs already landed (this run or earlier): reruns add nothing."""
+        items, self._warc = batch_progress(items)
         ids = [item.doc_id for item in items]
         seen = self.warehouse.seen_ids(ids) | (self._ids_this_run & set(ids))
         raws, rejections = [], []
@@ -205,8 +228,13 @@ class IngestRun:
             articles=list(zip(articles, dedup.decisions, dedup.signatures, strict=True)),
             rejections=rejections,
             raw_documents=raws,
+            warc_progress=self._warc.progress,
         ), self.scheme)
         self._count(articles, dedup, rejections)
+        for end in self._warc.ends:
+            self.summary.warc_files[end.how] += 1
+            self.summary.skipped_records.update(end.skipped)
+        self._warc = WarcBatchProgress()
 
     def _count(self, articles: list[Article], dedup: DedupResult, rejections: list[Rejection]) -> None:
         summary = self.summary

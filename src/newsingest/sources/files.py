@@ -105,15 +105,23 @@ def _optional_str(record: dict, key: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise TypeError(f"field '{key}' must be a string, got {type(value).__name__}")
-    return value
+    return valid_unicode(value)
+
+
+def valid_unicode(value: str) -> str:
+    """The string with lone surrogates (valid as JSON escapes, not as Unicode) replaced by U+FFFD: they
+    cannot be encoded as UTF-8, so neither hashing nor DuckDB would accept them."""
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def parse_jsonl_record(line: bytes, origin: str, fetched_at: datetime) -> SourceItem:
     """One JSONL line: `{"url", "title", "text"}` (already flat text) or `{"url", "html"}`."""
     try:
         record = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return _rejection(origin, "malformed_json", f"not valid JSON: {exc}")
+    # ValueError covers JSONDecodeError, UnicodeDecodeError and numbers past int_max_str_digits;
+    # RecursionError a 100k-deep array. Either is one bad line, not a reason to stop the run.
+    except (ValueError, RecursionError) as exc:
+        return _rejection(origin, "malformed_json", f"not valid JSON: {type(exc).__name__}: {exc}"[:500])
     if not isinstance(record, dict):
         return _rejection(origin, "invalid_record", f"expected a JSON object, got {type(record).__name__}")
     try:

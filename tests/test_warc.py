@@ -1,0 +1,274 @@
+"""WARC files (web archives, CC-NEWS) end to end: generated archives, a real DuckDB file, a real kill."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import uuid
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
+from newsingest.records import RawDocument, WarcPointer
+from newsingest.sources.warc import WarcFileEnd, WarcFilters, WarcOptions, read_document_at, read_warc
+from newsingest.warehouse import Warehouse
+
+from conftest import ROOT
+
+VOCABULARY = ("harbour council budget river school minister station museum festival hospital court bridge "
+              "railway farmers market election weather storm library teachers workers union police fire "
+              "village mayor report study prices housing energy water airport ferry coast mountain forest "
+              "orchestra theatre league final season coach players record crowd protest strike contract").split()
+NAMESPACE = uuid.UUID("6f1d3c1e-56f0-4a4e-8d7c-3a1f0c2b9e11")
+
+
+# --- writing WARC files (the format is simple enough to write by hand, which also allows damaging it) ---
+
+def warc_record(kind: str, url: str, block: bytes, fetched: str = "2024-05-02T09:00:00Z",
+                content_type: str = "application/http; msgtype=response", **extra: str) -> bytes:
+    headers = {"WARC-Type": kind, "WARC-Record-ID": f"<urn:uuid:{uuid.uuid5(NAMESPACE, kind + url + fetched)}>",
+               "WARC-Date": fetched, "WARC-Target-URI": url, "Content-Type": content_type, **extra,
+               "Content-Length": str(len(block))}
+    head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    return b"WARC/1.0\r\n" + head.encode() + b"\r\n" + block + b"\r\n\r\n"
+
+
+def response(url: str, body: bytes, status: str = "200 OK", content_type: str = "text/html; charset=utf-8",
+             fetched: str = "2024-05-02T09:00:00Z") -> bytes:
+    http = f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n"
+    return warc_record("response", url, http.encode() + body, fetched)
+
+
+def request(url: str) -> bytes:
+    host = url.split("/")[2]
+    http = f"GET /{url.split('/', 3)[-1]} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+    return warc_record("request", url, http, content_type="application/http; msgtype=request")
+
+
+def article_html(seed: int, title: str) -> bytes:
+    rng = random.Random(seed)
+    paragraphs = "".join(f"<p>{' '.join(rng.choice(VOCABULARY) for _ in range(45)).capitalize()}.</p>\n"
+                         for _ in range(5))
+    return (f"<!doctype html><html><head><title>{title}</title></head><body><nav><a href='/'>Home</a></nav>"
+            f"<article><h1>{title}</h1>{paragraphs}</article></body></html>").encode()
+
+
+def write_warc(path: Path, records: list[bytes]) -> Path:
+    """One gzip member per record (as CC-NEWS does) for .warc.gz, plain concatenation for .warc."""
+    data = b"".join(gzip.compress(r, mtime=0) for r in records) if path.suffix == ".gz" else b"".join(records)
+    path.write_bytes(data)
+    return path
+
+
+def corrupt(member: bytes) -> bytes:
+    """A gzip member whose header is intact but whose deflate data is garbage: the reader fails inside it."""
+    return member[:12] + bytes(reversed(member[12:-8])) + member[-8:]
+
+
+# --- the archive the tests read: a few dozen records of every kind ---
+
+LANDING = ["https://a.example/politics/1", "https://www.a.example/politics/2", "https://news.b.example/1",
+           "https://news.b.example/2", "https://c.example/sport/1", "https://c.example/sport/2",
+           "https://d.example/after-the-damage", "https://d.example/last-good"]
+
+
+def mixed_records() -> tuple[list[bytes], bytes, bytes]:
+    """The records before the damage, the corrupt member's record, and the records after it."""
+    before = [warc_record("warcinfo", "", b"software: test\r\nformat: WARC File Format 1.0\r\n",
+                          content_type="application/warc-fields")]
+    for number, url in enumerate(LANDING[:6]):
+        fetched = "2024-05-03T12:00:00Z" if url.startswith("https://c.") else "2024-05-02T09:00:00Z"
+        before += [request(url), response(url, article_html(number, f"Story {number} from {url}"), fetched=fetched)]
+    before += [
+        warc_record("metadata", LANDING[5], b"via: https://c.example/\r\n", content_type="application/warc-fields"),
+        warc_record("revisit", LANDING[0], b"HTTP/1.1 200 OK\r\n\r\n", fetched="2024-05-04T09:00:00Z",
+                    **{"WARC-Refers-To-Target-URI": LANDING[0], "WARC-Profile":
+                       "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"}),
+        request("https://a.example/gone"),
+        response("https://a.example/gone", b"<html><body><p>Not found</p></body></html>", status="404 Not Found"),
+        response("https://a.example/report.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 4,
+                 content_type="application/pdf"),
+    ]
+    damaged = response("https://e.example/lost", article_html(99, "A story lost to a bad gzip member"))
+    after = [response(LANDING[6], article_html(6, "After the damage")),
+             response(LANDING[7], article_html(7, "The last good one"))]
+    return before, damaged, after
+
+
+def mixed_warc(path: Path) -> Path:
+    """The mixed records as a .warc.gz with a corrupt gzip member in the middle and a cut-off last record."""
+    before, damaged, after = mixed_records()
+    truncated = gzip.compress(response("https://f.example/cut-off", article_html(8, "Cut off")), mtime=0)
+    members = [gzip.compress(r, mtime=0) for r in before] + [corrupt(gzip.compress(damaged, mtime=0))]
+    members += [gzip.compress(r, mtime=0) for r in after] + [truncated[:len(truncated) // 2]]
+    path.write_bytes(b"".join(members))
+    return path
+
+
+def ingest(inputs, db_path, warc: WarcOptions = WarcOptions(), **settings):
+    warehouse = Warehouse(db_path, lock_timeout=1)
+    settings = PipelineSettings(**{"workers": 1, **settings})
+    items, _ = iter_source_items([str(i) for i in inputs], settings.max_bytes, warc, warehouse.warc_progress)
+    with IngestRun(warehouse, settings, inputs=[str(i) for i in inputs]) as run:
+        for batch in batches(items, settings.batch_size):
+            run.process(batch)
+    return run.summary
+
+
+def rows(db_path, sql):
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+# --- reading ---
+
+def test_each_record_lands_is_rejected_or_is_counted_as_skipped(tmp_path, db_path):
+    warc = mixed_warc(tmp_path / "mixed.warc.gz")
+    summary = ingest([warc], db_path, batch_size=4)
+    assert sorted(r[0] for r in rows(db_path, "select url from articles")) == sorted(LANDING)
+    rejected = rows(db_path, "select reason, stage, origin from rejections order by reason")
+    assert [(reason, stage) for reason, stage, _ in rejected] == [
+        ("corrupt_warc", "source"), ("http_status", "source"), ("not_html", "source"), ("truncated_record", "source")]
+    assert all(origin.startswith(f"{warc}@") for _, _, origin in rejected)
+    assert summary.skipped_records == {"request": 7, "warcinfo": 1, "metadata": 1, "revisit": 1}
+    assert summary.warc_files == {"read": 1}
+    assert (summary.documents_seen, summary.new + summary.duplicates, summary.rejected) == (12, 8, 4)
+    assert "| revisit | 1 |" in summary.to_markdown()
+
+
+def test_urls_dates_status_and_types_come_from_the_warc_and_http_headers(tmp_path):
+    items = list(read_warc(mixed_warc(tmp_path / "mixed.warc.gz")))
+    documents = [i for i in items if isinstance(i, RawDocument)]
+    first = documents[0]
+    assert (first.url, first.status, first.content_type, first.encoding) == (
+        LANDING[0], 200, "text/html", "utf-8")
+    assert first.fetched_at.isoformat() == "2024-05-02T09:00:00+00:00"
+    assert documents[4].fetched_at.date() == date(2024, 5, 3)
+    assert first.headers["WARC-Record-ID"].startswith("<urn:uuid:")
+    assert isinstance(items[-1], WarcFileEnd) and items[-1].how == "read"
+
+
+def test_damage_is_one_rejection_and_reading_goes_on_after_it(tmp_path):
+    items = list(read_warc(mixed_warc(tmp_path / "mixed.warc.gz")))
+    reasons = [getattr(i, "reason", None) or getattr(i, "url", None) for i in items[:-1]]
+    # The corrupt member costs its own record only; the cut-off last record is reported, not dropped.
+    assert reasons[-4:] == ["corrupt_warc", LANDING[6], LANDING[7], "truncated_record"]
+    corrupt_warc = items[-5]
+    assert "reading resumed at offset" in corrupt_warc.message
+
+
+def test_uncompressed_warc_cut_off_mid_payload(tmp_path):
+    before, _, after = mixed_records()
+    data = b"".join(before + after)
+    path = tmp_path / "plain.warc"
+    path.write_bytes(data[:-200])
+    items = list(read_warc(path))
+    last = items[-2]
+    assert (last.reason, last.warc.offset) == ("truncated_record", len(b"".join(before + after[:1])))
+    assert "payload has" in last.message
+
+
+def test_load_filters_skip_records_before_their_payload_is_read(tmp_path):
+    warc = mixed_warc(tmp_path / "mixed.warc.gz")
+    filters = WarcFilters.of(allow_hosts=["a.example", "C.example."], deny_hosts=["www.a.example"],
+                             since=date(2024, 5, 2), until=date(2024, 5, 2))
+    items = list(read_warc(warc, WarcOptions(filters)))
+    kept = [i.url for i in items if isinstance(i, RawDocument)]
+    assert kept == [LANDING[0]]
+    assert items[-1].skipped == {"request": 7, "warcinfo": 1, "metadata": 1, "revisit": 1, "host_denied": 1,
+                                 "host_not_allowed": 5, "outside_date_range": 2}
+    # Responses of allowed hosts that are not articles are still rejected with their reason; the cut-off
+    # record of f.example is filtered on its headers, so its payload is never read.
+    assert sorted(i.reason for i in items if hasattr(i, "reason")) == ["corrupt_warc", "http_status", "not_html"]
+
+
+def test_raw_archive_keeps_a_pointer_that_reads_the_record_again(tmp_path, db_path):
+    warc = mixed_warc(tmp_path / "mixed.warc.gz")
+    ingest([warc], db_path)
+    raw = rows(db_path, "select raw_hash, url, warc_path, warc_offset, body_zlib, size_bytes from raw_documents")
+    assert len(raw) == len(LANDING)
+    for raw_hash, url, path, offset, body_zlib, size in raw:
+        assert (path, body_zlib) == (str(warc), None)
+        again = read_document_at(WarcPointer(path, offset), url)
+        assert (again.url, again.raw_hash, len(again.body)) == (url, raw_hash, size)
+
+
+def test_folder_of_warcs_with_plain_and_gzipped_files(tmp_path, db_path):
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    before, _, after = mixed_records()
+    write_warc(folder / "one.warc", before)
+    write_warc(folder / "two.warc.gz", after)
+    summary = ingest([folder], db_path)
+    assert summary.warc_files == {"read": 2}
+    assert rows(db_path, "select count(*) from articles") == [(8,)]
+
+
+# --- resuming and skipping ---
+
+def test_a_file_read_to_the_end_is_skipped_unless_forced(tmp_path, db_path):
+    warc = mixed_warc(tmp_path / "mixed.warc.gz")
+    ingest([warc], db_path)
+    assert rows(db_path, "select complete, size_bytes from warc_files") == [(True, warc.stat().st_size)]
+    again = ingest([warc], db_path)
+    assert (again.documents_seen, again.warc_files) == (0, {"already_ingested": 1})
+    forced = ingest([warc], db_path, WarcOptions(force=True))
+    assert (forced.documents_seen, forced.already_seen, forced.new, forced.warc_files) == (12, 12, 0, {"read": 1})
+    assert rows(db_path, "select count(*) from articles") == [(8,)]
+
+
+def test_a_changed_file_is_read_again(tmp_path, db_path):
+    before, _, after = mixed_records()
+    warc = write_warc(tmp_path / "growing.warc.gz", before)
+    ingest([warc], db_path)
+    write_warc(warc, before + after)
+    summary = ingest([warc], db_path)
+    assert (summary.new, summary.warc_files) == (2, {"read": 1})
+
+
+KILLER = textwrap.dedent("""
+    import os, signal, sys
+    from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
+    from newsingest.warehouse import Warehouse
+    warc, db, kill_after = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    warehouse = Warehouse(db)
+    settings = PipelineSettings(batch_size=3, workers=1)
+    items, _ = iter_source_items([warc], warc_state=warehouse.warc_progress)
+    with IngestRun(warehouse, settings, inputs=[warc]) as run:
+        for number, batch in enumerate(batches(items, settings.batch_size), start=1):
+            run.process(batch)
+            if number == kill_after:
+                os.kill(os.getpid(), signal.SIGKILL)
+""")
+
+
+@pytest.mark.slow
+def test_resume_after_a_kill_lands_each_article_once(tmp_path, db_path):
+    before, _, after = mixed_records()
+    more = [response(f"https://g.example/{n}", article_html(100 + n, f"Story {n} of many")) for n in range(12)]
+    warc = write_warc(tmp_path / "long.warc.gz", before + after + more)
+    killed = subprocess.run([sys.executable, "-c", KILLER, str(warc), str(db_path), "3"], cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, timeout=120)
+    assert killed.returncode == -signal.SIGKILL
+    landed_before = rows(db_path, "select count(*) from articles")[0][0] + rows(db_path, "select count(*) "
+                                                                                      "from rejections")[0][0]
+    assert landed_before == 9  # three batches of three documents
+    (state,) = rows(db_path, "select complete, last_offset from warc_files")
+    assert state[0] is False and state[1] > 0
+    resumed = ingest([warc], db_path)
+    assert resumed.warc_files == {"resumed": 1}
+    assert (resumed.already_seen, resumed.documents_seen) == (0, 8 + 2 + 12 - 9)
+    urls = [r[0] for r in rows(db_path, "select url from articles")]
+    assert len(urls) == len(set(urls)) == 8 + 12
+    assert rows(db_path, "select complete from warc_files") == [(True,)]
