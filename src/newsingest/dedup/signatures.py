@@ -1,11 +1,15 @@
 """Text normalisation, exact-duplicate hashes, word shingles and MinHash signatures.
 
-Signatures are computed a batch at a time with datasketch's `MinHash.bulk` (hashing all shingles of a
-document in one numpy pass), never shingle by shingle, which measured ~8x slower.
+Signatures are computed a batch at a time with datasketch's `MinHash.bulk` (permuting all shingles of a
+document in one numpy pass), never shingle by shingle, which measured ~8x slower. The shingles are hashed
+here, all of a text's at once, to the very values datasketch's default hash (sha1_hash32) gives, so stored
+signatures keep their meaning; datasketch's own per-shingle hash call was half the time (benchmarks/run.py).
 """
 
 from __future__ import annotations
 
+import hashlib
+import operator
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -50,25 +54,42 @@ def text_hash(text: str) -> str:
     return sha256_hex(normalise(text))
 
 
-def shingles(text: str, size: int, max_words: int | None = None) -> set[bytes]:
-    """Word n-grams of the normalised text (of its first max_words words when given); a text shorter than
-    n words is one shingle of all its words."""
-    words = normalise(text).split()[:max_words]
+def _words(text: str) -> list[bytes]:
+    # The normalised text has single spaces only, so its UTF-8 bytes split exactly into its words' bytes.
+    normalised = normalise(text)
+    return normalised.encode("utf-8").split(b" ") if normalised else []
+
+
+def _word_shingles(words: list[bytes], size: int) -> set[bytes]:
     if len(words) <= size:
-        return {" ".join(words).encode("utf-8")} if words else set()
-    return {" ".join(words[i:i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+        return {b" ".join(words)} if words else set()
+    return {b" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
+
+
+def shingles(text: str, size: int, max_words: int | None = None) -> set[bytes]:
+    """Word n-grams of the normalised text (of its first max_words words when given), as UTF-8; a text
+    shorter than n words is one shingle of all its words."""
+    return _word_shingles(_words(text)[:max_words], size)
+
+
+def _hash32(shingle_set: set[bytes]) -> np.ndarray:
+    """datasketch's sha1_hash32 of every shingle (first 4 bytes of SHA-1, little-endian), in one array."""
+    digests = b"".join([hashlib.sha1(shingle).digest()[:4] for shingle in shingle_set])
+    return np.frombuffer(digests, dtype="<u4")
 
 
 def _bulk(shingle_sets: list[set[bytes]], settings: SignatureSettings) -> list[LeanMinHash]:
-    minhashes = MinHash.bulk(shingle_sets, num_perm=settings.num_perm, seed=settings.seed,
-                             scheme=settings.scheme)
+    # The values are hashed already: datasketch's hash step only has to turn them into ints.
+    minhashes = MinHash.bulk([_hash32(s).tolist() for s in shingle_sets], num_perm=settings.num_perm,
+                             seed=settings.seed, scheme=settings.scheme, hashfunc=operator.index)
     return [LeanMinHash(m) for m in minhashes]
 
 
 def compute_signatures(texts: Sequence[str], settings: SignatureSettings) -> list[TextSignature]:
     """Full and lead MinHash signatures for a batch of texts (LeanMinHash: compact and picklable)."""
-    full_sets = [shingles(text, settings.shingle_size) for text in texts]
-    lead_sets = [shingles(text, settings.shingle_size, settings.lead_words) for text in texts]
+    word_lists = [_words(text) for text in texts]  # once per text, for both signatures
+    full_sets = [_word_shingles(words, settings.shingle_size) for words in word_lists]
+    lead_sets = [_word_shingles(words[:settings.lead_words], settings.shingle_size) for words in word_lists]
     return [TextSignature(full, lead, len(shingle_set)) for full, lead, shingle_set
             in zip(_bulk(full_sets, settings), _bulk(lead_sets, settings), full_sets, strict=True)]
 
