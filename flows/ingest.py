@@ -17,8 +17,11 @@ from prefect.runtime import flow_run
 from newsingest.dedup import DedupResult
 from newsingest.pipeline import ExtractResult, IngestRun, PipelineSettings, RunSummary, batches, iter_source_items
 from newsingest.records import Article, RawDocument, Rejection
+from newsingest.sources.fetch import FetchSettings
 from newsingest.sources.files import SourceItem
+from newsingest.sources.state import FetchState
 from newsingest.sources.warc import WarcFilters, WarcOptions
+from newsingest.sources.web import WebCrawl
 from newsingest.warehouse import Warehouse
 
 # The run object carries open state (dedup memory, writer lock), so task inputs are never cached.
@@ -53,14 +56,19 @@ def _run_name() -> str:
 @flow(name="ingest", flow_run_name=_run_name)
 def ingest_flow(inputs: list[str], db: str | None = None, batch_size: int = 256, workers: int = 2,
                 allow_hosts: list[str] | None = None, deny_hosts: list[str] | None = None,
-                since: date | None = None, until: date | None = None, force: bool = False) -> RunSummary:
+                since: date | None = None, until: date | None = None, force: bool = False,
+                allow_private_network: bool = False) -> RunSummary:
     """Ingest files, folders and WARC files (.warc, .warc.gz) into the DuckDB warehouse; publishes a summary
-    artifact. The host and fetch-date filters and `force` apply to WARC records."""
+    artifact. The host and fetch-date filters and `force` apply to WARC records. Feed, sitemap and article
+    URLs and sources files (.toml) are fetched politely, incrementally; `allow_private_network` lets the
+    fetcher reach loopback/private addresses."""
     logger = get_run_logger()
     settings = PipelineSettings(batch_size=batch_size, workers=workers)
     warc = WarcOptions(WarcFilters.of(allow_hosts or (), deny_hosts or (), since, until), force=force,
                        max_bytes=settings.max_bytes)
-    items, skipped = iter_source_items(inputs, settings.max_bytes, warc, Warehouse(db).warc_progress)
+    web = WebCrawl.from_inputs(inputs, FetchSettings(allow_private_network=allow_private_network),
+                               FetchState(Warehouse(db)))
+    items, skipped = iter_source_items(inputs, settings.max_bytes, warc, Warehouse(db).warc_progress, web=web)
     run_id = str(flow_run.get_id() or "").replace("-", "")[:12] or None
     with IngestRun(Warehouse(db), settings, trigger="flow", run_id=run_id, inputs=inputs) as run:
         run.summary.skipped_files = skipped
@@ -73,6 +81,8 @@ def ingest_flow(inputs: list[str], db: str | None = None, batch_size: int = 256,
     create_markdown_artifact(key="ingest-summary", markdown=run.summary.to_markdown(),
                              description="What this run ingested, flagged and rejected")
     logger.info("run %s %s: %s", run.summary.run_id, run.summary.status, _counts(run.summary))
+    if web.sources:
+        logger.info("web: %s", web.stats.describe())
     return run.summary
 
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -21,6 +22,9 @@ from newsingest.pipeline import IngestRun, PipelineSettings, RunSummary, batches
 from newsingest.records import Article, RawDocument
 from newsingest.sources.files import read_file
 from newsingest.sources.warc import WarcFilters, WarcOptions
+from newsingest.sources.fetch import FetchSettings
+from newsingest.sources.state import FetchState
+from newsingest.sources.web import WebCrawl
 from newsingest.warehouse import Warehouse, WarehouseError, load_sql
 
 app = typer.Typer(
@@ -71,6 +75,13 @@ def ingest(
     force: Annotated[bool, typer.Option(
         "--force", help="WARC: read files an earlier run read to the end again (landed records stay seen).")]
     = False,
+    allow_private_network: Annotated[bool, typer.Option(
+        "--allow-private-network", envvar="NEWSINGEST_ALLOW_PRIVATE_NETWORK",
+        help="Web: fetch from loopback/private/link-local addresses (refused as blocked_address otherwise).")]
+    = False,
+    contact: Annotated[str | None, typer.Option(
+        envvar="NEWSINGEST_CONTACT", help="Web: e-mail or URL for site operators, sent in the User-Agent.",
+        show_default=False)] = None,
 ) -> None:
     """Run the pipeline on files: extract, deduplicate (against every earlier run too) and land in DuckDB.
 
@@ -83,7 +94,9 @@ def ingest(
     warehouse = Warehouse(db, lock_timeout=lock_timeout)
     warc = WarcOptions(WarcFilters.of(allow_host or (), deny_host or (), since and since.date(),
                                       until and until.date()), force=force, max_bytes=settings.max_bytes)
-    items, skipped = iter_source_items(inputs, settings.max_bytes, warc, warehouse.warc_progress)
+    web = WebCrawl.from_inputs(inputs, FetchSettings(allow_private_network=allow_private_network, contact=contact),
+                               FetchState(warehouse))
+    items, skipped = iter_source_items(inputs, settings.max_bytes, warc, warehouse.warc_progress, web=web)
     try:
         with IngestRun(warehouse, settings, trigger="cli", inputs=inputs) as run, _progress() as progress:
             run.summary.skipped_files = skipped
@@ -94,6 +107,8 @@ def ingest(
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
     _print_summary(run.summary, warehouse.path)
+    if web.sources:
+        console.print(f"  web: {web.stats.describe()}")
 
 
 def _progress() -> Progress:
@@ -217,6 +232,42 @@ def stats(db: DbOption = None) -> None:
             _render(columns, rows, OutputFormat.table)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
+
+
+state_app = typer.Typer(help="Fetch state of web sources: stored validators and the links found, per source.",
+                        no_args_is_help=True)
+app.add_typer(state_app, name="state")
+SourceOption = Annotated[str | None, typer.Option(
+    "--source", help="Only this source (a sources-file name, or the host of a URL input).", show_default=False)]
+
+
+@state_app.command("show")
+def state_show(source: SourceOption = None, db: DbOption = None) -> None:
+    """Per source: listings (feeds, sitemaps) with their validators and last answer, links found, landed,
+    refused for good and still waiting. Explains a run that found "0 new articles"."""
+    state = FetchState(Warehouse(db))
+    try:
+        for title, (columns, rows) in (("sources", state.summary(source)), ("listings", state.listings(source))):
+            console.rule(title)
+            _render(columns, rows, OutputFormat.table)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    except duckdb.CatalogException:
+        raise _fail("this warehouse has no fetch state yet: run `newsingest ingest` on a URL first") from None
+
+
+@state_app.command("reset")
+def state_reset(source: SourceOption = None, db: DbOption = None) -> None:
+    """Forget validators and links (of one source, or all): the next run fetches feeds and sitemaps in
+    full and retries links refused before. Landed articles stay in the warehouse and stay "already seen"."""
+    warehouse = Warehouse(db)
+    try:
+        with warehouse.writer_lock():
+            warehouse.migrate()
+            listings, links = FetchState(warehouse).reset(source)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    console.print(f"forgot {listings} listings and {links} links" + (f" of source {source}" if source else ""))
 
 
 if __name__ == "__main__":

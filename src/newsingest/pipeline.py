@@ -20,6 +20,7 @@ from newsingest.extract import ExtractSettings, extract_document
 from newsingest.extract.workers import ExtractLimits, ExtractWorkers
 from newsingest.records import Article, DedupStatus, RawDocument, Rejection, document_id
 from newsingest.sources.files import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, SourceItem, read_files, scan_paths
+from newsingest.sources.web import WebCrawl, is_web_input
 from newsingest.sources.warc import (WARC_SUFFIX, WarcBatchProgress, WarcFileEnd, WarcOptions, WarcStateLookup,
                                      batch_progress, is_warc, read_warcs)
 from newsingest.warehouse import LandingBatch, Warehouse
@@ -106,29 +107,24 @@ class ExtractResult:
     rejections: list[Rejection]
 
 
-def _is_url(value: str) -> bool:
-    return value.startswith(("http://", "https://"))
-
-
 def iter_source_items(inputs: list[str], max_bytes: int = DEFAULT_MAX_BYTES, warc: WarcOptions | None = None,
-                      warc_state: WarcStateLookup | None = None
+                      warc_state: WarcStateLookup | None = None, web: WebCrawl | None = None
                       ) -> tuple[Iterator[SourceItem | WarcFileEnd], list[str]]:
     """Documents (or source rejections) for paths and URLs, and the directory entries passed over.
 
     WARC files come last, each followed by its WarcFileEnd; `warc_state` (Warehouse.warc_progress) lets
-    them resume or be skipped as already ingested.
+    them resume or be skipped as already ingested. URLs and sources files are fetched by `web` (pass one
+    with a FetchState for conditional GETs and no refetching; by default a stateless crawl).
     """
-    paths = [Path(i) for i in inputs if not _is_url(i)]
+    web = web or WebCrawl.from_inputs(inputs)
+    paths = [Path(i) for i in inputs if not is_web_input(i)]
     missing = [p for p in paths if not p.exists()]
     scan = scan_paths([p for p in paths if p.exists()], SUPPORTED_SUFFIXES | {WARC_SUFFIX})
     warcs = [p for p in scan.files if is_warc(p)]
     warc = warc or WarcOptions(max_bytes=max_bytes)
-    unsupported = [Rejection(doc_id=document_id(f"input:{i}", b""), origin=i, stage="source",
-                             reason="unsupported_input", message="fetching URLs is not available yet")
-                   for i in inputs if _is_url(i)]
     not_found = [Rejection(doc_id=document_id(f"input:{p}", b""), origin=str(p), stage="source",
                            reason="not_found", message=f"no such file or directory: {p}") for p in missing]
-    items = itertools.chain(not_found, unsupported, read_files([p for p in scan.files if not is_warc(p)], max_bytes),
+    items = itertools.chain(not_found, web.items(), read_files([p for p in scan.files if not is_warc(p)], max_bytes),
                             read_warcs(warcs, warc, warc_state))
     return items, [str(p) for p in scan.skipped]
 

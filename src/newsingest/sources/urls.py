@@ -40,3 +40,17 @@ def source_host(url: str | None) -> str | None:
         return None
     host = urlsplit(url).hostname or ""
     return host.removeprefix("www.") or None
+
+
+def link_url(url: str) -> str | None:
+    """The URL to request for a discovered link: courlan-normalised (lower-case scheme and host, no
+    default port, sorted query without tracking parameters) and without fragment. Two links that differ
+    only in those ways are one page, fetched once and given one id; None if not absolute http(s)."""
+    try:
+        normalised = normalize_url(url.strip())
+    except ValueError:
+        return None
+    parts = urlsplit(normalised)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))

@@ -1,0 +1,1 @@
+DELETE FROM fetch_links WHERE $source IS NULL OR source = $source;

@@ -1,0 +1,1 @@
+DELETE FROM fetch_listings WHERE $source IS NULL OR source = $source;
