@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import re
 
 import trafilatura
 from trafilatura.settings import set_date_params
 
 EXTRACTOR_VERSION = trafilatura.__version__
+# Share of the extracted characters in table rows above which the "table" is the page's layout grid.
+LAYOUT_TABLE_SHARE = 0.5
+# trafilatura joins every byline-like string it finds with "; ": "Carla Jennings; Gazette Staff Writer".
+JOB_TITLE = re.compile(r"\b(?:staff|writer|reporter|correspondent|editor|columnist|contributor|desk|newsroom)\b",
+                       re.IGNORECASE)
 
 
 @dataclass(slots=True, frozen=True)
@@ -32,9 +39,8 @@ class HtmlExtract:
     canonical_url: str | None
 
 
-def extract_html(html: str, url: str | None, options: HtmlOptions = HtmlOptions()) -> HtmlExtract | None:
-    """Main text and metadata of a page, or None when trafilatura finds no article text in it."""
-    document = trafilatura.bare_extraction(
+def _bare_extraction(html: str, url: str | None, options: HtmlOptions):
+    return trafilatura.bare_extraction(
         html,
         url=url,
         with_metadata=True,
@@ -50,12 +56,40 @@ def extract_html(html: str, url: str | None, options: HtmlOptions = HtmlOptions(
         # takes "(c) 2024" footers or dates in related-story boxes for the publication date.
         date_extraction_params=set_date_params(extensive=options.extensive_date_search),
     )
+
+
+def _table_row_share(text: str) -> float:
+    """Fraction of the characters of trafilatura's text that are in table rows ("| cell | cell |")."""
+    rows = sum(len(line) for line in text.splitlines() if line.startswith("|"))
+    return rows / len(text) if text else 0.0
+
+
+def author_names(author: str | None) -> str | None:
+    """trafilatura's author field without job titles and repeats: "A; Gazette Staff Writer" -> "A"."""
+    if not author:
+        return None
+    names = []
+    for part in (part.strip() for part in author.split(";")):
+        if part and not JOB_TITLE.search(part) and part not in names:
+            names.append(part)
+    return "; ".join(names) or author
+
+
+def extract_html(html: str, url: str | None, options: HtmlOptions = HtmlOptions()) -> HtmlExtract | None:
+    """Main text and metadata of a page, or None when trafilatura finds no article text in it."""
+    document = _bare_extraction(html, url, options)
+    if options.include_tables and document is not None and _table_row_share(document.text or "") > LAYOUT_TABLE_SHARE:
+        # A page laid out with <table> (the pre-CSS way): trafilatura returns the whole layout grid as table
+        # rows. Without tables, and without favor_precision (which then finds nothing), it finds the story.
+        retry = _bare_extraction(html, url, replace(options, include_tables=False, favor_precision=False))
+        if retry is not None and (retry.text or "").strip():
+            document = retry
     if document is None or not (document.text or "").strip():
         return None
     return HtmlExtract(
         text=document.text,
         title=document.title,
-        author=document.author,
+        author=author_names(document.author),
         date=document.date,
         language=document.language,
         sitename=document.sitename,

@@ -49,6 +49,14 @@ LIST_HEADERS: tuple[LineRule, ...] = (
           r"|te puede interesar|das könnte sie auch interessieren|mehr zum thema)\s*:?"),
 )
 
+# Headers of a reader-comment section: what follows them, to the end of the page, is readers' text. Each is
+# also removed by a line rule (comment_form, or orphan_label for a bare "Comments").
+COMMENT_SECTION = _rule(
+    "comment_form", "reader comments: the section header and the comments under it",
+    r"(?:reader|readers'?|user) comments|comments|discussion(?: about this (?:post|article|story))?"
+    r"|\d+\s+comments?|comments?\s*\(\d+\)|leave a (?:reply|comment)|join the (?:conversation|discussion)"
+    r"|what (?:readers|you) (?:say|said|think)|commentaires|comentarios|kommentare|commenti|comentários")
+
 LINE_RULES: tuple[LineRule, ...] = (
     *LIST_HEADERS,
     _rule("related_link", "links to other stories: Read also / Related / Recommended / See also / More from",
@@ -56,7 +64,9 @@ LINE_RULES: tuple[LineRule, ...] = (
           rf"|recommended(?: for you| reading)?|see also|more from [\w .'’-]{{1,40}}|you (?:may|might) also like"
           rf"|more on this(?: story)?|don'?t miss|must read|(?:à )?lire aussi|à lire|voir aussi|lea también|leer más"
           rf"|le puede interesar|auch interessant|mehr zum thema|lesen sie auch|weiterlesen|leggi anche"
-          rf"|leia também|leia mais){SEP}.{{2,200}}",
+          rf"|leia também|leia mais|lee también|relacionad[oa]s?|noticia relacionada){SEP}.{{2,200}}",
+          # "Recommended Discount chains take record share": a teaser whose separator was lost in flattening
+          r"(?:recommended|related|read more|read also)\s+(?-i:[A-Z0-9]).{2,200}(?<![.])",
           r"(?:read more|read the full (?:story|article)|continue reading|lire la suite|leer más|weiterlesen"
           r"|leia mais)\s*(?:[.…»›>]+|\.\.\.)?",
           r"(?:continue reading|read (?:the full|more|the rest)(?: (?:story|article))?) (?:on|at) [\w&'’. -]{1,40}"),
@@ -74,31 +84,58 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"(?:sign up|subscribe|register|join)(?: now| today| here)? (?:(?:for|to) )?(?:our |the )?(?:free )?"
           r"(?:[\w-]+ ){0,3}(?:newsletters?|briefing|alerts?|digest|updates)\b.{0,120}",
           r"(?:download|get|install) (?:our|the) (?:free )?(?:[\w ]{0,20})?app\b.{0,100}",
-          r"subscribe(?: now| today)?(?: to (?:continue|read|unlock).{0,80})?[.!]?",
+          # An imperative "Subscribe ..." opening a line is a prompt; "Subscribers to the paper ..." is not.
+          r"(?:subscribe|abbonati|assine|click here to (?:subscribe|sign up|register))\b.{0,160}",
           # "Get the morning briefing in your inbox. Sign up for our newsletter."
           r"(?:get|receive) (?:our|the) (?:[\w-]+ ){0,3}(?:news|headlines|stories|briefing|newsletter)"
           r"(?: delivered)? (?:to|in) your inbox.{0,80}",
           r"abonnez-vous.{0,100}|suscríbete.{0,100}|jetzt abonnieren.{0,100}|inscrivez-vous à (?:notre|la) newsletter.{0,80}",
           r"(?:jetzt )?(?:den |unseren )?(?:kostenlosen )?[\w-]*newsletter (?:abonnieren|bestellen)[.!]?"),
+    _rule("contact_prompt", "tip lines and press contacts",
+          r"(?:got|have) a (?:story|news story|news tip|tip|story tip|story idea)\?.{0,160}",
+          r"(?:email|e-mail|contact|call|write to) (?:us|our newsroom|the newsroom) (?:at|on) \S+.{0,120}",
+          r"(?:media|press) (?:contacts?|enquiries|inquiries)\s*:?",
+          r"(?:press office|media office|press contact|media contact)\s*:\s*\S+@\S+.{0,80}"),
+    _rule("edition_note", "notes about the story itself: print-edition appearances, update and correction notes",
+          r"(?:this|the) (?:article|story|piece|report) (?:appears|appeared|was (?:first )?published|was originally published)"
+          r" (?:in|on) .{0,200}",
+          r"(?:this|the) (?:article|story|piece|report) (?:was|has been) (?:updated|amended|corrected) .{0,200}",
+          r"an? (?:earlier )?version of this (?:article|story) .{0,200}",
+          r"(?:cet article (?:est paru|a été publié|a été mis à jour)|este artículo (?:se publicó|fue publicado|apareció)"
+          r"|dieser artikel (?:erschien|ist .{0,40} erschienen|wurde aktualisiert)|questo articolo è (?:apparso|stato pubblicato))"
+          r" .{0,200}"),
     _rule("comment_form", "comment forms and comment counters",
           r"leave a (?:reply|comment)|post a comment|add a comment|post comment|cancel reply|join the conversation",
           r"your email address will not be published\.?.{0,120}|required fields are marked\s*\*?",
           r"(?:view|show|read|hide) (?:all )?(?:\d+ )?comments?|comments?\s*\(\d+\)|\d+\s+comments?|no comments yet\.?",
           r"(?:log ?in|sign ?in|register|subscribe) to (?:comment|reply|join the (?:conversation|discussion))[.!]?",
           r"be the first to comment[.!]?|comments are closed\.?",
+          r"(?:reader|readers'?|user) comments|discussion about this (?:post|article|story)"
+          r"|what (?:readers|you) (?:say|said|think)",
+          r"comments are (?:moderated|reviewed|pre-moderated)\b.{0,160}",
+          r"log ?in or (?:register|create (?:a |an )?(?:free )?account) to (?:comment|join the (?:conversation|discussion))[.!]?",
           r"(?:kommentare?|commentaires?|comentarios?|commenti)\s*\(\d+\)",
           r"laisser un commentaire|deja un comentario|kommentar schreiben"),
-    _rule("advertisement", "advertisement markers",
+    _rule("advertisement", "advertisement markers and affiliate links",
+          r".{1,60} (?:may|might|can) earn (?:a )?(?:small )?(?:commission|money|revenue) (?:when|if|from) .{0,140}",
+          r"check price|see price|view deal|buy now|shop now|see it at [\w .&'-]{1,30}",
+          r"[\w .'’+-]{1,60}:\s*[$€£]\s?\d[\d.,]*\s+at\s+[\w .&'’-]{1,30}",
           r"advertisement|advertising|\[?ad\]?|sponsored(?: content| post)?|paid (?:content|post)|promoted(?: content)?",
-          r"story continues below(?: this)? advertisement|article continues (?:below|after (?:this )?advertisement)",
+          r"\(?(?:story|article) continues (?:below|after (?:this )?(?:advertisement|ad))(?: this)?(?: advertisement)?\)?",
           r"publicité|publicidad|anuncio|anzeige|werbung|pubblicità"),
     _rule("photo_credit", "photo and image credits and captions credits",
           rf"{CREDIT_LABEL}(?: credit)?s?\s*[:|©]\s*.{{1,120}}",
-          r"\((?:photo|image|picture) (?:credit|by|:)[^)]{0,120}\)",
+          r"\((?:[\w'’ -]{1,30} )?(?:photo|image|picture|photograph)s? (?:credit|by|courtesy of|:)[^)]{0,120}\)",
+          # "… during practice on Tuesday. (Gazette photo by Carla Jennings)"
+          r"[^\n]{5,240}?[.!?]\s+\((?:[\w'’ -]{1,30} )?(?:photo|image|picture|photograph)s? (?:credit|by|courtesy of|:)"
+          r"[^)]{1,80}\)",
           r"(?:photo|image|picture) (?:by|courtesy of) [^.]{1,80}",
           r"©\s*[\w .'’&/-]{1,60}(?:images|photos?|press|agency|afp|reuters|ap)",
           # A caption sentence ending in a credit; the credit is short and is not itself a sentence.
           rf"[^\n]{{5,240}}?[.!?]\s+{CREDIT_LABEL}(?: credit)?\s*:\s*{CREDIT}(?<![.!?])"),
+    _rule("byline", "credit lines of wire stories",
+          r"(?:(?:additional )?reporting|writing|editing|compiled|graphics|video) by [^.;]{1,60}"
+          r"(?:;\s*(?:(?:additional )?reporting|writing|editing|compiled|graphics|video) by [^.;]{1,60})*\.?"),
     _rule("source_credit", "the outlet or agency a story was taken from",
           r"(?:source|sources|quelle|fuente|fonte)\s*:\s*[\w&'’., /-]{2,60}(?<![.!?])"),
     _rule("legal_footer", "copyright and legal footers",
@@ -117,6 +154,7 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("reading_time", "reading-time, listen and update stamps",
           r"\d+\s*(?:-\s*)?(?:min|mins|minutes?)\.?(?: read| de lecture| lectura| lesezeit| di lettura)?",
           r"(?:reading time|read time|estimated reading time|temps de lecture|tiempo de lectura|lesezeit)\s*:?\s*.{0,30}",
+          r"updated|mis à jour|actualizado|aktualisiert|aggiornato|atualizado",
           r"listen to (?:this )?(?:article|story)(?:\s*[•·:-]?\s*\d+\s*(?:min|mins|minutes)\.?)?",
           r"(?:écouter|escuchar) (?:cet article|este artículo|la noticia).{0,20}"),
     _rule("tag_list", "tag and topic lists",
@@ -134,6 +172,10 @@ def match_line_rule(line: str) -> str | None:
         if rule.matches(line):
             return rule.name
     return None
+
+
+def is_comment_section_header(line: str) -> bool:
+    return COMMENT_SECTION.matches(line)
 
 
 def match_list_header(line: str) -> str | None:

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from dateutil import parser as date_parser
 
-from newsingest.extract.rules import match_line_rule, match_list_header
+from newsingest.extract.rules import is_comment_section_header, match_line_rule, match_list_header
 from newsingest.records import RemovedLine
 
 NAME = r"[A-Z\u00C0-\u024F][\w.'’\u00C0-\u024F-]*"
@@ -273,6 +273,16 @@ def _mark_listed_headlines(candidates: list[tuple[int, str]], reasons: dict[int,
             rule = None
 
 
+def _mark_comment_section(candidates: list[tuple[int, str]], reasons: dict[int, str]) -> None:
+    """Everything after a reader-comments header is readers' text. Only a header in the second half of
+    the page counts: a "12 comments" counter in a share bar near the top must not take the article."""
+    for index, (position, line) in enumerate(candidates):
+        if index >= len(candidates) / 2 and position in reasons and is_comment_section_header(line):
+            for later, _ in candidates[index + 1:]:
+                reasons.setdefault(later, "comment_form")
+            return
+
+
 def _context_rule(line: str, vocabulary: Vocabulary, stray: StrayHeadlineSettings) -> str | None:
     """Rules that judge a line against the rest of the article."""
     if is_author_bio(line, vocabulary):
@@ -294,6 +304,7 @@ def clean_lines(lines: list[str], title: str | None = None,
             if reason := _line_rule(line, result):
                 reasons[position] = reason
     _mark_listed_headlines(candidates, reasons)
+    _mark_comment_section(candidates, reasons)
     # Context rules compare with the lines that survived the line rules: a byline naming the author
     # must not make the author's bio look like part of the story.
     vocabulary = Vocabulary([title or "", *(line for p, line in candidates if p not in reasons)])

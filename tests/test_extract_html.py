@@ -1,0 +1,138 @@
+"""HTML extraction on the team's labelled pages (tests/fixtures/extraction/html): every body paragraph in,
+every piece of page furniture out, metadata from the markup, and better than trafilatura's defaults."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+import trafilatura
+
+from conftest import FIXTURES
+from newsingest.extract import extract_document
+from newsingest.extract.html import HtmlOptions, author_names, extract_html
+from newsingest.extract.quality import mean_scores, token_scores
+from newsingest.records import Article, RawDocument
+
+HTML_DIR = FIXTURES / "extraction" / "html"
+PAGES = sorted(HTML_DIR.glob("*.json"))
+GROUND_TRUTH = json.loads((FIXTURES / "extraction" / "ground_truth.json").read_text(encoding="utf-8"))
+# Metadata the markup does not give in a form trafilatura reads; kept visible rather than skipped.
+KNOWN_MISSES = {
+    ("h024", "title"): "legacy table layout: <title> is 'Site - Headline' and trafilatura keeps the site part",
+    ("h025", "title"): "legacy table layout: <title> is 'Site - Headline' and trafilatura keeps the site part",
+    ("h025", "author"): "byline only in a <font> tag, split over a <br>",
+    ("h030", "author"): "author only in <div class=story-source>, with no 'By'",
+}
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+@cache
+def extract(page: Path) -> Article:
+    expected = json.loads(page.read_text(encoding="utf-8"))
+    raw = RawDocument(origin=page.stem, body=page.with_suffix(".html").read_bytes(), url=expected["url"],
+                      content_type="text/html")
+    article = extract_document(raw)
+    assert isinstance(article, Article), article
+    return article
+
+
+def expected_of(page: Path) -> dict:
+    return json.loads(page.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda path: path.stem)
+def test_body_kept_and_furniture_removed(page: Path):
+    expected, article = expected_of(page), extract(page)
+    # trafilatura writes list items as "- item"; the paragraph itself must be there whole.
+    lines = [norm(line).removeprefix("- ") for line in article.text.splitlines()]
+    assert [p for p in expected["body"] if norm(p) not in lines] == []
+    text = norm(article.text)
+    assert [c for c in expected["cruft"] if norm(c) in text] == []
+    body_lines = {norm(p) for p in expected["body"]}
+    assert [r.line for r in article.removed if norm(r.line) in body_lines] == []
+
+
+@pytest.mark.parametrize("field", ["title", "author", "language", "published_at"])
+@pytest.mark.parametrize("page", PAGES, ids=lambda path: path.stem)
+def test_metadata_from_markup(page: Path, field: str, request):
+    if reason := KNOWN_MISSES.get((page.stem, field)):
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
+    expected, article = expected_of(page), extract(page)
+    value = getattr(article, field)
+    if field == "published_at":
+        value = value.date().isoformat() if value else None
+    assert value == expected[field]
+
+
+def test_the_labelled_set_is_big_enough():
+    assert len(PAGES) >= 40
+    assert set(GROUND_TRUTH) == {page.stem for page in PAGES}
+
+
+def test_newsingest_beats_trafilatura_defaults_on_the_labelled_set():
+    ours, plain = [], []
+    for page in PAGES:
+        truth = GROUND_TRUTH[page.stem]["articleBody"]
+        ours.append(token_scores(extract(page).text, truth))
+        plain.append(token_scores(trafilatura.extract(page.with_suffix(".html").read_bytes()) or "", truth))
+    assert mean_scores(ours).f1 > mean_scores(plain).f1
+    assert mean_scores(ours).recall >= 0.99  # precision is not bought with lost sentences
+
+
+PARAGRAPHS = "".join(
+    f"<p>The harbour board met on Tuesday and agreed the {n} stage of the plan to rebuild the old sea wall, "
+    f"which was damaged in last winter's storms and has been closed to walkers since February.</p>"
+    for n in ("first", "second", "third", "fourth"))
+
+
+def page(head: str = "", article_top: str = "", footer: str = "") -> str:
+    return (f"<html lang='en'><head><title>Sea wall rebuild agreed</title>{head}</head><body>"
+            f"<article><h1>Sea wall rebuild agreed</h1>{article_top}{PARAGRAPHS}</article>"
+            f"<footer>{footer}</footer></body></html>")
+
+
+def test_date_comes_from_time_element():
+    extracted = extract_html(page(article_top="<time datetime='2024-03-05T09:30:00Z'>5 March</time>"), None)
+    assert extracted.date.startswith("2024-03-05")
+
+
+def test_date_comes_from_json_ld_before_a_date_in_the_text():
+    json_ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
+               ' "headline": "Sea wall rebuild agreed", "datePublished": "2024-02-01T08:00:00Z"}</script>')
+    extracted = extract_html(page(head=json_ld, article_top="<p>Updated 9 March 2024</p>"), None)
+    assert extracted.date.startswith("2024-02-01")
+
+
+def test_no_date_is_guessed_from_a_copyright_footer():
+    extracted = extract_html(page(footer="<p>© 2019 Harbour Chronicle. All rights reserved.</p>"), None)
+    assert extracted.date is None
+
+
+def test_canonical_url_comes_from_the_link_element():
+    head = '<link rel="canonical" href="https://www.example.org/news/sea-wall">'
+    extracted = extract_html(page(head=head), "https://www.example.org/news/sea-wall/amp")
+    assert extracted.canonical_url == "https://www.example.org/news/sea-wall"
+
+
+def test_layout_table_page_falls_back_to_extraction_without_tables():
+    layout = ("<html><head><title>Courier</title></head><body><table><tr><td>Home | News | Sport | Weather</td></tr>"
+              f"<tr><td>Sections<br>Local<br>Schools</td><td>{PARAGRAPHS}</td></tr></table></body></html>")
+    extracted = extract_html(layout, None, HtmlOptions())
+    assert "| " not in extracted.text
+    assert "sea wall" in extracted.text
+
+
+@pytest.mark.parametrize("author, names", [
+    ("Carla Jennings; Gazette Staff Writer", "Carla Jennings"),
+    ("Ana Ruiz", "Ana Ruiz"),
+    ("Ana Ruiz; Tom Lee", "Ana Ruiz; Tom Lee"),
+    (None, None),
+])
+def test_author_names_drop_job_titles(author, names):
+    assert author_names(author) == names
