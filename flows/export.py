@@ -15,7 +15,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.context import TaskRunContext
 
 from flows.ingest import artifact_key, run_name
-from newsingest.export import ExportFormat, ExportResult, export_state, export_warehouse
+from newsingest.export import ExportFormat, ExportResult, export_warehouse, warehouse_version
 from newsingest.warehouse import Warehouse
 
 
@@ -23,7 +23,7 @@ def _unchanged_warehouse(context: TaskRunContext, parameters: dict[str, Any]) ->
     """The same warehouse state exported to the same place in the same format needs no second export."""
     warehouse, out, fmt = parameters["warehouse"], Path(parameters["out"]), parameters["fmt"]
     return f"export|{warehouse.path.resolve()}|{out.resolve()}|{fmt}|{(out / 'articles').exists()}|" \
-           f"{export_state(warehouse)}"
+           f"{warehouse_version(warehouse)}"
 
 
 @task(task_run_name="export-{fmt}", cache_key_fn=_unchanged_warehouse, persist_result=True, timeout_seconds=3600)

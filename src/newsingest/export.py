@@ -32,9 +32,9 @@ class ExportResult:
     files: int
 
 
-def export_state(warehouse: Warehouse) -> str:
+def warehouse_version(warehouse: Warehouse) -> str:
     """Changes whenever an export would change: lets a scheduled export skip an unchanged warehouse."""
-    return repr(warehouse.query(load_sql("export_state"))[1][0])
+    return repr(warehouse.query(load_sql("warehouse_version"))[1][0])
 
 
 def _copy_options(fmt: ExportFormat, partitions: tuple[str, ...]) -> str:

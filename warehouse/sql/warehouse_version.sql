@@ -1,3 +1,3 @@
--- What an export depends on: when the newest run finished and how many articles and rejections there are.
+-- Changes whenever the warehouse content does (a run finished, articles or rejections added or replaced).
 SELECT (SELECT max(coalesce(finished_at, started_at)) FROM runs), (SELECT count(*) FROM articles),
        (SELECT count(*) FROM rejections);
