@@ -102,3 +102,22 @@ def test_teaser_is_contained_but_shared_quote_is_not():
     assert teaser_decision.similarity < deduplicator.index.settings.threshold
     assert teaser_decision.containment >= 0.9
     assert decisions[3].status is DedupStatus.NEW
+
+
+def test_band_index_finds_exactly_the_rows_sharing_a_band_across_merges():
+    import numpy as np
+
+    from newsingest.dedup.index import BandIndex
+
+    rng = np.random.default_rng(7)
+    index = BandIndex(threshold=0.5, num_perm=128, merge_at=300)  # merges every ~12 inserts
+    signatures = [rng.integers(0, 2**32, 128, dtype=np.uint64) for _ in range(200)]
+    for row in range(0, 200, 2):  # every odd row copies one band of the row before it
+        signatures[row + 1][: index.rows] = signatures[row][: index.rows]
+    for row, values in enumerate(signatures):
+        index.insert(row, values)
+    assert len(index.keys) > 0 and index.pending_entries < len(index.keys)  # both stores in use
+    bands = lambda v: {tuple(v[b * index.rows:(b + 1) * index.rows]) for b in range(index.bands)}
+    for row in (0, 1, 57, 198, 199):
+        expected = {other for other in range(200) if bands(signatures[row]) & bands(signatures[other])}
+        assert index.query(signatures[row]) == expected

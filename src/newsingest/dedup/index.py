@@ -1,4 +1,4 @@
-"""The near-duplicate index: datasketch MinHashLSH finds candidates, stored signatures verify them.
+"""The near-duplicate index: LSH over MinHash bands finds candidates, stored signatures verify them.
 
 Two ways to be a near duplicate:
 - similar: estimated Jaccard similarity of the shingle sets at or above `threshold`;
@@ -7,15 +7,27 @@ Two ways to be a near duplicate:
   two different articles that merely share a long quote have different leads and are never candidates.
   The candidate is accepted when the estimated containment of the shorter text in the longer is at or
   above `containment_threshold`.
+
+Band layouts are datasketch's own choice for a threshold (`_optimal_param`, equal weight on false
+positives and negatives). The bands are kept in sorted numpy arrays rather than datasketch's in-memory
+MinHashLSH, which measured ~20 KB per article (a bytes key and a set per band): 2 GB per 100k articles,
+too much for a 30-day window. Here a band entry is 12 bytes and a signature pair 1 KB.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from datasketch import MinHashLSH
+import numpy as np
+from datasketch.lsh import _optimal_param
 
 from newsingest.dedup.signatures import SignatureSettings, TextSignature
+
+# Recently inserted band keys wait in a dict; they are merged into the sorted arrays when the dict holds
+# more than this many entries or an eighth of the sorted ones (amortised O(n log n) for any n).
+MIN_PENDING_MERGE = 200_000
+BAND_SALT = np.uint64(0x9E3779B97F4A7C15)
+MIX = np.uint64(0xBF58476D1CE4E5B9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,41 +55,128 @@ def containment(jaccard: float, size_a: int, size_b: int) -> float:
     return min(1.0, jaccard * (size_a + size_b) / ((1 + jaccard) * smaller))
 
 
+class BandIndex:
+    """Banded LSH: rows sharing all values of any band are candidates. One 64-bit key per band."""
+
+    def __init__(self, threshold: float, num_perm: int, merge_at: int = MIN_PENDING_MERGE):
+        self.bands, self.rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+        self.merge_at = merge_at
+        self.keys = np.empty(0, dtype=np.uint64)  # sorted
+        self.members = np.empty(0, dtype=np.int32)  # signature row of each key, same order
+        self.pending: dict[int, list[int]] = {}
+        self.pending_entries = 0
+        with np.errstate(over="ignore"):
+            self.salts = np.arange(self.bands, dtype=np.uint64) * BAND_SALT
+            # odd 64-bit multipliers, one per row of a band: the key is a wrapped weighted sum of its values
+            self.weights = (np.arange(1, self.rows + 1, dtype=np.uint64) * MIX) | np.uint64(1)
+
+    def band_keys(self, hashvalues: np.ndarray) -> np.ndarray:
+        values = hashvalues[: self.bands * self.rows].astype(np.uint64).reshape(self.bands, self.rows)
+        with np.errstate(over="ignore"):  # uint64 arithmetic wraps around by design: it is a hash
+            keys = (values * self.weights).sum(axis=1, dtype=np.uint64) ^ self.salts
+            keys *= MIX
+            keys ^= keys >> np.uint64(31)
+        return keys
+
+    def insert(self, row: int, hashvalues: np.ndarray) -> None:
+        for key in self.band_keys(hashvalues).tolist():
+            self.pending.setdefault(key, []).append(row)
+        self.pending_entries += self.bands
+        if self.pending_entries > max(self.merge_at, len(self.keys) // 8):
+            self._merge()
+
+    def _merge(self) -> None:
+        keys = np.fromiter((k for k, rows in self.pending.items() for _ in rows), dtype=np.uint64,
+                           count=self.pending_entries)
+        members = np.fromiter((r for rows in self.pending.values() for r in rows), dtype=np.int32,
+                              count=self.pending_entries)
+        keys, members = np.concatenate([self.keys, keys]), np.concatenate([self.members, members])
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.members = keys[order], members[order]
+        self.pending, self.pending_entries = {}, 0
+
+    def query(self, hashvalues: np.ndarray) -> set[int]:
+        keys = self.band_keys(hashvalues)
+        found: set[int] = set()
+        for key in keys.tolist():
+            found.update(self.pending.get(key, ()))
+        starts = np.searchsorted(self.keys, keys, side="left")
+        ends = np.searchsorted(self.keys, keys, side="right")
+        for start, end in zip(starts.tolist(), ends.tolist()):
+            if end > start:
+                found.update(self.members[start:end].tolist())
+        return found
+
+
+class SignatureStore:
+    """Every indexed article's signatures as rows of growing uint32 matrices (no object per article)."""
+
+    def __init__(self, num_perm: int, capacity: int = 1024):
+        self.ids: list[str] = []
+        self.row_of: dict[str, int] = {}
+        self.full = np.empty((capacity, num_perm), dtype=np.uint32)
+        self.lead = np.empty((capacity, num_perm), dtype=np.uint32)
+        self.sizes = np.empty(capacity, dtype=np.int32)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self.row_of
+
+    def append(self, article_id: str, signature: TextSignature) -> int:
+        row = len(self.ids)
+        if row == len(self.sizes):
+            self.full, self.lead = np.resize(self.full, (2 * row, self.full.shape[1])), np.resize(
+                self.lead, (2 * row, self.lead.shape[1]))
+            self.sizes = np.resize(self.sizes, 2 * row)
+        self.full[row], self.lead[row] = signature.minhash.hashvalues, signature.lead.hashvalues
+        self.sizes[row] = signature.shingle_count
+        self.ids.append(article_id)
+        self.row_of[article_id] = row
+        return row
+
+
 class NearDuplicateIndex:
     def __init__(self, settings: LshSettings = LshSettings()):
         self.settings = settings
         num_perm = settings.signature.num_perm
-        self.lsh = MinHashLSH(threshold=settings.threshold, num_perm=num_perm)
-        self.lead_lsh = MinHashLSH(threshold=settings.lead_threshold, num_perm=num_perm)
-        self.signatures: dict[str, TextSignature] = {}
+        self.similar = BandIndex(settings.threshold, num_perm)
+        self.leads = BandIndex(settings.lead_threshold, num_perm)
+        self.store = SignatureStore(num_perm)
 
     def __len__(self) -> int:
-        return len(self.signatures)
+        return len(self.store)
 
     def add(self, article_id: str, signature: TextSignature) -> None:
-        if article_id in self.signatures:
+        if article_id in self.store:
             return
-        self.lsh.insert(article_id, signature.minhash, check_duplication=False)
-        self.lead_lsh.insert(article_id, signature.lead, check_duplication=False)
-        self.signatures[article_id] = signature
+        row = self.store.append(article_id, signature)
+        self.similar.insert(row, signature.minhash.hashvalues)
+        self.leads.insert(row, signature.lead.hashvalues)
 
-    def measure(self, signature: TextSignature, key: str) -> Match:
-        other = self.signatures[key]
-        jaccard = signature.minhash.jaccard(other.minhash)
-        return Match(key, jaccard, containment(jaccard, signature.shingle_count, other.shingle_count))
+    def _measure_row(self, signature: TextSignature, row: int) -> tuple[Match, float]:
+        """The match with an indexed row, and the Jaccard estimate of the two leads."""
+        store = self.store
+        jaccard = float(np.count_nonzero(store.full[row] == signature.minhash.hashvalues)) / store.full.shape[1]
+        lead = float(np.count_nonzero(store.lead[row] == signature.lead.hashvalues)) / store.lead.shape[1]
+        match = Match(store.ids[row], jaccard, containment(jaccard, signature.shingle_count, int(store.sizes[row])))
+        return match, lead
 
-    def _accepted(self, signature: TextSignature, match: Match) -> bool:
+    def measure(self, signature: TextSignature, article_id: str) -> Match:
+        return self._measure_row(signature, self.store.row_of[article_id])[0]
+
+    def _accepted(self, match: Match, lead_similarity: float) -> bool:
         if match.similarity >= self.settings.threshold:
             return True
-        lead_similarity = signature.lead.jaccard(self.signatures[match.article_id].lead)
         return (lead_similarity >= self.settings.lead_threshold
                 and match.containment >= self.settings.containment_threshold)
 
     def best_match(self, signature: TextSignature) -> Match | None:
         """The most similar indexed article that is similar enough or contains/is contained; ties by id."""
-        candidates = set(self.lsh.query(signature.minhash)) | set(self.lead_lsh.query(signature.lead))
-        matches = [self.measure(signature, key) for key in candidates]
-        accepted = [m for m in matches if self._accepted(signature, m)]
+        rows = self.similar.query(signature.minhash.hashvalues) | self.leads.query(signature.lead.hashvalues)
+        accepted = [match for match, lead in (self._measure_row(signature, row) for row in rows)
+                    if self._accepted(match, lead)]
         if not accepted:
             return None
         return min(accepted, key=lambda m: (-m.similarity, -m.containment, m.article_id))
