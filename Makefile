@@ -12,9 +12,9 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench clean redis-server
 
-install: $(STAMP)
+install: $(STAMP) redis-server
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools uv==$(UV_VERSION)
@@ -23,6 +23,13 @@ $(UV):
 $(STAMP): $(UV) uv.lock pyproject.toml
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $(STAMP)
+
+# The scale-out tests start a real redis-server (Debian package); nothing to do when one is on PATH.
+redis-server:
+	@command -v redis-server >/dev/null || { \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends redis-server; }
 
 demo: install
 	$(VENV)/bin/python flows/ingest.py samples/ --db $(DEMO_DB)

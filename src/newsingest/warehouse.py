@@ -176,7 +176,9 @@ class Warehouse:
         return WarcProgress(*row) if row else None
 
     def start_run(self, run_id: str, trigger: str, inputs: list[str]) -> None:
+        """Record a new run; call it holding the writer lock (runs still 'running' are then interrupted)."""
         with self.transaction() as con:
+            con.execute(load_sql("interrupt_stale_runs"))
             con.execute(load_sql("start_run"), {"run_id": run_id, "started_at": datetime.now(UTC),
                                                 "trigger": trigger, "inputs": inputs})
 
