@@ -114,3 +114,13 @@ def test_private_addresses_are_refused_without_a_request(site):
     ("93.184.216.34", True), ("2606:4700::1111", True)])
 def test_address_classification(address, public):
     assert is_public_address(address) is public
+
+
+def test_a_fetcher_stopped_early_starts_clean_next_time(site):
+    paths = ["/articles/harbour-bridge.html", "/articles/rail-fares.html", "/articles/wind-farm.html"]
+    with Fetcher(FAST) as fetcher:
+        first = fetcher.fetch_all(FetchRequest(site.url(p), PAGE_TYPES) for p in paths)
+        next(first)
+        first.close()  # two requests never finished or never started
+        again = list(fetcher.fetch_all([FetchRequest(site.url("/articles/library-reopens.html"), PAGE_TYPES)]))
+    assert [o.request.url for o in again] == [site.url("/articles/library-reopens.html")]

@@ -236,6 +236,18 @@ class Fetcher:
             self._host(host_key(request.url)).queue.append(_Job(request, request.url))
             unfinished += 1
         running: dict[Future, tuple[str, _Job | None]] = {}
+        try:
+            yield from self._dispatch(running, unfinished)
+        finally:  # the caller may stop early: nothing of this call may leak into the next one
+            for future, (key, job) in running.items():
+                future.cancel()
+                self.hosts[key].in_flight -= 1
+                if job is None:
+                    self.hosts[key].robots_pending = False
+            for host in self.hosts.values():
+                host.queue.clear()
+
+    def _dispatch(self, running: dict[Future, tuple[str, _Job | None]], unfinished: int) -> Iterator[Outcome]:
         while unfinished:
             for refusal in self._start_ready(running):
                 unfinished -= 1
