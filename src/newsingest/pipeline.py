@@ -17,6 +17,7 @@ from newsingest.dedup import DedupResult, dedup_batch, restore, signature_scheme
 from newsingest.dedup.clusters import Deduplicator
 from newsingest.dedup.index import LshSettings
 from newsingest.extract import ExtractSettings, extract_document
+from newsingest.extract.boilerplate import BoilerplateSettings
 from newsingest.extract.workers import ExtractLimits, ExtractWorkers
 from newsingest.records import Article, DedupStatus, RawDocument, Rejection, document_id
 from newsingest.sources.files import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, SourceItem, read_files, scan_paths
@@ -33,6 +34,7 @@ class PipelineSettings:
     window_days: int | None = 30  # dedup remembers articles published (or ingested) this many days back
     max_bytes: int = DEFAULT_MAX_BYTES
     extract: ExtractSettings = field(default_factory=ExtractSettings)
+    boilerplate: BoilerplateSettings = field(default_factory=BoilerplateSettings)  # per-source learned lines
     limits: ExtractLimits = field(default_factory=ExtractLimits)  # per-document time and memory
     lsh: LshSettings = field(default_factory=LshSettings)
 
@@ -173,6 +175,9 @@ class IngestRun:
         self._lock.__enter__()
         try:
             self.warehouse.migrate()
+            # Lines each source repeats, learned from earlier runs; this run's articles count toward the next.
+            learned = self.warehouse.source_boilerplate(self.settings.boilerplate)
+            self.settings = replace(self.settings, extract=replace(self.settings.extract, source_boilerplate=learned))
             rows = self.warehouse.dedup_state(self.scheme, self.settings.window_days)
             self.deduplicator = restore(rows, self.settings.lsh)
             self.warehouse.start_run(self.summary.run_id, self.trigger, self.summary.inputs)

@@ -21,7 +21,8 @@ from pathlib import Path
 import duckdb
 
 from newsingest.dedup.signatures import StoredSignature
-from newsingest.records import Article, DedupDecision, RawDocument, Rejection, WarcProgress
+from newsingest.extract.boilerplate import BoilerplateSettings, learnable_lines
+from newsingest.records import Article, DedupDecision, DedupStatus, RawDocument, Rejection, WarcProgress
 
 SQL_ROOT = Path(__file__).resolve().parents[2] / "warehouse"
 DEFAULT_DB = Path("warehouse/news.duckdb")
@@ -67,6 +68,18 @@ class LandingBatch:
 
 def _columns(rows: list, **getters) -> dict[str, list]:
     return {name: [get(row) for row in rows] for name, get in getters.items()}
+
+
+def _learn_source_lines(con: duckdb.DuckDBPyConnection, articles: list[Article], now: datetime) -> None:
+    """Count each new article's short lines under its source (extract/boilerplate.py). Duplicates are not
+    counted: a copy of a story would make all of its lines look repeated."""
+    if not articles:
+        return
+    con.execute(load_sql("upsert_source_line_totals"), {"source": [article.source for article in articles]})
+    lines = [(article.source, key, line) for article in articles for key, line in learnable_lines(article).items()]
+    if lines:
+        con.execute(load_sql("upsert_source_lines"), {**_columns(
+            lines, source=lambda r: r[0], line_hash=lambda r: r[1], line=lambda r: r[2]), "now": now})
 
 
 class Warehouse:
@@ -230,11 +243,23 @@ class Warehouse:
                     con.execute(load_sql("insert_removed_lines"), _columns(
                         removed, article_id=lambda r: r[0], position=lambda r: r[1].position,
                         line=lambda r: r[1].line, rule=lambda r: r[1].rule))
+                _learn_source_lines(con, [article for article, decision, _ in rows
+                                          if article.source and decision.status is DedupStatus.NEW], now)
             if batch.rejections:
                 con.execute(load_sql("insert_rejections"), _columns(
                     batch.rejections, doc_id=lambda r: r.doc_id, origin=lambda r: r.origin,
                     stage=lambda r: r.stage, reason=lambda r: r.reason, message=lambda r: r.message,
                     raw_hash=lambda r: r.raw_hash, run_id=lambda r: batch.run_id, rejected_at=lambda r: now))
+
+    def source_boilerplate(self, settings: BoilerplateSettings = BoilerplateSettings()) -> dict[str, frozenset[str]]:
+        """Line keys of each source's learned boilerplate (migration 002), for ExtractSettings."""
+        with self.transaction() as con:
+            rows = con.execute(load_sql("source_boilerplate"), {"min_articles": settings.min_articles,
+                                                                "min_share": settings.min_share}).fetchall()
+        learned: dict[str, set[str]] = {}
+        for source, key in rows:
+            learned.setdefault(source, set()).add(key)
+        return {source: frozenset(keys) for source, keys in learned.items()}
 
     def query(self, sql: str, parameters: dict | list | None = None) -> tuple[list[str], list[tuple]]:
         """Run SQL read-only (so it works beside an ingest between its batches); returns columns and rows."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -11,7 +12,7 @@ import py3langid
 from newsingest.dedup.signatures import text_hash
 from newsingest.extract.decode import Undecodable, decode
 from newsingest.extract.html import EXTRACTOR_VERSION, HtmlOptions, extract_html
-from newsingest.extract.text import CleanedText, clean_lines, clean_text, normalise_line, parse_date
+from newsingest.extract.text import clean_lines, normalise_line, parse_date, split_title
 from newsingest.records import Article, RawDocument, Rejection, RemovedLine
 from newsingest.sources.urls import canonical_url, source_host
 
@@ -24,6 +25,8 @@ EARLIEST_PLAUSIBLE_DATE = datetime(1990, 1, 1, tzinfo=UTC)
 class ExtractSettings:
     html: HtmlOptions = field(default_factory=HtmlOptions)
     min_words: int = 20  # fewer words than this after cleaning is not an article (nav-only pages, stubs)
+    # source -> line keys of its learned boilerplate (Warehouse.source_boilerplate, read at a run's start)
+    source_boilerplate: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def looks_like_html(raw: RawDocument) -> bool:
@@ -56,7 +59,12 @@ def _reject(raw: RawDocument, reason: str, message: str) -> Rejection:
 
 @dataclass(slots=True)
 class _Extracted:
-    cleaned: CleanedText
+    """Body lines before cleaning: the cleaning needs the source, known only with the page's metadata."""
+
+    title: str | None
+    lines: list[str]
+    start: int  # position of lines[0] in the text they came from
+    removed: list[RemovedLine]  # lines taken off before cleaning (a repeated title)
     extractor: str
     version: str
     author: str | None = None
@@ -75,16 +83,15 @@ def _from_html(text: str, raw: RawDocument, settings: ExtractSettings) -> _Extra
     removed = []
     if lines and page.title and normalise_line(lines[0]) == normalise_line(page.title):
         removed.append(RemovedLine(line=lines.pop(0), rule="title", position=0))
-    cleaned = clean_lines(lines, title=page.title)
-    cleaned.removed[:0] = removed
-    return _Extracted(cleaned=cleaned, extractor="trafilatura", version=EXTRACTOR_VERSION, author=page.author,
-                      date=page.date, language=page.language, sitename=page.sitename,
-                      declared_url=page.canonical_url)
+    return _Extracted(title=page.title, lines=lines, start=len(removed), removed=removed, extractor="trafilatura",
+                      version=EXTRACTOR_VERSION, author=page.author, date=page.date, language=page.language,
+                      sitename=page.sitename, declared_url=page.canonical_url)
 
 
 def _from_text(text: str, raw: RawDocument) -> _Extracted:
-    cleaned = clean_text(text, title=raw.title_hint)
-    return _Extracted(cleaned=cleaned, extractor="text-cleaner", version=TEXT_CLEANER_VERSION)
+    title, lines, start = split_title(text, raw.title_hint)
+    return _Extracted(title=title, lines=lines, start=start, removed=[], extractor="text-cleaner",
+                      version=TEXT_CLEANER_VERSION)
 
 
 def extract_document(raw: RawDocument, settings: ExtractSettings = ExtractSettings()) -> Article | Rejection:
@@ -99,20 +106,23 @@ def extract_document(raw: RawDocument, settings: ExtractSettings = ExtractSettin
             return _reject(raw, "no_article_text", "trafilatura found no main text in the page")
     else:
         extracted = _from_text(decoded.text, raw)
-    cleaned = extracted.cleaned
+    canonical = canonical_url(extracted.declared_url or raw.url)
+    source = source_host(raw.url or canonical) or (extracted.sitename or "").lower() or None
+    cleaned = clean_lines(extracted.lines, title=extracted.title, start=extracted.start,
+                          learned=settings.source_boilerplate.get(source or "", frozenset()))
+    cleaned.removed[:0] = extracted.removed
     body = cleaned.text
     word_count = len(body.split())
     if word_count < settings.min_words:
         return _reject(raw, "too_short",
                        f"{word_count} words after cleaning; an article needs at least {settings.min_words}")
-    canonical = canonical_url(extracted.declared_url or raw.url)
     return Article(
         id=raw.doc_id,
         origin=raw.origin,
         raw_hash=raw.raw_hash,
         url=raw.url,
         canonical_url=canonical,
-        source=source_host(raw.url or canonical) or (extracted.sitename or "").lower() or None,
+        source=source,
         title=cleaned.title or raw.title_hint,
         author=extracted.author or cleaned.author or raw.author_hint,
         published_at=(plausible_date(extracted.date) or plausible_date(cleaned.published_at)

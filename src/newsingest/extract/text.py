@@ -15,6 +15,7 @@ from datetime import datetime
 
 from dateutil import parser as date_parser
 
+from newsingest.extract.boilerplate import SOURCE_BOILERPLATE, line_key
 from newsingest.extract.rules import is_comment_section_header, match_line_rule, match_list_header
 from newsingest.records import RemovedLine
 
@@ -293,16 +294,23 @@ def _context_rule(line: str, vocabulary: Vocabulary, stray: StrayHeadlineSetting
 
 
 def clean_lines(lines: list[str], title: str | None = None,
-                stray: StrayHeadlineSettings = StrayHeadlineSettings()) -> CleanedText:
-    """Remove cruft lines from an article body; `title` is used as context, never removed."""
+                stray: StrayHeadlineSettings = StrayHeadlineSettings(), learned: frozenset[str] = frozenset(),
+                start: int = 0) -> CleanedText:
+    """Remove cruft lines from an article body; `title` is used as context, never removed.
+
+    `learned` holds the line keys of the source's learned boilerplate (extract/boilerplate.py); `start` is
+    the position of the first line in the text it came from, so that positions stay unique per article.
+    """
     result = CleanedText(title=title, lines=[])
     candidates: list[tuple[int, str]] = []
     reasons: dict[int, str] = {}
-    for position, raw_line in enumerate(lines):
+    for position, raw_line in enumerate(lines, start):
         if line := normalise_line(raw_line):
             candidates.append((position, line))
             if reason := _line_rule(line, result):
                 reasons[position] = reason
+            elif learned and line_key(line) in learned:
+                reasons[position] = SOURCE_BOILERPLATE
     _mark_listed_headlines(candidates, reasons)
     _mark_comment_section(candidates, reasons)
     # Context rules compare with the lines that survived the line rules: a byline naming the author
@@ -317,12 +325,22 @@ def clean_lines(lines: list[str], title: str | None = None,
     return result
 
 
-def clean_text(text: str, title: str | None = None,
-               stray: StrayHeadlineSettings = StrayHeadlineSettings()) -> CleanedText:
-    """Clean a flattened article. Without a known title, the first non-blank line is the title."""
+def split_title(text: str, title: str | None = None) -> tuple[str | None, list[str], int]:
+    """(title, body lines, position of the first body line). Without a known title, the first non-blank
+    line is the title."""
     lines = text.splitlines()
-    if title is None:
-        while lines and not normalise_line(lines[0]):
-            lines.pop(0)
-        title = normalise_line(lines.pop(0)) if lines else None
-    return clean_lines(lines, title=title, stray=stray)
+    if title is not None:
+        return title, lines, 0
+    start = 0
+    while lines and not normalise_line(lines[0]):
+        lines.pop(0)
+        start += 1
+    title = normalise_line(lines.pop(0)) if lines else None
+    return title, lines, start + 1
+
+
+def clean_text(text: str, title: str | None = None, stray: StrayHeadlineSettings = StrayHeadlineSettings(),
+               learned: frozenset[str] = frozenset()) -> CleanedText:
+    """Clean a flattened article (see split_title for where its title comes from)."""
+    title, lines, start = split_title(text, title)
+    return clean_lines(lines, title=title, stray=stray, learned=learned, start=start)

@@ -1,0 +1,6 @@
+INSERT INTO source_lines BY NAME
+SELECT source, line_hash, any_value(line) AS line, count(*) AS articles, $now AS last_seen
+FROM (SELECT unnest($source) AS source, unnest($line_hash) AS line_hash, unnest($line) AS line)
+GROUP BY source, line_hash
+ON CONFLICT (source, line_hash) DO UPDATE SET articles = source_lines.articles + excluded.articles,
+                                              last_seen = excluded.last_seen;
