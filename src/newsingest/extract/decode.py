@@ -23,6 +23,12 @@ BOMS = [(codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs
         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
 SNIFF_BYTES = 8192
+# Characters that carry no text: ANSI terminal escapes, C0 controls other than tab and line breaks (stray
+# NULs from broken exports), zero-width spaces and word joiners, BOMs inside the text, and bidi embeddings,
+# overrides and isolates (they make displayed text differ from stored text and split words for dedup).
+# ZWJ/ZWNJ stay (emoji sequences, Persian and Indic spelling need them), as do LRM/RLM marks in RTL text.
+INVISIBLE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]"
+                       r"|[\x00-\x08\x0e-\x1f\x7f\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
 class Undecodable(ValueError):
@@ -37,7 +43,7 @@ class Undecodable(ValueError):
 class DecodedText:
     text: str
     encoding: str
-    how: str  # "bom", "utf-16 pattern", "utf-8", "declared", "meta" or "detected": to trace a wrong guess
+    how: str  # "bom", "utf-16 pattern", "utf-8", "declared", "meta", "utf-8 repaired" or "detected"
 
 
 def utf16_without_bom(head: bytes) -> str | None:
@@ -77,7 +83,27 @@ def _try(body: bytes, encoding: str) -> str | None:
         return None
 
 
+def _mostly_utf8(body: bytes) -> str | None:
+    """UTF-8 with a few broken bytes (a truncated or spliced export), with U+FFFD for them.
+
+    Valid multi-byte characters outnumbering the broken bytes say the text is UTF-8; a guessed single-byte
+    charset would turn every one of them into mojibake to save the few broken ones.
+    """
+    valid = body.decode("utf-8", "ignore")
+    valid_bytes = len(valid.encode("utf-8"))
+    broken, multibyte = len(body) - valid_bytes, valid_bytes - len(valid)
+    if 0 < broken <= multibyte and broken <= len(body) // 100:
+        return body.decode("utf-8", "replace")
+    return None
+
+
 def decode(body: bytes, declared: str | None = None) -> DecodedText:
+    """Decode a document's bytes (see `decode_charset`) and drop the characters that carry no text."""
+    decoded = decode_charset(body, declared)
+    return DecodedText(INVISIBLE.sub("", decoded.text), decoded.encoding, decoded.how)
+
+
+def decode_charset(body: bytes, declared: str | None = None) -> DecodedText:
     """Decode a document's bytes; the order is BOM, UTF-8, declared charset, HTML meta, detection.
 
     Valid UTF-8 wins over a declared single-byte charset: multi-byte UTF-8 sequences almost never occur
@@ -101,6 +127,8 @@ def decode(body: bytes, declared: str | None = None) -> DecodedText:
     for encoding, how in candidates:
         if encoding and (text := _try(body, encoding)) is not None:
             return DecodedText(text, encoding.lower(), how)
+    if (text := _mostly_utf8(body)) is not None:
+        return DecodedText(text, "utf-8", "utf-8 repaired")
     detected = from_bytes(body[: 256 * 1024]).best()
     if detected is not None and (text := _try(body, detected.encoding)) is not None:
         return DecodedText(text, detected.encoding, "detected")
