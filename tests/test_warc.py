@@ -18,7 +18,9 @@ import pytest
 
 from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
 from newsingest.records import RawDocument, WarcPointer
-from newsingest.sources.warc import WarcFileEnd, WarcFilters, WarcOptions, read_document_at, read_warc
+from newsingest.reprocess import archived_documents, raw_documents
+from newsingest.sources.warc import (ArchiveMoved, WarcFileEnd, WarcFilters, WarcOptions, read_document_at,
+                                     read_warc)
 from newsingest.warehouse import Warehouse
 
 from conftest import ROOT
@@ -202,6 +204,16 @@ def test_raw_archive_keeps_a_pointer_that_reads_the_record_again(tmp_path, db_pa
         assert (path, body_zlib) == (str(warc), None)
         again = read_document_at(WarcPointer(path, offset), url)
         assert (again.url, again.raw_hash, len(again.body)) == (url, raw_hash, size)
+    # Reprocessing (re-extraction from the raw archive) reads the bytes through the pointers.
+    warehouse = Warehouse(db_path)
+    archived = archived_documents(warehouse)
+    assert {r.raw_hash for r in raw_documents(warehouse, archived)} == {row[0] for row in raw}
+    write_warc(warc, mixed_records()[0][::-1])  # the same name, other records at those offsets
+    with pytest.raises(ArchiveMoved, match=f"{warc}@"):
+        raw_documents(warehouse, archived)
+    warc.unlink()
+    with pytest.raises(ArchiveMoved, match="No such file"):
+        raw_documents(warehouse, archived)
 
 
 def test_folder_of_warcs_with_plain_and_gzipped_files(tmp_path, db_path):
@@ -272,3 +284,24 @@ def test_resume_after_a_kill_lands_each_article_once(tmp_path, db_path):
     urls = [r[0] for r in rows(db_path, "select url from articles")]
     assert len(urls) == len(set(urls)) == 8 + 12
     assert rows(db_path, "select complete from warc_files") == [(True,)]
+
+
+@pytest.mark.slow
+def test_flow_takes_warc_paths_and_filters(tmp_path, db_path):
+    from prefect.testing.utilities import prefect_test_harness
+
+    from flows.ingest import ingest_flow
+    from test_flow import _latest_artifacts
+
+    warc = mixed_warc(tmp_path / "mixed.warc.gz")
+    with prefect_test_harness(server_startup_timeout=120):
+        state = ingest_flow(inputs=[str(tmp_path)], db=str(db_path), batch_size=4, workers=1,
+                            deny_hosts=["news.b.example"], since=date(2024, 5, 2), until=date(2024, 5, 2),
+                            return_state=True)
+        import asyncio
+        summary_markdown = asyncio.run(_latest_artifacts())["ingest-summary"].data
+    assert state.is_completed()
+    assert sorted(r[0] for r in rows(db_path, "select url from articles")) == [
+        LANDING[0], LANDING[1], LANDING[6], LANDING[7]]
+    assert "| host_denied | 2 |" in summary_markdown and "| outside_date_range | 2 |" in summary_markdown
+    assert rows(db_path, "select path, complete from warc_files") == [(str(warc), True)]

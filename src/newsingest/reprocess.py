@@ -12,7 +12,8 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from newsingest.records import RawDocument
+from newsingest.records import RawDocument, WarcPointer
+from newsingest.sources.warc import archived_body
 from newsingest.warehouse import Warehouse, load_sql
 
 # A JSONL record (`file.jsonl:12`): its title, author and date came from the record, not from the bytes.
@@ -47,9 +48,12 @@ def raw_documents(warehouse: Warehouse, documents: list[ArchivedDocument]) -> li
 
 
 def _raw_document(document: ArchivedDocument, content_type, encoding, status, headers, fetched_at,
-                  body_zlib) -> RawDocument:
+                  body_zlib, warc_path, warc_offset) -> RawDocument:
     record = RECORD_ORIGIN.search(document.origin) is not None
-    return RawDocument(origin=document.origin, body=zlib.decompress(body_zlib), url=document.url,
+    # Records of a WARC file are archived as a pointer into it (body_zlib NULL): read them from there.
+    warc = WarcPointer(warc_path, warc_offset) if body_zlib is None else None
+    body = archived_body(warc, document.url, document.raw_hash) if warc else zlib.decompress(body_zlib)
+    return RawDocument(origin=document.origin, body=body, url=document.url, warc=warc,
                        content_type=content_type, fetched_at=fetched_at, status=status, headers=dict(headers or {}),
                        encoding=encoding,
                        title_hint=document.title if record else None,

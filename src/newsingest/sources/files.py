@@ -40,8 +40,10 @@ def content_suffix(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
-def scan_paths(paths: Iterable[Path]) -> FileScan:
-    """Expand directories recursively (sorted, hidden entries ignored); named files are always kept."""
+def scan_paths(paths: Iterable[Path], suffixes: Iterable[str] = SUPPORTED_SUFFIXES) -> FileScan:
+    """Expand directories recursively (sorted, hidden entries ignored) to the files whose content suffix is
+    one of `suffixes`; named files are always kept."""
+    suffixes = set(suffixes)
     files: list[Path] = []
     skipped: list[Path] = []
     for path in paths:
@@ -51,7 +53,7 @@ def scan_paths(paths: Iterable[Path]) -> FileScan:
         for child in sorted(path.rglob("*")):
             if not child.is_file() or any(part.startswith(".") for part in child.relative_to(path).parts):
                 continue
-            (files if content_suffix(child) in SUPPORTED_SUFFIXES else skipped).append(child)
+            (files if content_suffix(child) in suffixes else skipped).append(child)
     return FileScan(files=files, skipped=skipped)
 
 

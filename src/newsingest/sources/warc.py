@@ -311,6 +311,21 @@ def read_warcs(paths: Iterable[Path], options: WarcOptions = WarcOptions(),
         yield from read_warc(path, options, state_of(str(path.resolve())) if state_of else None)
 
 
+class ArchiveMoved(RuntimeError):
+    """The WARC file a raw_documents row points to is gone or no longer holds the archived bytes."""
+
+
+def archived_body(pointer: WarcPointer, url: str | None, raw_hash: str) -> bytes:
+    """The archived bytes of a raw_documents row that keeps a WARC pointer instead of a copy."""
+    try:
+        item = read_document_at(pointer, url)
+    except CORRUPT_ERRORS as exc:  # OSError included: a missing file
+        raise ArchiveMoved(f"cannot read {_origin(pointer)}, where the raw archive keeps {url}: {exc}") from exc
+    if not isinstance(item, RawDocument) or item.raw_hash != raw_hash:
+        raise ArchiveMoved(f"{_origin(pointer)} no longer holds the archived bytes of {url}: was the file replaced?")
+    return item.body
+
+
 def read_document_at(pointer: WarcPointer, url: str | None = None,
                      max_bytes: int = DEFAULT_MAX_BYTES) -> SourceItem:
     """Read one response again from its WARC file (re-extraction from the raw archive's pointer).
