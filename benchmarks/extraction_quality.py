@@ -33,7 +33,7 @@ import trafilatura
 from newsingest.extract import ExtractSettings, extract_document
 from newsingest.extract.html import HtmlOptions, extract_html
 from newsingest.extract.quality import TokenScores, mean_scores, token_scores
-from newsingest.extract.text import StrayHeadlineSettings, clean_text
+from newsingest.extract.text import StrayHeadlineSettings, clean_lines, clean_text
 from newsingest.records import Article, RawDocument
 
 
@@ -154,12 +154,29 @@ def report_text(cases: list[TextCase]) -> None:
           f"cruft lines kept {kept}/{cruft}, cruft removed under another rule's name {wrong_rule}")
 
 
-def report_stray_sweep(cases: list[TextCase]) -> None:
+def _stray_on_pages(pages: list[Page], settings: StrayHeadlineSettings) -> tuple[int, int]:
+    """(lines the rule removes from trafilatura's text of the pages, how many of them are article body)."""
+    removed = body = 0
+    for page in pages:
+        extracted = extract_html(page.html.decode("utf-8", "replace"), page.url, HtmlOptions())
+        if extracted is None:
+            continue
+        truth = {_norm(line) for line in page.truth.splitlines()}
+        for line in clean_lines(extracted.text.splitlines(), title=extracted.title, stray=settings).removed:
+            if line.rule == "stray_headline":
+                removed += 1
+                body += _norm(line.line) in truth
+    return removed, body
+
+
+def report_stray_sweep(cases: list[TextCase], pages: list[Page]) -> None:
     """Precision and recall of the stray-headline rule alone: a line it removes is right when labelled
-    stray_headline, wrong when labelled as body."""
+    stray_headline, wrong when labelled as body. On HTML pages (when given) only the body lines it would
+    take are counted: the truth there does not say which other lines are stray headlines."""
     print("\nStray-headline rule (min content words x overlap threshold) on the labelled lines")
-    print("| min content words | overlap below | removed | right | wrong (body lost) | missed | precision | recall |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| min content words | overlap below | removed | right | wrong (body lost) | missed | precision | recall "
+          "| HTML: removed | HTML: body lost |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     labelled = sum(1 for case in cases for rule in case.remove.values() if rule == "stray_headline")
     for min_words in (2, 3, 4, 5):
         for overlap in (0.1, 0.2, 0.25, 0.34, 0.5):
@@ -173,8 +190,9 @@ def report_stray_sweep(cases: list[TextCase]) -> None:
                         wrong += label is None
             precision = right / (right + wrong) if right + wrong else 1.0
             chosen = " (chosen)" if settings == StrayHeadlineSettings() else ""
+            html_removed, html_body = _stray_on_pages(pages, settings) if pages else ("-", "-")
             print(f"| {min_words} | {overlap}{chosen} | {right + wrong} | {right} | {wrong} | {labelled - right} "
-                  f"| {precision:.3f} | {right / labelled:.3f} |")
+                  f"| {precision:.3f} | {right / labelled:.3f} | {html_removed} | {html_body} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,15 +205,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not (args.html_dir or args.text_dir):
         parser.error("give --html-dir with --ground-truth, or --text-dir")
+    pages = []
     if args.html_dir:
         if not args.ground_truth:
             parser.error("--html-dir needs --ground-truth")
-        report_html(load_pages(args.html_dir, args.ground_truth), args.compare_settings)
+        pages = load_pages(args.html_dir, args.ground_truth)
+        report_html(pages, args.compare_settings)
     if args.text_dir:
         cases = load_text_cases(args.text_dir)
         report_text(cases)
         if args.stray_sweep:
-            report_stray_sweep(cases)
+            report_stray_sweep(cases, pages)
     return 0
 
 
