@@ -16,6 +16,7 @@ from pathlib import Path
 from newsingest.dedup import DedupResult, dedup_batch, restore, signature_scheme
 from newsingest.dedup.clusters import Deduplicator
 from newsingest.dedup.index import LshSettings
+from newsingest.dedup.signatures import TextSignature
 from newsingest.extract import ExtractSettings, extract_document
 from newsingest.extract.boilerplate import BoilerplateSettings
 from newsingest.extract.workers import ExtractLimits, ExtractWorkers
@@ -37,6 +38,7 @@ class PipelineSettings:
     boilerplate: BoilerplateSettings = field(default_factory=BoilerplateSettings)  # per-source learned lines
     limits: ExtractLimits = field(default_factory=ExtractLimits)  # per-document time and memory
     lsh: LshSettings = field(default_factory=LshSettings)
+    redis: str | None = None  # redis://host:port/db: a dedup index shared by every run using it (scale out)
 
 
 @dataclass(slots=True)
@@ -107,6 +109,7 @@ class RunSummary:
 class ExtractResult:
     articles: list[Article]
     rejections: list[Rejection]
+    signatures: list[TextSignature] | None = None  # per article, when computed beside the extraction (Dask)
 
 
 def iter_source_items(inputs: list[str], max_bytes: int = DEFAULT_MAX_BYTES, warc: WarcOptions | None = None,
@@ -179,7 +182,7 @@ class IngestRun:
             learned = self.warehouse.source_boilerplate(self.settings.boilerplate)
             self.settings = replace(self.settings, extract=replace(self.settings.extract, source_boilerplate=learned))
             rows = self.warehouse.dedup_state(self.scheme, self.settings.window_days)
-            self.deduplicator = restore(rows, self.settings.lsh)
+            self.deduplicator = restore(rows, self.settings.lsh, self.settings.redis)
             self.warehouse.start_run(self.summary.run_id, self.trigger, self.summary.inputs)
         except BaseException:
             self._lock.__exit__(None, None, None)
@@ -218,9 +221,9 @@ class IngestRun:
     def extract(self, raws: list[RawDocument]) -> ExtractResult:
         return extract_batch(raws, self.settings.extract, self.executor)
 
-    def dedup(self, articles: list[Article]) -> DedupResult:
+    def dedup(self, articles: list[Article], signatures: list[TextSignature] | None = None) -> DedupResult:
         assert self.deduplicator is not None, "use IngestRun as a context manager"
-        return dedup_batch(articles, self.deduplicator)
+        return dedup_batch(articles, self.deduplicator, signatures)
 
     def land(self, raws: list[RawDocument], articles: list[Article], dedup: DedupResult,
              rejections: list[Rejection]) -> None:

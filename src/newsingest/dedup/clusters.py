@@ -6,7 +6,8 @@ member, so they never change when later members arrive.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from newsingest.dedup.index import LshSettings, Match, NearDuplicateIndex
@@ -33,12 +34,27 @@ class KnownArticle:
     signature: TextSignature
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleMemory:
+    """What dedup remembers besides signatures: each article's cluster, and the first article seen per
+    canonical URL and per normalised-text hash. Dicts in one process; Redis hashes when shared."""
+
+    cluster_of: MutableMapping[str, str] = field(default_factory=dict)
+    by_url: MutableMapping[str, str] = field(default_factory=dict)
+    by_text_hash: MutableMapping[str, str] = field(default_factory=dict)
+
+
 class Deduplicator:
-    def __init__(self, settings: LshSettings = LshSettings()):
-        self.index = NearDuplicateIndex(settings)
-        self.cluster_of: dict[str, str] = {}
-        self.by_url: dict[str, str] = {}
-        self.by_text_hash: dict[str, str] = {}
+    def __init__(self, settings: LshSettings = LshSettings(), index: NearDuplicateIndex | None = None,
+                 memory: ArticleMemory | None = None):
+        """In-process index and memory by default; pass shared ones (dedup/redis_index.py) to decide against
+        articles that other processes remembered. A shared index alone would not do: a match found there
+        needs the cluster of an article this process never saw."""
+        self.index = NearDuplicateIndex(settings) if index is None else index  # an empty index is falsy
+        memory = memory or ArticleMemory()
+        self.cluster_of = memory.cluster_of
+        self.by_url = memory.by_url
+        self.by_text_hash = memory.by_text_hash
 
     def __len__(self) -> int:
         return len(self.cluster_of)

@@ -16,6 +16,7 @@ too much for a 30-day window. Here a band entry is 12 bytes and a signature pair
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -156,27 +157,36 @@ class NearDuplicateIndex:
         self.leads.insert(row, signature.lead.hashvalues)
 
     def _measure_row(self, signature: TextSignature, row: int) -> tuple[Match, float]:
-        """The match with an indexed row, and the Jaccard estimate of the two leads."""
         store = self.store
-        jaccard = float(np.count_nonzero(store.full[row] == signature.minhash.hashvalues)) / store.full.shape[1]
-        lead = float(np.count_nonzero(store.lead[row] == signature.lead.hashvalues)) / store.lead.shape[1]
-        match = Match(store.ids[row], jaccard, containment(jaccard, signature.shingle_count, int(store.sizes[row])))
-        return match, lead
+        return measure_stored(signature, store.ids[row], store.full[row], store.lead[row], int(store.sizes[row]))
 
     def measure(self, signature: TextSignature, article_id: str) -> Match:
         return self._measure_row(signature, self.store.row_of[article_id])[0]
 
-    def _accepted(self, match: Match, lead_similarity: float) -> bool:
-        if match.similarity >= self.settings.threshold:
-            return True
-        return (lead_similarity >= self.settings.lead_threshold
-                and match.containment >= self.settings.containment_threshold)
-
     def best_match(self, signature: TextSignature) -> Match | None:
         """The most similar indexed article that is similar enough or contains/is contained; ties by id."""
         rows = self.similar.query(signature.minhash.hashvalues) | self.leads.query(signature.lead.hashvalues)
-        accepted = [match for match, lead in (self._measure_row(signature, row) for row in rows)
-                    if self._accepted(match, lead)]
-        if not accepted:
-            return None
-        return min(accepted, key=lambda m: (-m.similarity, -m.containment, m.article_id))
+        return best_accepted(self.settings, (self._measure_row(signature, row) for row in rows))
+
+
+# Shared with the Redis index (dedup/redis_index.py), so both decide the same way on the same candidates.
+def measure_stored(signature: TextSignature, article_id: str, full: np.ndarray, lead: np.ndarray,
+                   shingle_count: int) -> tuple[Match, float]:
+    """The match with an indexed article (its stored hash values), and the Jaccard estimate of the two leads."""
+    jaccard = float(np.count_nonzero(full == signature.minhash.hashvalues)) / len(full)
+    lead_similarity = float(np.count_nonzero(lead == signature.lead.hashvalues)) / len(lead)
+    return Match(article_id, jaccard, containment(jaccard, signature.shingle_count, shingle_count)), lead_similarity
+
+
+def accepted(settings: LshSettings, match: Match, lead_similarity: float) -> bool:
+    if match.similarity >= settings.threshold:
+        return True
+    return lead_similarity >= settings.lead_threshold and match.containment >= settings.containment_threshold
+
+
+def best_accepted(settings: LshSettings, measured: Iterable[tuple[Match, float]]) -> Match | None:
+    """The most similar accepted candidate (then the most contained, then the smallest id), or None."""
+    matches = [match for match, lead in measured if accepted(settings, match, lead)]
+    if not matches:
+        return None
+    return min(matches, key=lambda m: (-m.similarity, -m.containment, m.article_id))
