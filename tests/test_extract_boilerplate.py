@@ -10,9 +10,8 @@ import pytest
 
 from newsingest.extract.boilerplate import SOURCE_BOILERPLATE, learnable_lines, line_key
 from newsingest.extract.text import clean_lines
-from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
 from newsingest.records import Article, RemovedLine
-from newsingest.warehouse import Warehouse
+from test_pipeline import ingest
 
 FOOTER = "The Northfield Courier has served the valley's readers since 1881, thanks to you."
 BODY = "The council met on Tuesday and agreed a new budget for the town's parks and libraries."
@@ -47,14 +46,6 @@ def _article(n: int, host: str) -> dict:
             "text": f"Story number {n} from the valley\n\nThe report lists {words}.\n\n{FOOTER}"}
 
 
-def _ingest(path, db_path) -> None:
-    settings = PipelineSettings()
-    items, _ = iter_source_items([str(path)], settings.max_bytes)
-    with IngestRun(Warehouse(db_path, lock_timeout=1), settings, inputs=[str(path)]) as run:
-        for batch in batches(items, settings.batch_size):
-            run.process(batch)
-
-
 def _write(path, records) -> None:
     path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
 
@@ -63,10 +54,10 @@ def _write(path, records) -> None:
 def test_lines_learned_in_one_run_are_removed_in_the_next(tmp_path, db_path):
     first = tmp_path / "first.jsonl"
     _write(first, [_article(n, "www.northfield.example") for n in range(5)])
-    _ingest(first, db_path)
+    ingest([first], db_path)
     second = tmp_path / "second.jsonl"
     _write(second, [_article(5, "www.northfield.example"), _article(6, "www.elsewhere.example")])
-    _ingest(second, db_path)
+    ingest([second], db_path)
 
     con = duckdb.connect(str(db_path), read_only=True)
     try:
@@ -90,7 +81,7 @@ def test_duplicates_do_not_count_as_repeats(tmp_path, db_path):
     copies = tmp_path / "copies.jsonl"
     record = _article(1, "www.northfield.example")
     _write(copies, [{**record, "url": f"https://www.northfield.example/copy/{n}"} for n in range(6)])
-    _ingest(copies, db_path)
+    ingest([copies], db_path)
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         counts = con.execute("SELECT max(articles) FROM source_lines").fetchone()[0]
