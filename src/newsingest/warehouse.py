@@ -27,6 +27,9 @@ from newsingest.records import Article, DedupDecision, DedupStatus, RawDocument,
 SQL_ROOT = Path(__file__).resolve().parents[2] / "warehouse"
 DEFAULT_DB = Path("warehouse/news.duckdb")
 LOCK_RETRY_SECONDS = 0.2
+# strerror texts DuckDB passes on when the file system refuses a write.
+STORAGE_FAILURES = ("No space left on device", "Disk quota exceeded", "Read-only file system",
+                    "Permission denied", "Operation not permitted")
 
 
 class WarehouseError(RuntimeError):
@@ -116,16 +119,36 @@ class Warehouse:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction: all of it lands or none. A full disk or a read-only file is a WarehouseError."""
         con = self.connect()
         try:
             con.begin()
             yield con
             con.commit()
-        except BaseException:
-            con.rollback()
-            raise
+        except BaseException as exc:
+            try:
+                con.rollback()
+            except duckdb.Error:
+                pass  # a failed commit has already ended the transaction; the first error is the one to report
+            raise self._storage_error(exc) or exc
         finally:
-            con.close()
+            try:
+                con.close()
+            except duckdb.Error as exc:  # closing checkpoints, which writes too
+                raise self._storage_error(exc) or exc
+
+    def _storage_error(self, exc: BaseException) -> WarehouseError | None:
+        """The clear error for a write refused by the file system, or None for any other failure."""
+        if not isinstance(exc, duckdb.Error):
+            return None
+        cause = next((c for c in STORAGE_FAILURES if c in str(exc)), None)
+        if cause is None:
+            return None
+        error = WarehouseError(f"cannot write to {self.path}: {cause}. The batch being written was rolled back; "
+                               "batches landed before it are complete, and rerunning the same ingest once "
+                               "the problem is fixed adds the rest.")
+        error.__cause__ = exc
+        return error
 
     @contextmanager
     def writer_lock(self) -> Iterator[None]:
@@ -134,7 +157,10 @@ class Warehouse:
             self.lock_path.parent.mkdir(parents=True, exist_ok=True)
             handle = open(self.lock_path, "a+")
         except OSError as exc:
-            raise WarehouseError(f"cannot create the lock file {self.lock_path}: {exc.strerror}") from exc
+            # mkdir answers "File exists" when part of the path is a file: name that file instead.
+            blocker = next((p for p in self.lock_path.parents if p.is_file()), None)
+            reason = f"{blocker} is a file, not a folder" if blocker else exc.strerror
+            raise WarehouseError(f"cannot create the lock file {self.lock_path}: {reason}") from exc
         deadline = time.monotonic() + self.lock_timeout
         try:
             while True:
