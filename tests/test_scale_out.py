@@ -12,14 +12,18 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 import redis
+from distributed import LocalCluster
+from prefect.testing.utilities import prefect_test_harness
 
 from benchmarks.dedup_quality import as_article, load
+from flows.ingest import ingest_flow
 from newsingest.dedup import dedup_batch, new_deduplicator
 from newsingest.dedup.index import LshSettings
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 
 LABELLED = load(FIXTURES / "dedup" / "articles.jsonl")
 
@@ -86,3 +90,49 @@ def test_processes_sharing_the_redis_index_see_each_others_articles(redis_url):
     assert decision.status != "new"
     assert (decision.article_id, decision.status, decision.cluster_id) == expected[:3]
     assert len(second) == copy + 1
+
+
+ARTICLE_COLUMNS = ("id, url, canonical_url, source, title, author, published_at, language, text, text_hash, "
+                   "word_count, dedup_status, duplicate_of, similarity, cluster_id")
+
+
+def landed(db_path: Path) -> dict[str, list[tuple]]:
+    """What a run landed, without what differs by design between runs (run ids, times)."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return {"articles": con.execute(f"select {ARTICLE_COLUMNS} from articles order by id").fetchall(),
+                "rejections": con.execute("select origin, stage, reason, message from rejections "
+                                          "order by origin, reason").fetchall(),
+                "clusters": con.execute("select title, size, sources from clusters order by title").fetchall()}
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def prefect_api():
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    """A real Dask LocalCluster with two worker threads in this process (processes=False: no worker start-up
+    imports, and the scheduler's records can be read here). The flow reaches it by address, as it would a
+    remote one."""
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, protocol="tcp", host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        yield cluster
+
+
+@pytest.mark.slow
+def test_flow_on_dask_with_redis_lands_what_the_local_run_lands(prefect_api, dask_cluster, redis_url, tmp_path):
+    samples = [str(ROOT / "samples")]
+    local = ingest_flow(inputs=samples, db=str(tmp_path / "local.duckdb"), batch_size=16, workers=1)
+    scaled = ingest_flow(inputs=samples, db=str(tmp_path / "scaled.duckdb"), batch_size=16, workers=1,
+                         runner=dask_cluster.scheduler_address, redis=redis_url)
+    assert scaled.counts() == local.counts() and local.near_duplicates > 0
+    assert landed(tmp_path / "scaled.duckdb") == landed(tmp_path / "local.duckdb")
+    # The extraction ran as Dask tasks, in parts of a batch, and the index is in Redis.
+    prefixes = dask_cluster.scheduler.task_prefixes
+    assert any(name.startswith("extract_part") for name in prefixes), list(prefixes)
+    assert redis.Redis.from_url(redis_url).dbsize() > 0

@@ -1,0 +1,67 @@
+"""Where extraction runs: in this machine's guarded worker processes, or on Dask workers (scale out).
+
+`runner` is a setting of the ingest flow (and `--runner` of flows/ingest.py):
+- `local` (default): the flow's own task runner; each batch is extracted by IngestRun's guarded worker
+  processes (per-document time and memory limits);
+- `dask`: Prefect's DaskTaskRunner on a LocalCluster started for the run (one single-threaded worker
+  process per `workers`: extraction is pure-Python CPU work, which threads would serialise);
+- `tcp://HOST:8786` (or `tls://`): the scheduler of an existing Dask cluster.
+
+On Dask, a batch is cut into parts of `DASK_PART` documents; each part is one task run that extracts and
+computes the MinHash signatures on a worker (`extract_and_sign`). Only picklable records travel: raw
+documents and settings out, articles, rejections and signatures back. The run itself (warehouse, writer
+lock, dedup memory) stays in the flow's process, which deduplicates and lands in input order, so the
+results are those of a local run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from prefect_dask import DaskTaskRunner
+
+from newsingest.dedup.signatures import SignatureSettings, compute_signatures
+from newsingest.extract import ExtractSettings
+from newsingest.extract.workers import ExtractLimits, _extract_one
+from newsingest.pipeline import ExtractResult
+from newsingest.records import Article, RawDocument
+
+LOCAL = "local"
+DASK_LOCAL_CLUSTER = "dask"
+# Documents per Dask task: 8 tasks per default batch of 256 keep 8 worker threads busy, and one task's
+# overhead (a task run reported to the Prefect API) stays small against ~32 extractions.
+DASK_PART = 32
+
+
+def dask_task_runner(runner: str, workers: int) -> DaskTaskRunner | None:
+    """The Dask task runner a `runner` setting names; None for `local`."""
+    if runner == LOCAL:
+        return None
+    if runner == DASK_LOCAL_CLUSTER:
+        return DaskTaskRunner(cluster_kwargs={"n_workers": max(1, workers), "threads_per_worker": 1,
+                                              "processes": True, "host": "127.0.0.1",
+                                              "dashboard_address": None})
+    if runner.startswith(("tcp://", "tls://")):
+        return DaskTaskRunner(address=runner)
+    raise ValueError(f"unknown task runner {runner!r}: use 'local', 'dask' or a scheduler address tcp://HOST:PORT")
+
+
+def extract_and_sign(raws: list[RawDocument], settings: ExtractSettings,
+                     signature: SignatureSettings) -> ExtractResult:
+    """What a Dask worker does with a part of a batch: extract every document here (a failing document
+    becomes a Rejection, as in the guarded workers), then the signatures of the articles."""
+    outcomes = [_extract_one(raw, settings, ExtractLimits().memory_mb) for raw in raws]
+    articles = [o for o in outcomes if isinstance(o, Article)]
+    return ExtractResult(articles=articles, rejections=[o for o in outcomes if not isinstance(o, Article)],
+                         signatures=compute_signatures([a.text for a in articles], signature))
+
+
+def parts(raws: list[RawDocument], size: int = DASK_PART) -> list[list[RawDocument]]:
+    return [raws[start:start + size] for start in range(0, len(raws), size)]
+
+
+def joined(results: Sequence[ExtractResult]) -> ExtractResult:
+    """The parts' results as the batch's, in input order."""
+    return ExtractResult(articles=[a for r in results for a in r.articles],
+                         rejections=[r for result in results for r in result.rejections],
+                         signatures=[s for r in results for s in r.signatures or ()])
