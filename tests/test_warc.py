@@ -10,9 +10,11 @@ import subprocess
 import sys
 import textwrap
 import uuid
+import zlib
 from datetime import date
 from pathlib import Path
 
+import brotli
 import duckdb
 import pytest
 
@@ -139,10 +141,13 @@ def test_each_record_lands_is_rejected_or_is_counted_as_skipped(tmp_path, db_pat
     warc = mixed_warc(tmp_path / "mixed.warc.gz")
     summary = ingest([warc], db_path, batch_size=4)
     assert sorted(r[0] for r in rows(db_path, "select url from articles")) == sorted(LANDING)
-    rejected = rows(db_path, "select reason, stage, origin from rejections order by reason")
-    assert [(reason, stage) for reason, stage, _ in rejected] == [
-        ("corrupt_warc", "source"), ("http_status", "source"), ("not_html", "source"), ("truncated_record", "source")]
-    assert all(origin.startswith(f"{warc}@") for _, _, origin in rejected)
+    rejected = rows(db_path, "select reason, stage, origin, message from rejections order by reason")
+    assert [(reason, stage, origin) for reason, stage, origin, _ in rejected] == [
+        ("corrupt_warc", "source", rejected[0][2]), ("http_status", "source", "https://a.example/gone"),
+        ("not_html", "source", "https://a.example/report.pdf"),
+        ("truncated_record", "source", "https://f.example/cut-off")]
+    # Refused records are found by URL; where they sit in the file is in the origin or the message.
+    assert rejected[0][2].startswith(f"{warc}@") and all(m.startswith(f"{warc}@") for *_, m in rejected[1:])
     assert summary.skipped_records == {"request": 7, "warcinfo": 1, "metadata": 1, "revisit": 1}
     assert summary.warc_files == {"read": 1}
     assert (summary.documents_seen, summary.new + summary.duplicates, summary.rejected) == (12, 8, 4)
@@ -179,6 +184,33 @@ def test_uncompressed_warc_cut_off_mid_payload(tmp_path):
     last = items[-2]
     assert (last.reason, last.warc.offset) == ("truncated_record", len(b"".join(before + after[:1])))
     assert "payload has" in last.message
+
+
+def chunked(data: bytes, size: int = 500) -> bytes:
+    return b"".join(b"%x\r\n%s\r\n" % (len(data[i:i + size]), data[i:i + size])
+                    for i in range(0, len(data), size)) + b"0\r\n\r\n"
+
+
+def encoded_response(url: str, payload: bytes, headers: str) -> bytes:
+    http = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n{headers}\r\n".encode() + payload
+    return warc_record("response", url, http)
+
+
+def test_payloads_archived_as_sent_are_decoded(tmp_path):
+    """wget, Heritrix and Browsertrix keep chunked and compressed payloads as they came over the wire."""
+    page = article_html(1, "Encoded story")
+    records = [
+        encoded_response("https://x.example/chunked-gzip", chunked(gzip.compress(page)),
+                         "Transfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n"),
+        encoded_response("https://x.example/br", brotli.compress(page), "Content-Encoding: br\r\n"),
+        encoded_response("https://x.example/deflate", zlib.compress(page), "Content-Encoding: deflate\r\n"),
+        encoded_response("https://x.example/bomb", gzip.compress(bytes(11 * 1024 * 1024)), "Content-Encoding: gzip\r\n"),
+        encoded_response("https://x.example/bad-chunks", b"zz\r\nnot a chunk", "Transfer-Encoding: chunked\r\n"),
+    ]
+    items = list(read_warc(write_warc(tmp_path / "encoded.warc.gz", records)))[:-1]
+    assert [i.body for i in items[:3]] == [page, page, page]
+    assert [(i.reason, i.origin) for i in items[3:]] == [
+        ("too_large", "https://x.example/bomb"), ("undecodable_payload", "https://x.example/bad-chunks")]
 
 
 def test_load_filters_skip_records_before_their_payload_is_read(tmp_path):
@@ -293,15 +325,16 @@ def test_flow_takes_warc_paths_and_filters(tmp_path, db_path):
     from flows.ingest import ingest_flow
     from test_flow import _latest_artifacts
 
-    warc = mixed_warc(tmp_path / "mixed.warc.gz")
+    before, _, after = mixed_records()
+    warc = write_warc(tmp_path / "mixed.warc.gz", before + after)
     with prefect_test_harness(server_startup_timeout=120):
         state = ingest_flow(inputs=[str(tmp_path)], db=str(db_path), batch_size=4, workers=1,
                             deny_hosts=["news.b.example"], since=date(2024, 5, 2), until=date(2024, 5, 2),
                             return_state=True)
         import asyncio
         summary_markdown = asyncio.run(_latest_artifacts())["ingest-summary"].data
-    assert state.is_completed()
-    assert sorted(r[0] for r in rows(db_path, "select url from articles")) == [
-        LANDING[0], LANDING[1], LANDING[6], LANDING[7]]
+    assert state.is_completed(), state.message
+    assert sorted(r[0] for r in rows(db_path, "select url from articles")) == sorted(
+        [LANDING[0], LANDING[1], LANDING[6], LANDING[7]])
     assert "| host_denied | 2 |" in summary_markdown and "| outside_date_range | 2 |" in summary_markdown
     assert rows(db_path, "select path, complete from warc_files") == [(str(warc), True)]

@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import brotli
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from newsingest.records import RawDocument, Rejection, WarcPointer, WarcProgress, document_id
@@ -137,10 +138,15 @@ def _origin(pointer: WarcPointer) -> str:
     return f"{pointer.path}@{pointer.offset}"
 
 
-def _reject(pointer: WarcPointer, reason: str, message: str, kind: str = "warc") -> Rejection:
-    # The id names the record, not its URL: a 404 must not hide a later 200 capture of the same page.
-    return Rejection(doc_id=document_id(f"{kind}:{_origin(pointer)}", b""), origin=_origin(pointer),
-                     stage="source", reason=reason, message=message, warc=pointer)
+def _reject(pointer: WarcPointer, reason: str, message: str, kind: str = "warc", url: str | None = None) -> Rejection:
+    """A refused record. Its origin is its URL when it has one (what analysts look for, and the outlet
+    source-health counts it against), else its place in the file; the message always names that place.
+
+    The id names the record, not its URL: a 404 must not hide a later 200 capture of the same page.
+    """
+    return Rejection(doc_id=document_id(f"{kind}:{_origin(pointer)}", b""), origin=url or _origin(pointer),
+                     stage="source", reason=reason, message=f"{_origin(pointer)}: {message}" if url else message,
+                     warc=pointer)
 
 
 def response_item(record: WarcRecord, pointer: WarcPointer, max_bytes: int) -> SourceItem:
@@ -150,22 +156,73 @@ def response_item(record: WarcRecord, pointer: WarcPointer, max_bytes: int) -> S
         return _reject(pointer, "no_url", "response record without WARC-Target-URI")
     status = record.http_headers.status_code if record.is_http else None
     if status != 200:
-        return _reject(pointer, "http_status", f"{url}: HTTP status {status}, not 200")
+        return _reject(pointer, "http_status", f"HTTP status {status}, not 200", url=url)
     content_type = record.http_content_type
     if content_type is not None and content_type.lower() not in HTML_TYPES:
-        return _reject(pointer, "not_html", f"{url}: content type {content_type}, not HTML")
+        return _reject(pointer, "not_html", f"content type {content_type}, not HTML", url=url)
     if record.content_length > max_bytes:
-        return _reject(pointer, "too_large", f"{url}: payload of {record.content_length:,} bytes is over "
-                                             f"the {max_bytes:,}-byte limit")
-    body = record.reader.read()
-    if len(body) < record.content_length:
+        return _reject(pointer, "too_large", f"payload of {record.content_length:,} bytes is over "
+                                             f"the {max_bytes:,}-byte limit", url=url)
+    payload = record.reader.read()
+    if len(payload) < record.content_length:
         return _reject(pointer, "truncated_record",
-                       f"{url}: payload has {len(body):,} of {record.content_length:,} bytes (cut-off file?)")
+                       f"payload has {len(payload):,} of {record.content_length:,} bytes (cut-off file?)", url=url)
+    try:
+        body = http_body(payload, record.http_headers, max_bytes)
+    except OverflowError:
+        return _reject(pointer, "too_large", f"more than {max_bytes:,} bytes once decompressed", url=url)
+    except (ValueError, zlib.error, brotli.error) as exc:
+        return _reject(pointer, "undecodable_payload", f"cannot undo the HTTP encoding: {exc}", url=url)
     headers = {name: value for name in KEPT_HEADERS if (value := record.http_headers.get(name))}
     headers["WARC-Record-ID"] = record.record_id or ""
     return RawDocument(origin=_origin(pointer), body=body, url=url, content_type=content_type,
                        fetched_at=record.record_date, status=status, headers=headers,
                        encoding=record.http_charset, warc=pointer)
+
+
+def _dechunk(data: bytes) -> bytes:
+    """The body of a chunked HTTP message; ValueError when the chunk framing is broken."""
+    chunks, position = [], 0
+    while True:
+        line_end = data.index(b"\r\n", position)
+        size = int(data[position:line_end].split(b";")[0].strip() or b"x", 16)
+        if size == 0:
+            return b"".join(chunks)
+        start = line_end + 2
+        if start + size > len(data):
+            raise ValueError("a chunk runs past the end of the payload")
+        chunks.append(data[start:start + size])
+        position = start + size + 2
+
+
+def _decompress(data: bytes, coding: str, max_bytes: int) -> bytes:
+    """Undo one Content-Encoding, producing at most max_bytes (OverflowError past that: a bomb)."""
+    if coding == "br":
+        output = brotli.Decompressor().process(data, output_buffer_limit=max_bytes + 1)
+    else:  # gzip, x-gzip, deflate: wbits 47 reads gzip and zlib headers, -15 raw deflate (old servers)
+        try:
+            output = zlib.decompressobj(wbits=47).decompress(data, max_bytes + 1)
+        except zlib.error:
+            if coding != "deflate":
+                raise
+            output = zlib.decompressobj(wbits=-15).decompress(data, max_bytes + 1)
+    if len(output) > max_bytes:
+        raise OverflowError(coding)
+    return output
+
+
+def http_body(payload: bytes, http_headers, max_bytes: int) -> bytes:
+    """The page as served: transfer and content encodings undone. Common Crawl archives payloads decoded
+    (with the headers renamed X-Crawler-*), wget, Heritrix and Browsertrix as sent (chunked, gzipped)."""
+    if "chunked" in (http_headers.get("Transfer-Encoding") or "").lower():
+        payload = _dechunk(payload)
+    codings = [c.strip().lower() for c in (http_headers.get("Content-Encoding") or "").split(",") if c.strip()]
+    for coding in reversed(codings):
+        if coding in ("gzip", "x-gzip", "deflate", "br"):
+            payload = _decompress(payload, coding, max_bytes)
+        elif coding != "identity":
+            raise ValueError(f"unknown content encoding {coding!r}")
+    return payload
 
 
 def _is_member_start(handle, offset: int) -> bool:
@@ -221,7 +278,7 @@ def _converted(handle, start: int, gzipped: bool,
         last: int | None = None
         converting = False
         try:
-            for record in ArchiveIterator(handle, auto_decode="all"):
+            for record in ArchiveIterator(handle):
                 last, converting = record.stream_pos, True
                 item = convert(record)
                 converting = False
@@ -334,7 +391,7 @@ def read_document_at(pointer: WarcPointer, url: str | None = None,
     """
     with open(pointer.path, "rb") as handle:
         handle.seek(pointer.offset)
-        for record in ArchiveIterator(handle, record_types=WarcRecordType.response, auto_decode="all"):
+        for record in ArchiveIterator(handle, record_types=WarcRecordType.response):
             if record.stream_pos != pointer.offset:
                 break
             if url is None or record.headers.get("WARC-Target-URI") == url:
