@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from benchmarks.dedup_quality import as_article, load
 from flows.ingest import ingest_flow
 from newsingest.dedup import dedup_batch, new_deduplicator
 from newsingest.dedup.index import LshSettings
+from newsingest.runners import dask_task_runner
 
 from conftest import FIXTURES, ROOT
 
@@ -92,6 +94,15 @@ def test_processes_sharing_the_redis_index_see_each_others_articles(redis_url):
     assert len(second) == copy + 1
 
 
+def test_runner_setting_names_the_dask_runner():
+    assert dask_task_runner("local", workers=2) is None
+    assert dask_task_runner("tcp://127.0.0.1:8786", workers=2).address == "tcp://127.0.0.1:8786"
+    local_cluster = dask_task_runner("dask", workers=3)
+    assert local_cluster.address is None and local_cluster.cluster_kwargs["n_workers"] == 3
+    with pytest.raises(ValueError, match="unknown task runner 'ray'"):
+        dask_task_runner("ray", workers=2)
+
+
 ARTICLE_COLUMNS = ("id, url, canonical_url, source, title, author, published_at, language, text, text_hash, "
                    "word_count, dedup_status, duplicate_of, similarity, cluster_id")
 
@@ -135,4 +146,14 @@ def test_flow_on_dask_with_redis_lands_what_the_local_run_lands(prefect_api, das
     # The extraction ran as Dask tasks, in parts of a batch, and the index is in Redis.
     prefixes = dask_cluster.scheduler.task_prefixes
     assert any(name.startswith("extract_part") for name in prefixes), list(prefixes)
+    assert redis.Redis.from_url(redis_url).dbsize() > 0
+
+
+@pytest.mark.slow
+def test_cli_ingest_with_redis_lands_what_it_lands_alone(redis_url, tmp_path):
+    samples = str(ROOT / "samples")
+    for db, extra in (("alone", []), ("shared", ["--redis", redis_url])):
+        subprocess.run([sys.executable, "-m", "newsingest.cli", "ingest", samples, "--db", str(tmp_path / db),
+                        "--workers", "1", *extra], check=True, capture_output=True)
+    assert landed(tmp_path / "shared") == landed(tmp_path / "alone")
     assert redis.Redis.from_url(redis_url).dbsize() > 0

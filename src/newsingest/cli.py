@@ -82,6 +82,9 @@ def ingest(
     contact: Annotated[str | None, typer.Option(
         envvar="NEWSINGEST_CONTACT", help="Web: e-mail or URL for site operators, sent in the User-Agent.",
         show_default=False)] = None,
+    redis: Annotated[str | None, typer.Option(
+        envvar="NEWSINGEST_REDIS", help="Dedup index shared with other runs and machines: redis://HOST:PORT/DB.",
+        show_default=False)] = None,
 ) -> None:
     """Run the pipeline on files: extract, deduplicate (against every earlier run too) and land in DuckDB.
 
@@ -90,7 +93,7 @@ def ingest(
 
     Example: newsingest ingest samples/ --db /tmp/news.duckdb
     """
-    settings = PipelineSettings(batch_size=batch_size, workers=workers)
+    settings = PipelineSettings(redis=redis, batch_size=batch_size, workers=workers)
     warehouse = Warehouse(db, lock_timeout=lock_timeout)
     warc = WarcOptions(WarcFilters.of(allow_host or (), deny_host or (), since and since.date(),
                                       until and until.date()), force=force, max_bytes=settings.max_bytes)
