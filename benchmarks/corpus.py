@@ -23,6 +23,8 @@ import importlib.util
 import itertools
 import json
 import random
+import re
+import shutil
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -42,6 +44,12 @@ DOCS_PER_DAY = 5000
 SECTIONS = ["local", "business", "politics", "science", "sport", "culture", "health", "technology"]
 # Variant kinds and their weights among the copies. "exact_copy" and "amp_copy" are ours (another URL,
 # same text; the AMP page of the same article); the others are make_dedup_set's transforms.
+# Invented proper nouns: each story gets its own people, places and organisations, which is what makes
+# real stories distinguishable (the Markov vocabulary alone is shared by every document).
+SYLLABLES = ["al", "ba", "cor", "da", "el", "fen", "gar", "hol", "is", "ka", "lor", "mar", "nor", "os", "pel",
+             "quin", "ras", "sol", "tan", "ul", "ver", "wen", "yar", "zel", "bri", "dun", "ev", "mon", "rik", "sta"]
+CAPITALISED = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")
+GENERATOR_VERSION = 2  # bump when the same seed would write different documents; cached corpora are rebuilt
 VARIANT_WEIGHTS = {
     "exact_copy": 3, "amp_copy": 2, "exact_copy_formatting": 3, "light_rewording": 3,
     "boilerplate_added": 3, "new_headline": 2, "different_byline": 2, "paragraph_removed": 2,
@@ -131,14 +139,25 @@ class CorpusGenerator:
         self.authors = sorted({a["author"] for a in FIXTURE.BASE} | set(FIXTURE.OTHER_BYLINE_NAMES))
         self.titles: list[str] = []
 
+    def _names(self, count: int) -> list[str]:
+        return ["".join(self.rng.choices(SYLLABLES, k=self.rng.randint(2, 3))).capitalize() for _ in range(count)]
+
+    def _with_names(self, text: str, names: list[str]) -> str:
+        """Proper nouns inside sentences become this story's own names, and one of them is quoted."""
+        said = self.text.sentence(self.rng, max_words=15)
+        text = f"{text} {self.rng.choice(names)} said {said[0].lower()}{said[1:]}"
+        return CAPITALISED.sub(lambda _: self.rng.choice(names), text)
+
     def original(self, index: int) -> Story:
         rng = self.rng
         source = rng.choice(FIXTURE.ORIGIN_OUTLETS)
         section = rng.choice(SECTIONS)
         day = FIRST_DAY + timedelta(days=index // DOCS_PER_DAY)
-        title = self.text.title(rng)
+        names = self._names(5)
+        title = f"{names[0]}: {self.text.title(rng)}"
         url = f"https://www.{source}/{section}/{day:%Y/%m/%d}/{FIXTURE.slugify(title)[:60]}-{index}"
-        paras = [self.text.paragraph(rng, rng.randint(55, 70)) for _ in range(rng.randint(7, 9))]
+        paras = [self._with_names(self.text.paragraph(rng, rng.randint(55, 70)), names)
+                 for _ in range(rng.randint(7, 9))]
         self.titles.append(title)
         return Story(url=url, canonical=url, source=source, section=section, day=day,
                      author=rng.choice(self.authors), title=title, paras=paras,
@@ -269,8 +288,9 @@ def generate(out: Path, size: int, kind: str, seed: int = 1) -> Path:
     """Write (or reuse) the corpus; returns its folder of part-NNNNN.jsonl shards and manifest.json."""
     folder = corpus_dir(out, size, kind, seed)
     manifest_path = folder / "manifest.json"
-    if manifest_path.exists():
+    if manifest_path.exists() and json.loads(manifest_path.read_text()).get("generator") == GENERATOR_VERSION:
         return folder
+    shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
     generator = CorpusGenerator(seed)
     variants: Counter[str] = Counter()
@@ -287,7 +307,7 @@ def generate(out: Path, size: int, kind: str, seed: int = 1) -> Path:
             related = generator.rng.sample(generator.titles[-500:], min(5, len(generator.titles)))
             lines.append(json.dumps(record(story, kind, generator.rng, related), ensure_ascii=False))
         (folder / f"part-{shard:05d}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    manifest = {"size": size, "kind": kind, "seed": seed, "variants": dict(variants.most_common()),
+    manifest = {"generator": GENERATOR_VERSION, "size": size, "kind": kind, "seed": seed, "variants": dict(variants.most_common()),
                 "duplicate_share": round(1 - variants["original"] / size, 4),
                 "mean_body_words": round(words / size, 1),
                 "bytes": sum(p.stat().st_size for p in folder.glob("part-*.jsonl"))}
