@@ -36,10 +36,21 @@ demo: install
 	@echo
 	@echo "Example query: warehouse/queries/duplicate_clusters.sql"
 	$(VENV)/bin/newsingest query --file warehouse/queries/duplicate_clusters.sql --db $(DEMO_DB)
-	@echo "Explore with: .venv/bin/newsingest stats --db $(DEMO_DB)   or   .venv/bin/newsingest query \"select ...\""
+	@echo
+	@echo "SQL  $(DEMO_DB): views unique_articles, duplicate_pairs, clusters, daily_source_counts, rejections_by_reason"
+	@echo "     .venv/bin/newsingest query \"select title, size, sources from clusters where size > 1\" --db $(DEMO_DB)"
+	@echo "     .venv/bin/newsingest query -f warehouse/queries/column_meanings.sql --db $(DEMO_DB)   (more in warehouse/queries/)"
+	@echo "     .venv/bin/newsingest search \"shipwreck\" --db $(DEMO_DB)   ·   newsingest export --format parquet --out DIR"
+	@echo "UI   .venv/bin/prefect server start   then open http://127.0.0.1:4200 and rerun the demo against it:"
+	@echo "     PREFECT_API_URL=http://127.0.0.1:4200/api make demo DEMO_DB=/tmp/news.duckdb   (runs, tasks, artifacts: README \"For operators\")"
 
 test: install
 	$(VENV)/bin/pytest -q
+
+# Speed benchmarks, not part of `make test` (~25 min at 10k documents on 2 cores). Results in
+# benchmarks/results/; e.g. make bench BENCH_ARGS="--sizes 10000,100000 --only ingest" for the 100k runs.
+bench: install
+	$(VENV)/bin/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache

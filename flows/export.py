@@ -20,10 +20,10 @@ from newsingest.warehouse import Warehouse
 
 
 def _unchanged_warehouse(context: TaskRunContext, parameters: dict[str, Any]) -> str:
-    """The same warehouse state exported to the same place in the same format needs no second export."""
+    """The same warehouse content exported to the same place in the same format needs no second export
+    (to force one, e.g. after deleting the folder, run `newsingest export`)."""
     warehouse, out, fmt = parameters["warehouse"], Path(parameters["out"]), parameters["fmt"]
-    return f"export|{warehouse.path.resolve()}|{out.resolve()}|{fmt}|{(out / 'articles').exists()}|" \
-           f"{warehouse_version(warehouse)}"
+    return f"export|{warehouse.path.resolve()}|{out.resolve()}|{fmt}|{warehouse_version(warehouse)}"
 
 
 @task(task_run_name="export-{fmt}", cache_key_fn=_unchanged_warehouse, persist_result=True, timeout_seconds=3600)

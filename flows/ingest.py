@@ -2,36 +2,50 @@
 
 Run it locally on the samples (Prefect starts an ephemeral API, no server needed):
     python flows/ingest.py samples/ --db warehouse/news.duckdb
+
+`ingest_batches` is the body every ingest flow shares (this one, the feeds and the backfill flows):
+tasks per batch, a progress artifact while it runs, and at the end the run's artifacts and final state.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from contextlib import nullcontext
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact, \
+    update_progress_artifact
 from prefect.cache_policies import NONE
-from prefect.runtime import flow_run
+from prefect.runtime import deployment, flow_run
+from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import unmapped
 from prefect_dask import DaskTaskRunner
 
 from newsingest.dedup import DedupResult
 from newsingest.dedup.signatures import SignatureSettings, TextSignature
 from newsingest.extract import ExtractSettings
+from newsingest.health import HealthSettings, SourceAlert, SourceTally
 from newsingest.pipeline import ExtractResult, IngestRun, PipelineSettings, RunSummary, batches, iter_source_items
 from newsingest.records import Article, RawDocument, Rejection
+from newsingest.reports import RunReport, build_report, record_sources
 from newsingest.runners import LOCAL, dask_task_runner, extract_and_sign, joined, parts
 from newsingest.sources.fetch import FetchSettings
-from newsingest.sources.files import SourceItem
+from newsingest.sources.files import SourceItem, scan_paths
 from newsingest.sources.state import FetchState
 from newsingest.sources.warc import WarcFilters, WarcOptions
 from newsingest.sources.web import WebCrawl
 from newsingest.warehouse import Warehouse
 
 # The run object carries open state (dedup memory, writer lock), so task inputs are never cached.
-stage = task(cache_policy=NONE)
+# A stage that takes this long on one batch is stuck (extraction has its own per-document limits).
+stage = task(cache_policy=NONE, timeout_seconds=1800)
+# Tag for a concurrency limit of 1 (`prefect concurrency-limit create newsingest-warehouse 1`): DuckDB has
+# one writer, so runs of different deployments queue their batch writes instead of timing out on the lock.
+WAREHOUSE_TAG = "newsingest-warehouse"
 
 
 @stage(task_run_name="filter-unseen-{number}")
@@ -68,50 +82,143 @@ def dedup(run: IngestRun, articles: list[Article], number: int,
     return run.dedup(articles, signatures)
 
 
-@stage(task_run_name="land-{number}", retries=2, retry_delay_seconds=5)
+@stage(task_run_name="land-{number}", retries=2, retry_delay_seconds=5, tags=[WAREHOUSE_TAG])
 def land(run: IngestRun, raws: list[RawDocument], extracted: ExtractResult, decisions: DedupResult,
-         rejections: list[Rejection], number: int) -> None:
-    run.land(raws, extracted.articles, decisions, rejections + extracted.rejections)
+         rejections: list[Rejection], number: int, replaces: list[str] | None = None) -> None:
+    run.land(raws, extracted.articles, decisions, rejections + extracted.rejections, replaces or ())
 
 
-def _run_name() -> str:
-    return f"ingest/{datetime.now(UTC):%Y-%m-%dT%H:%M}"
+class NeedsAttention(RuntimeError):
+    """The run landed what it could, but a source failed or looks unhealthy; `summary` says what landed."""
+
+    def __init__(self, message: str, summary: RunSummary):
+        super().__init__(message)
+        self.summary = summary
 
 
-@flow(name="ingest", flow_run_name=_run_name)
+def run_name() -> str:
+    """`<deployment>/<start minute>`, e.g. `ingest-feeds/2026-11-22T10:15`; the flow's name when run directly."""
+    return f"{deployment.name or flow_run.flow_name}/{datetime.now(UTC):%Y-%m-%dT%H:%M}"
+
+
+def artifact_key(suffix: str) -> str:
+    """Stable per deployment, so the UI shows each deployment's history of summaries, tables and progress."""
+    return f"{deployment.name or flow_run.flow_name}-{suffix}"
+
+
+class ProgressArtifact:
+    """A progress artifact updated after every batch, so a long run shows how far it got."""
+
+    def __init__(self, expected: int | None):
+        self.expected = expected
+        self.id = create_progress_artifact(progress=0.0, key=artifact_key("progress"),
+                                           description="Share of the expected input documents processed")
+
+    def update(self, done: int) -> None:
+        expected = max(self.expected or 0, done)
+        # The count is an estimate (a JSONL file holds many documents): never claim 100 % before the end.
+        share = min(99.0, 100.0 * done / expected) if expected else 0.0
+        update_progress_artifact(self.id, share, description=f"{done} of about {expected} documents")
+
+    def finish(self) -> None:
+        update_progress_artifact(self.id, 100.0, description="done")
+
+
+def ingest_batches(items: Iterable[SourceItem], inputs: list[str], db: str | None, settings: PipelineSettings,
+                   expected: int | None = None, skipped: list[str] | None = None, tally: SourceTally | None = None,
+                   keep: Callable[[Article], bool] | None = None, trigger: str = "flow",
+                   health: HealthSettings = HealthSettings(), runner: str = LOCAL) -> State:
+    """Run the stages batch by batch inside the calling flow; publish the run's artifacts; return its state.
+
+    `tally` may arrive holding sources that already failed (feeds whose fetch task failed); `keep`
+    selects the articles to land (the backfill's date range) and leaves the others for another run.
+    """
+    logger = get_run_logger()
+    tally = tally or SourceTally()
+    progress = ProgressArtifact(expected)
+    warehouse = Warehouse(db)
+    deferred = 0
+    run_id = str(flow_run.get_id() or "").replace("-", "")[:12] or None
+    dask = dask_task_runner(runner, settings.workers)  # None: extraction in this machine's guarded workers
+    with IngestRun(warehouse, settings, trigger=trigger, run_id=run_id, inputs=inputs) as run, dask or nullcontext():
+        run.summary.skipped_files = skipped or []
+        for number, batch in enumerate(batches(items, settings.batch_size), start=1):
+            tally.add(batch)
+            raws, rejections = filter_unseen(run, batch, number)
+            extracted = extract_on(dask, run, raws, number)
+            if keep is not None:
+                kept = [a for a in extracted.articles if keep(a)]
+                deferred += len(extracted.articles) - len(kept)
+                extracted = ExtractResult(articles=kept, rejections=extracted.rejections)
+            decisions = dedup(run, extracted.articles, number, extracted.signatures)
+            land(run, raws, extracted, decisions, rejections, number)
+            progress.update(run.summary.documents_seen)
+            logger.info("batch %d: %s", number, _counts(run.summary))
+        alerts, failed = record_sources(warehouse, run.summary, tally, health)
+    progress.finish()
+    return report_run(warehouse, run.summary, alerts, failed, deferred)
+
+
+def report_run(warehouse: Warehouse, summary: RunSummary, alerts: list[SourceAlert] | None = None,
+               failed: list[str] | None = None, deferred: int = 0) -> State:
+    """Publish a finished run's artifacts and return the state the flow run should end in."""
+    report = build_report(warehouse, summary, alerts or [], failed or [], deferred)
+    publish(report)
+    return final_state(report)
+
+
+def publish(report: RunReport) -> None:
+    summary = report.summary
+    create_markdown_artifact(key=artifact_key("summary"), markdown=report.to_markdown(),
+                             description="What this run ingested, flagged and rejected")
+    create_table_artifact(key=artifact_key("duplicates"), table=report.duplicates or [{"original_title": "",
+                                                                                        "duplicate_title": ""}],
+                          description=f"Duplicates found by run {summary.run_id} ({len(report.duplicates)} "
+                                      f"shown, {summary.duplicates} in all)")
+    create_table_artifact(key=artifact_key("rejections"), table=report.rejections or [{"origin": "", "reason": ""}],
+                          description=f"Inputs rejected by run {summary.run_id} ({len(report.rejections)} shown, "
+                                      f"{summary.rejected} in all)")
+
+
+def final_state(report: RunReport) -> State:
+    """Completed with the summary; Failed (data still landed) when a source failed or needs attention."""
+    logger = get_run_logger()
+    summary = report.summary
+    logger.info("run %s %s: %s", summary.run_id, summary.status, _counts(summary))
+    if report.needs_attention:
+        message = report.problems()
+        logger.error("run %s needs attention: %s", summary.run_id, message)
+        return Failed(name="NeedsAttention", message=message, data=NeedsAttention(message, summary))
+    return Completed(message=_counts(summary), data=summary)
+
+
+def expected_documents(inputs: list[str]) -> int:
+    """About how many documents the inputs hold (files and URLs; a JSONL file counts once), for progress."""
+    paths = [Path(i) for i in inputs if not i.startswith(("http://", "https://"))]
+    return len(scan_paths([p for p in paths if p.exists()]).files) + len(inputs) - len(paths)
+
+
+@flow(name="ingest", flow_run_name=run_name)
 def ingest_flow(inputs: list[str], db: str | None = None, batch_size: int = 256, workers: int = 2,
                 allow_hosts: list[str] | None = None, deny_hosts: list[str] | None = None,
                 since: date | None = None, until: date | None = None, force: bool = False,
                 allow_private_network: bool = False, runner: str = LOCAL, redis: str | None = None) -> RunSummary:
-    """Ingest files, folders and WARC files (.warc, .warc.gz) into the DuckDB warehouse; publishes a summary
-    artifact. The host and fetch-date filters and `force` apply to WARC records. Feed, sitemap and article
-    URLs and sources files (.toml) are fetched politely, incrementally; `allow_private_network` lets the
-    fetcher reach loopback/private addresses. `runner`: `local`, `dask` (a LocalCluster of `workers` processes) or
-    a Dask scheduler address (tcp://HOST:8786) for extraction and signatures; `redis`: redis://HOST:PORT/DB for
-    a dedup index shared with other runs (README "Scaling out")."""
-    logger = get_run_logger()
+    """Ingest files, folders and WARC files (.warc, .warc.gz) into the DuckDB warehouse; publishes summary,
+    table and progress artifacts. The host and fetch-date filters and `force` apply to WARC records.
+    Feed, sitemap and article URLs and sources files (.toml) are fetched politely, incrementally;
+    `allow_private_network` lets the fetcher reach loopback/private addresses. `runner`: `local`, `dask` (a
+    LocalCluster of `workers` processes) or a Dask scheduler address (tcp://HOST:8786) for extraction and
+    signatures; `redis`: redis://HOST:PORT/DB for a dedup index shared with other runs (README "Scaling out")."""
     settings = PipelineSettings(batch_size=batch_size, workers=workers, redis=redis)
     warc = WarcOptions(WarcFilters.of(allow_hosts or (), deny_hosts or (), since, until), force=force,
                        max_bytes=settings.max_bytes)
     web = WebCrawl.from_inputs(inputs, FetchSettings(allow_private_network=allow_private_network),
                                FetchState(Warehouse(db)))
     items, skipped = iter_source_items(inputs, settings.max_bytes, warc, Warehouse(db).warc_progress, web=web)
-    run_id = str(flow_run.get_id() or "").replace("-", "")[:12] or None
-    dask = dask_task_runner(runner, settings.workers)  # None: extraction in this machine's guarded workers
-    with IngestRun(Warehouse(db), settings, trigger="flow", run_id=run_id, inputs=inputs) as run, dask or nullcontext():
-        run.summary.skipped_files = skipped
-        for number, batch in enumerate(batches(items, batch_size), start=1):
-            raws, rejections = filter_unseen(run, batch, number)
-            extracted = extract_on(dask, run, raws, number)
-            decisions = dedup(run, extracted.articles, number, extracted.signatures)
-            land(run, raws, extracted, decisions, rejections, number)
-            logger.info("batch %d: %s", number, _counts(run.summary))
-    create_markdown_artifact(key="ingest-summary", markdown=run.summary.to_markdown(),
-                             description="What this run ingested, flagged and rejected")
-    logger.info("run %s %s: %s", run.summary.run_id, run.summary.status, _counts(run.summary))
+    summary = ingest_batches(items, inputs, db, settings, expected_documents(inputs), skipped, runner=runner)
     if web.sources:
-        logger.info("web: %s", web.stats.describe())
-    return run.summary
+        get_run_logger().info("web: %s", web.stats.describe())
+    return summary
 
 
 def _counts(summary: RunSummary) -> str:
@@ -128,10 +235,16 @@ def main() -> None:
                         help="where extraction runs: local, dask (a local Dask cluster), or tcp://SCHEDULER:8786")
     parser.add_argument("--redis", default=None, help="shared dedup index: redis://HOST:PORT/DB")
     args = parser.parse_args()
-    summary = ingest_flow(inputs=args.inputs, db=args.db, workers=args.workers, runner=args.runner,
-                          redis=args.redis)
+    attention = None
+    try:
+        summary = ingest_flow(inputs=args.inputs, db=args.db, workers=args.workers, runner=args.runner,
+                              redis=args.redis)
+    except NeedsAttention as exc:
+        summary, attention = exc.summary, exc
     print(f"ingested {summary.ingested} articles ({summary.new} unique, {summary.duplicates} duplicates), "
           f"rejected {summary.rejected}, already seen {summary.already_seen}")
+    if attention is not None:
+        sys.exit(f"needs attention: {attention}")
 
 
 if __name__ == "__main__":

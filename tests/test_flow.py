@@ -32,3 +32,114 @@ def test_flow_lands_samples_and_publishes_summary(prefect_api, db_path):
     artifacts = {a.key: a for a in asyncio.run(artifact())}
     assert "ingest-summary" in artifacts
     assert f"| {summary.documents_seen} |" in artifacts["ingest-summary"].data
+
+
+async def _latest_artifacts() -> dict:
+    async with get_client() as client:
+        return {a.key: a for a in await client.read_latest_artifacts()}
+
+
+async def _flow_run_name(flow_run_id) -> str:
+    async with get_client() as client:
+        return (await client.read_flow_run(flow_run_id)).name
+
+
+@pytest.mark.slow
+def test_a_failed_source_lands_the_others_and_ends_the_run_needing_attention(prefect_api, db_path, tmp_path):
+    import asyncio
+    import json
+
+    missing = tmp_path / "gone" / "feed.jsonl"
+    state = ingest_flow(inputs=[str(ROOT / "samples"), str(missing)], db=str(db_path), batch_size=8, workers=1,
+                        return_state=True)
+    assert state.is_failed() and state.name == "NeedsAttention"
+    assert f"source failed: file:{missing.parent}" in state.message
+    summary = state.result(raise_on_failure=False).summary
+    assert summary.new > 15, "the healthy source still landed"
+    assert asyncio.run(_flow_run_name(state.state_details.flow_run_id)).startswith("ingest/")
+
+    artifacts = asyncio.run(_latest_artifacts())
+    assert "## Failed sources" in artifacts["ingest-summary"].data
+    duplicates = json.loads(artifacts["ingest-duplicates"].data)
+    assert any(row["original_title"].startswith("Brennmouth dockworkers") for row in duplicates)
+    rejections = json.loads(artifacts["ingest-rejections"].data)
+    assert {"not_found", "binary_content"} <= {row["reason"] for row in rejections}
+    assert artifacts["ingest-progress"].data == 100.0
+
+
+@pytest.mark.slow
+def test_backfill_lands_only_the_date_range_and_leaves_the_rest_for_a_later_run(prefect_api, db_path):
+    from datetime import date
+
+    from flows.backfill import BackfillRequest, backfill_flow
+
+    march = BackfillRequest(inputs=[str(ROOT / "samples")], db=str(db_path), batch_size=8, workers=1,
+                            published_from=date(2024, 3, 1), published_to=date(2024, 3, 31), include_undated=False)
+    in_march = backfill_flow(march)
+    con = duckdb.connect(str(db_path), read_only=True)
+    days = con.execute("select min(published_at)::date, max(published_at)::date, count(*) from articles").fetchone()
+    con.close()
+    assert date(2024, 3, 1) <= days[0] <= days[1] <= date(2024, 3, 31) and days[2] == in_march.ingested >= 2
+
+    everything = backfill_flow(BackfillRequest(inputs=[str(ROOT / "samples")], db=str(db_path), batch_size=8,
+                                               workers=1))
+    assert everything.new > 10, "articles outside the first range were not recorded as seen"
+    assert everything.already_seen == in_march.ingested + in_march.rejected
+
+
+@pytest.mark.slow
+def test_reprocess_rebuilds_articles_from_the_raw_archive_keeping_ids_and_clusters(prefect_api, db_path):
+    from flows.reprocess import reprocess_flow
+
+    ingest_flow(inputs=[str(ROOT / "samples")], db=str(db_path), batch_size=8, workers=1)
+    snapshot = "select id, text, dedup_status, cluster_id from articles order by id"
+    con = duckdb.connect(str(db_path))
+    before = con.execute(snapshot).fetchall()
+    rejected = con.execute("select doc_id, reason from rejections order by 1").fetchall()
+    # What an older cleaner might have left: reprocessing must put back what the current code makes of it.
+    con.execute("update articles set text = 'stale' where id = (select min(id) from articles)")
+    con.close()
+
+    summary = reprocess_flow(db=str(db_path), batch_size=8, workers=1)
+    con = duckdb.connect(str(db_path), read_only=True)
+    assert con.execute(snapshot).fetchall() == before
+    assert con.execute("select doc_id, reason from rejections order by 1").fetchall() == rejected
+    assert con.execute("select trigger, status from runs order by started_at desc limit 1").fetchone() == \
+        ("reprocess", "completed")
+    con.close()
+    assert summary.ingested == len(before) and summary.duplicates == sum(r[2] != "new" for r in before)
+
+
+@pytest.mark.slow
+def test_export_flow_skips_a_warehouse_that_did_not_change(prefect_api, db_path, tmp_path):
+    from flows.export import export_flow
+
+    ingest_flow(inputs=[str(ROOT / "samples" / "010_harborcourier_port_strike.html")], db=str(db_path), workers=1)
+    out = tmp_path / "export"
+    first = export_flow(out=str(out), db=str(db_path))
+    written = {p: p.stat().st_mtime_ns for p in out.rglob("*.parquet")}
+    second = export_flow(out=str(out), db=str(db_path))
+    assert first.rows == second.rows == {"articles": 1, "rejections": 0}
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.parquet")} == written, "unchanged warehouse rewritten"
+
+
+@pytest.mark.slow
+def test_feeds_flow_lands_the_healthy_outlet_and_names_the_dead_one(prefect_api, db_path, tmp_path):
+    import socket
+
+    from flows.feeds import feeds_flow
+    from site_server import SiteServer
+
+    with socket.socket() as s:  # a port nobody listens on: the dead outlet
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+    sources = tmp_path / "sources.toml"
+    with SiteServer() as site:
+        sources.write_text(f'[sources.bayside]\nfeeds = ["{site.url("/feed.xml")}"]\nmin_delay = 0.05\n\n'
+                           f'[sources.gone]\nfeeds = ["http://localhost:{dead}/rss.xml"]\n')
+        state = feeds_flow(str(sources), db=str(db_path), batch_size=8, workers=1, allow_private_network=True,
+                           return_state=True)
+    assert state.is_failed() and state.name == "NeedsAttention"
+    assert "source failed: localhost" in state.message and "127.0.0.1" not in state.message
+    summary = state.result(raise_on_failure=False).summary
+    assert summary.new >= 2 and summary.rejected >= 1

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from newsingest.extract import extract_document
+from newsingest.export import ExportFormat, export_warehouse
 from newsingest.pipeline import IngestRun, PipelineSettings, RunSummary, batches, iter_source_items
 from newsingest.records import Article, RawDocument
 from newsingest.sources.files import read_file
@@ -25,6 +26,7 @@ from newsingest.sources.warc import WarcFilters, WarcOptions
 from newsingest.sources.fetch import FetchSettings
 from newsingest.sources.state import FetchState
 from newsingest.sources.web import WebCrawl
+from newsingest.search import SearchIndex
 from newsingest.warehouse import Warehouse, WarehouseError, load_sql
 
 app = typer.Typer(
@@ -235,6 +237,48 @@ def stats(db: DbOption = None) -> None:
             _render(columns, rows, OutputFormat.table)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write articles/ and rejections/ under.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="parquet, or csv with a header row.")]
+    = ExportFormat.parquet,
+    db: DbOption = None,
+) -> None:
+    """Write the warehouse as files partitioned by day and source: OUT/articles/day=.../source=.../ and
+    OUT/rejections/day=.../, replacing an earlier export there. Read-only: it can run beside an ingest.
+
+    Example: newsingest export --format parquet --out /tmp/news-export
+    """
+    try:
+        result = export_warehouse(Warehouse(db), out, fmt)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    tables = ", ".join(f"{rows} {table}" for table, rows in result.rows.items())
+    console.print(f"exported {tables} as {result.files} {fmt} files under {result.out}")
+
+
+@app.command()
+def search(
+    terms: Annotated[str, typer.Argument(help="Words to look for in titles and texts.", show_default=False)],
+    limit: Annotated[int, typer.Option(min=1, help="Most results to show.")] = 20,
+    db: DbOption = None,
+    output: Annotated[OutputFormat, typer.Option("--format", help="table for people, csv/json for scripts.")]
+    = OutputFormat.table,
+) -> None:
+    """Full-text search (BM25, DuckDB FTS) over titles and texts: the best match of each duplicate cluster.
+
+    The index is a file beside the database (DB.search), rebuilt on first use after the warehouse changed.
+
+    Example: newsingest search "dockworkers strike"
+    """
+    try:
+        hits = SearchIndex(Warehouse(db)).search(terms, limit)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    _render(["score", "title", "source", "published_at", "id", "copies"],
+            [(round(h.score, 3), h.title, h.source, h.published_at, h.id, h.copies) for h in hits], output)
 
 
 state_app = typer.Typer(help="Fetch state of web sources: stored validators and the links found, per source.",

@@ -33,7 +33,8 @@ class ExportResult:
 
 
 def warehouse_version(warehouse: Warehouse) -> str:
-    """Changes whenever an export would change: lets a scheduled export skip an unchanged warehouse."""
+    """Changes whenever an export would: lets a scheduled export (and the search index) skip an unchanged
+    warehouse. Runs that land nothing do not change it."""
     return repr(warehouse.query(load_sql("warehouse_version"))[1][0])
 
 

@@ -10,7 +10,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsingest.dedup import DedupResult, dedup_batch, restore, signature_scheme
@@ -226,13 +226,14 @@ class IngestRun:
         return dedup_batch(articles, self.deduplicator, signatures)
 
     def land(self, raws: list[RawDocument], articles: list[Article], dedup: DedupResult,
-             rejections: list[Rejection]) -> None:
+             rejections: list[Rejection], replaces: Iterable[str] = ()) -> None:
         self.warehouse.land(LandingBatch(
             run_id=self.summary.run_id,
             articles=list(zip(articles, dedup.decisions, dedup.signatures, strict=True)),
             rejections=rejections,
             raw_documents=raws,
             warc_progress=self._warc.progress,
+            replaces=list(replaces),
         ), self.scheme)
         self._count(articles, dedup, rejections)
         for end in self._warc.ends:

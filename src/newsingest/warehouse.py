@@ -67,6 +67,7 @@ class LandingBatch:
     rejections: list[Rejection] = field(default_factory=list)
     raw_documents: list[RawDocument] = field(default_factory=list)
     warc_progress: list[WarcProgress] = field(default_factory=list)
+    replaces: list[str] = field(default_factory=list)  # ids whose earlier rows this batch replaces (reprocess)
 
 
 def _columns(rows: list, **getters) -> dict[str, list]:
@@ -231,6 +232,9 @@ class Warehouse:
         now = datetime.now(UTC)
         rows = batch.articles
         with self.transaction() as con:
+            if batch.replaces:
+                for statement in con.extract_statements(load_sql("delete_documents")):
+                    con.execute(statement, {"ids": batch.replaces})
             if batch.raw_documents:
                 con.execute(load_sql("insert_raw_documents"), _columns(
                     batch.raw_documents, raw_hash=lambda r: r.raw_hash, origin=lambda r: r.origin,

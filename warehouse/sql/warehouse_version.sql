@@ -1,3 +1,3 @@
--- Changes whenever the warehouse content does (a run finished, articles or rejections added or replaced).
-SELECT (SELECT max(coalesce(finished_at, started_at)) FROM runs), (SELECT count(*) FROM articles),
-       (SELECT count(*) FROM rejections);
+-- Changes whenever the content does (rows added or replaced), not when a run finds nothing new.
+SELECT (SELECT count(*) FROM articles), (SELECT max(ingested_at) FROM articles),
+       (SELECT count(*) FROM rejections), (SELECT max(rejected_at) FROM rejections);
