@@ -1,0 +1,260 @@
+"""Crash safety: an ingest of a few thousand documents, SIGKILLed while extracting and while writing to
+the warehouse, then rerun, ends with exactly the warehouse of an uninterrupted run. And storage failures
+(full disk, immutable file, path under a file, no permission) end in a clear error, exit code 2 and
+nothing half-written.
+
+The kill points are found by watching the real process (no hooks in the code): the database file is open
+only inside a warehouse transaction, so "open" means a batch is being read or written (mostly written:
+landing is the long transaction), and "closed while an extraction worker is running" means extracting.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import FIXTURES, ROOT
+
+DOCUMENTS = 2000
+BATCH = 100
+CLI_ENV = {**os.environ, "COLUMNS": "1000"}  # rich wraps messages at the terminal width, even inside paths
+
+
+def write_corpus(folder: Path, documents: int = DOCUMENTS) -> int:
+    """JSONL documents: stories, their copies (exact, near, same URL), too-short and malformed records.
+
+    Every fifth round of the stories repeats a URL already given: those records are already seen."""
+    folder.mkdir()
+    stories = [json.loads(line) for line in (FIXTURES / "stories" / "articles.jsonl").read_text().splitlines()]
+    lines, count = [], 0
+    for number in range(documents):
+        story = stories[number % len(stories)]
+        round_ = number // len(stories)
+        if number % 97 == 0:
+            lines.append('{"url": "broken')  # malformed_json
+        elif number % 89 == 0:
+            lines.append(json.dumps({"url": f"https://short.example/{number}", "text": "Too short."}))
+        else:
+            text = story["text"] + (f"\nThe figures were revised on day {round_}." if round_ % 3 == 1 else "")
+            url = story["url"] + ("" if round_ % 5 == 0 else f"/r{round_}")  # round 5, 10, ...: same URL again
+            lines.append(json.dumps({"url": url, "title": story["title"], "text": text}))
+        count += 1
+        if len(lines) == 500:
+            (folder / f"part_{count // 500:02d}.jsonl").write_text("\n".join(lines) + "\n")
+            lines = []
+    if lines:
+        (folder / "part_last.jsonl").write_text("\n".join(lines) + "\n")
+    return count
+
+
+def ingest_command(corpus: Path, db: Path, lock_timeout: float = 30, batch: int = BATCH) -> list[str]:
+    return [sys.executable, "-m", "newsingest.cli", "ingest", str(corpus), "--db", str(db), "--workers", "2",
+            "--batch-size", str(batch), "--lock-timeout", str(lock_timeout)]
+
+
+def children(pid: int) -> list[int]:
+    try:
+        found = []
+        for task in os.listdir(f"/proc/{pid}/task"):
+            found += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+        return found
+    except OSError:
+        return []
+
+
+def extraction_running(pid: int) -> bool:
+    """A worker (a grandchild: workers are forked by the forkserver) is on the CPU."""
+    for child in children(pid):
+        for worker in children(child):
+            try:
+                if Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0] == "R":
+                    return True
+            except OSError:
+                continue
+    return False
+
+
+def database_open(pid: int, db: Path) -> bool:
+    try:
+        return any(os.readlink(f"/proc/{pid}/fd/{fd}") == str(db) for fd in os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return False
+
+
+class Watch:
+    """Counts the transactions of a running ingest, to kill it at a chosen moment."""
+
+    def __init__(self, process: subprocess.Popen, db: Path):
+        self.process, self.db = process, db
+        self.transactions = 0
+        self._was_open = False
+
+    def poll(self) -> bool:
+        """Is the database open right now (and count each opening)?"""
+        is_open = database_open(self.process.pid, self.db)
+        if is_open and not self._was_open:
+            self.transactions += 1
+        self._was_open = is_open
+        return is_open
+
+    def kill_when(self, moment: str, after_transactions: int) -> None:
+        deadline = time.monotonic() + 600
+        while self.process.poll() is None and time.monotonic() < deadline:
+            is_open = self.poll()
+            if self.transactions >= after_transactions and (
+                    is_open if moment == "write" else not is_open and extraction_running(self.process.pid)):
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+                return
+            time.sleep(0.0005)
+        pytest.fail(f"the ingest ended before the kill point ({moment} after {after_transactions} transactions)")
+
+
+def snapshot(db: Path) -> dict[str, list]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            "articles": con.execute(
+                "select id, url, canonical_url, title, text_hash, word_count, dedup_status, duplicate_of, "
+                "round(similarity, 6), cluster_id, raw_hash from articles order by id").fetchall(),
+            "rejections": con.execute("select doc_id, origin, stage, reason, message, raw_hash from rejections "
+                                      "order by doc_id").fetchall(),
+            "raw_documents": con.execute("select raw_hash, origin, size_bytes from raw_documents "
+                                         "order by raw_hash").fetchall(),
+            "signatures": con.execute("select article_id, minhash from signatures order by article_id").fetchall(),
+            "removed_lines": con.execute("select article_id, position, rule from removed_lines "
+                                         "order by article_id, position").fetchall(),
+        }
+    finally:
+        con.close()
+
+
+def run_statuses(db: Path) -> list[str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return [status for (status,) in con.execute("select status from runs order by started_at").fetchall()]
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_killed_runs_rerun_to_the_same_warehouse_as_an_uninterrupted_run(tmp_path):
+    corpus = tmp_path / "corpus"
+    documents = write_corpus(corpus)
+    reference_db, crashed_db = tmp_path / "reference.duckdb", tmp_path / "crashed.duckdb"
+    reference = subprocess.run(ingest_command(corpus, reference_db), capture_output=True, text=True, cwd=ROOT)
+    assert reference.returncode == 0, reference.stderr[-2000:]
+
+    kills = [("extraction", 4), ("write", 14), ("write", 8)]  # transactions counted from start-up
+    for moment, after in kills:
+        process = subprocess.Popen(ingest_command(corpus, crashed_db), stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, cwd=ROOT)
+        Watch(process, crashed_db).kill_when(moment, after)
+        assert process.returncode == -signal.SIGKILL
+    final = subprocess.run(ingest_command(corpus, crashed_db), capture_output=True, text=True, cwd=ROOT)
+    assert final.returncode == 0, final.stderr[-2000:]
+
+    expected, got = snapshot(reference_db), snapshot(crashed_db)
+    # The reference itself lost nothing: every input is an article, a rejection, or a repeat of one.
+    con = duckdb.connect(str(reference_db), read_only=True)
+    seen, repeats = con.execute("select documents_seen, already_seen from runs").fetchone()
+    con.close()
+    assert seen == documents and len(expected["articles"]) + len(expected["rejections"]) == seen - repeats
+    for table in expected:
+        assert got[table] == expected[table], f"{table} differs from the uninterrupted run"
+    # A killed run is visible as such, never as 'running' forever.
+    assert run_statuses(crashed_db) == ["interrupted"] * len(kills) + ["completed"]
+
+
+# --- storage failures: a clear error, exit code 2, nothing half-written ------------------------------------
+
+def ingest_cli(corpus: Path, db: Path, *prefix: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*prefix, *ingest_command(corpus, db, lock_timeout=5)], capture_output=True, text=True,
+                          cwd=ROOT, env=CLI_ENV)
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess, *phrases: str) -> None:
+    message = result.stderr
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    for phrase in phrases:
+        assert phrase in message, message
+
+
+@pytest.fixture
+def small_corpus(tmp_path) -> Path:
+    write_corpus(tmp_path / "corpus", 1000)
+    return tmp_path / "corpus"
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 3 MB tmpfs (tests run as root; where mounting is not allowed the test is skipped, not faked)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    yield disk
+    subprocess.run(["umount", str(disk)], check=True)
+
+
+@pytest.mark.slow
+def test_a_full_disk_fails_cleanly_and_the_rerun_completes_the_same_warehouse(small_corpus, tiny_disk, tmp_path):
+    reference = tmp_path / "reference.duckdb"
+    assert ingest_cli(small_corpus, reference).returncode == 0
+    db = tiny_disk / "news.duckdb"
+    assert_clean_failure(ingest_cli(small_corpus, db), f"cannot write to {db}", "No space left on device")
+    partial = snapshot(db)
+    assert 0 < len(partial["articles"]) < len(snapshot(reference)["articles"])  # it failed mid-way
+    assert {a[0] for a in partial["articles"]} == {s[0] for s in partial["signatures"]}  # whole batches only
+    subprocess.run(["mount", "-o", "remount,size=64m", str(tiny_disk)], check=True)
+    assert ingest_cli(small_corpus, db).returncode == 0
+    assert snapshot(db) == snapshot(reference)
+    # 'failed' when the run could still record its end; when even that write found the disk full, the
+    # next run marks it 'interrupted'. Either way it is not 'running'.
+    first, second = run_statuses(db)
+    assert first in ("failed", "interrupted") and second == "completed"
+
+
+def test_an_immutable_database_fails_cleanly_and_stays_unchanged(small_corpus, tmp_path):
+    db = tmp_path / "news.duckdb"
+    write_corpus(tmp_path / "first", 40)
+    assert ingest_cli(tmp_path / "first", db).returncode == 0
+    before = snapshot(db)
+    if subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not supported on this file system")
+    try:
+        assert_clean_failure(ingest_cli(small_corpus, db), f"cannot open {db}", "Operation not permitted")
+    finally:
+        subprocess.run(["chattr", "-i", str(db)], check=True)
+    assert snapshot(db) == before
+
+
+def test_a_database_path_under_a_file_fails_cleanly(small_corpus, tmp_path):
+    (tmp_path / "notes.txt").write_text("a file, not a folder")
+    db = tmp_path / "notes.txt" / "news.duckdb"
+    assert_clean_failure(ingest_cli(small_corpus, db), f"{db.parent} is a file, not a folder")
+    assert (tmp_path / "notes.txt").read_text() == "a file, not a folder"
+
+
+def test_a_user_without_write_permission_fails_cleanly(small_corpus, tmp_path):
+    """Root ignores file modes, so the ingest runs as root *without* the capabilities that let it
+    (CAP_DAC_OVERRIDE...): like any user who is not the owner of a folder that is not writable to others."""
+    folder = tmp_path / "someone_elses"
+    folder.mkdir(mode=0o755)
+    os.chown(folder, 65534, 65534)
+    db = folder / "news.duckdb"
+    result = ingest_cli(small_corpus, db, "setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner")
+    if result.returncode != 2 and "setpriv" in result.stderr:
+        pytest.skip(f"cannot drop capabilities here: {result.stderr.strip()}")
+    assert_clean_failure(result, f"{db}.lock", "Permission denied")
+    assert list(folder.iterdir()) == []  # nothing written
