@@ -106,9 +106,8 @@ def ingest(
         with IngestRun(warehouse, settings, trigger="cli", inputs=inputs) as run, _progress() as progress:
             run.summary.skipped_files = skipped
             task = progress.add_task("ingesting", total=None)
-            for batch in batches(items, settings.batch_size):
-                run.process(batch)
-                progress.update(task, advance=len(batch), description=_progress_line(run.summary))
+            for _ in run.process_all(batches(items, settings.batch_size)):
+                progress.update(task, completed=run.summary.documents_seen, description=_progress_line(run.summary))
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
     _print_summary(run.summary, warehouse.path)
