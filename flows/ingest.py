@@ -31,13 +31,14 @@ from newsingest.extract import ExtractSettings
 from newsingest.health import HealthSettings, SourceAlert, SourceTally
 from newsingest.pipeline import ExtractResult, IngestRun, PipelineSettings, RunSummary, batches, iter_source_items
 from newsingest.records import Article, RawDocument, Rejection
-from newsingest.reports import RunReport, build_report, record_sources
+from newsingest.reports import RunReport, build_report, record_sources, run_rows
 from newsingest.runners import LOCAL, dask_task_runner, extract_and_sign, joined, parts
 from newsingest.sources.fetch import FetchSettings
 from newsingest.sources.files import SourceItem, scan_paths
 from newsingest.sources.state import FetchState
 from newsingest.sources.warc import WarcFilters, WarcOptions
 from newsingest.sources.web import WebCrawl
+from newsingest.stories import StoryResult
 from newsingest.warehouse import Warehouse
 
 # The run object carries open state (dedup memory, writer lock), so task inputs are never cached.
@@ -82,10 +83,17 @@ def dedup(run: IngestRun, articles: list[Article], number: int,
     return run.dedup(articles, signatures)
 
 
+@stage(task_run_name="stories-{number}")
+def stories(run: IngestRun, articles: list[Article], decisions: DedupResult, number: int) -> StoryResult:
+    return run.stories(articles, decisions)
+
+
 @stage(task_run_name="land-{number}", retries=2, retry_delay_seconds=5, tags=[WAREHOUSE_TAG])
 def land(run: IngestRun, raws: list[RawDocument], extracted: ExtractResult, decisions: DedupResult,
-         rejections: list[Rejection], number: int, replaces: list[str] | None = None) -> None:
-    run.land(raws, extracted.articles, decisions, rejections + extracted.rejections, replaces or ())
+         rejections: list[Rejection], number: int, replaces: list[str] | None = None,
+         story_decisions: StoryResult | None = None) -> None:
+    run.land(raws, extracted.articles, decisions, rejections + extracted.rejections, replaces or (),
+             stories=story_decisions)
 
 
 class NeedsAttention(RuntimeError):
@@ -151,7 +159,8 @@ def ingest_batches(items: Iterable[SourceItem], inputs: list[str], db: str | Non
                 deferred += len(extracted.articles) - len(kept)
                 extracted = ExtractResult(articles=kept, rejections=extracted.rejections)
             decisions = dedup(run, extracted.articles, number, extracted.signatures)
-            land(run, raws, extracted, decisions, rejections, number)
+            story_decisions = stories(run, extracted.articles, decisions, number)
+            land(run, raws, extracted, decisions, rejections, number, story_decisions=story_decisions)
             progress.update(run.summary.documents_seen)
             logger.info("batch %d: %s", number, _counts(run.summary))
         alerts, failed = record_sources(warehouse, run.summary, tally, health)
@@ -164,6 +173,7 @@ def report_run(warehouse: Warehouse, summary: RunSummary, alerts: list[SourceAle
     """Publish a finished run's artifacts and return the state the flow run should end in."""
     report = build_report(warehouse, summary, alerts or [], failed or [], deferred)
     publish(report)
+    publish_stories(warehouse, summary.run_id)
     return final_state(report)
 
 
@@ -179,6 +189,14 @@ def publish(report: RunReport) -> None:
                           description=f"Inputs rejected by run {summary.run_id} ({len(report.rejections)} shown, "
                                       f"{summary.rejected} in all)")
 
+
+def publish_stories(warehouse: Warehouse, run_id: str) -> None:
+    """The largest stories the run started or grew: who else reported what this run brought in."""
+    rows = run_rows(warehouse, "run_stories", run_id)
+    create_table_artifact(key=artifact_key("stories"), table=rows or [{"title": "", "size": 0, "added": 0}],
+                          description=f"Stories (same event, several articles) run {run_id} started or added to, "
+                                      f"largest first ({sum(r['new'] for r in rows)} new, "
+                                      f"{sum(not r['new'] for r in rows)} grown)")
 
 def final_state(report: RunReport) -> State:
     """Completed with the summary; Failed (data still landed) when a source failed or needs attention."""

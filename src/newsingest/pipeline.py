@@ -12,6 +12,7 @@ from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from newsingest.dedup import DedupResult, dedup_batch, restore, signature_scheme
@@ -26,6 +27,8 @@ from newsingest.sources.files import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, Sour
 from newsingest.sources.web import WebCrawl, is_web_input
 from newsingest.sources.warc import (WARC_SUFFIX, WarcBatchProgress, WarcFileEnd, WarcOptions, WarcStateLookup,
                                      batch_progress, is_warc, read_warcs)
+from newsingest.stories import (CorpusStatistics, StoryIndex, StoryResult, StorySettings, assign_stories,
+                                feature_scheme, missing_state, restore_state)
 from newsingest.warehouse import LandingBatch, Warehouse
 
 
@@ -40,6 +43,7 @@ class PipelineSettings:
     limits: ExtractLimits = field(default_factory=ExtractLimits)  # per-document time and memory
     lsh: LshSettings = field(default_factory=LshSettings)
     redis: str | None = None  # redis://host:port/db: a dedup index shared by every run using it (scale out)
+    stories: StorySettings = field(default_factory=StorySettings)
 
 
 @dataclass(slots=True)
@@ -162,6 +166,7 @@ class IngestRun:
         self.trigger = trigger
         self.summary = RunSummary(run_id=run_id or uuid.uuid4().hex[:12], inputs=list(inputs))
         self.deduplicator: Deduplicator | None = None
+        self.story_index: StoryIndex | None = None
         self.executor: ExtractWorkers | None = None
         self._ids_this_run: set[str] = set()
         # WARC progress of the batch between unseen() and land(): it must land in the batch's transaction.
@@ -172,6 +177,10 @@ class IngestRun:
     @property
     def scheme(self) -> str:
         return signature_scheme(self.settings.lsh)
+
+    @property
+    def story_scheme(self) -> str:
+        return feature_scheme(self.settings.stories.features)
 
     def __enter__(self) -> IngestRun:
         self._started = time.monotonic()
@@ -184,6 +193,10 @@ class IngestRun:
             self.settings = replace(self.settings, extract=replace(self.settings.extract, source_boilerplate=learned))
             rows = self.warehouse.dedup_state(self.scheme, self.settings.window_days)
             self.deduplicator = restore(rows, self.settings.lsh, self.settings.redis)
+            # Only the IDF statistics here: stories of earlier runs are read by day as batches need them.
+            documents, frequencies = self.warehouse.story_statistics(self.story_scheme)
+            self.story_index = StoryIndex(self.settings.stories, CorpusStatistics(
+                documents, frequencies, prior_documents=self.settings.stories.prior_documents))
             self.warehouse.start_run(self.summary.run_id, self.trigger, self.summary.inputs)
         except BaseException:
             self._lock.__exit__(None, None, None)
@@ -226,14 +239,27 @@ class IngestRun:
         assert self.deduplicator is not None, "use IngestRun as a context manager"
         return dedup_batch(articles, self.deduplicator, signatures)
 
+    def stories(self, articles: list[Article], dedup: DedupResult) -> StoryResult:
+        assert self.story_index is not None, "use IngestRun as a context manager"
+        now = datetime.now(UTC)  # stands in for a missing publication date, as ingested_at will
+        needed = missing_state(articles, dedup.decisions, self.story_index, now)
+        if needed:
+            restore_state(self.story_index, needed, self.warehouse.story_members(self.story_scheme, needed.days),
+                          self.warehouse.story_of_articles(needed.originals) if needed.originals else {})
+        return assign_stories(articles, dedup.decisions, self.story_index, now)
+
     def land(self, raws: list[RawDocument], articles: list[Article], dedup: DedupResult,
-             rejections: list[Rejection], replaces: Iterable[str] = ()) -> None:
+             rejections: list[Rejection], replaces: Iterable[str] = (), stories: StoryResult | None = None) -> None:
+        """Land one batch; callers that skip the stories step get it here, so every article has a story."""
+        if stories is None:
+            stories = self.stories(articles, dedup)
         self.warehouse.land(LandingBatch(
             run_id=self.summary.run_id,
             articles=list(zip(articles, dedup.decisions, dedup.signatures, strict=True)),
             rejections=rejections,
             raw_documents=raws,
             warc_progress=self._warc.progress,
+            stories=stories,
             replaces=list(replaces),
         ), self.scheme)
         self._count(articles, dedup, rejections)
@@ -287,4 +313,5 @@ class IngestRun:
 
     def _decide_and_land(self, raws: list[RawDocument], rejections: list[Rejection], extracted: ExtractResult) -> None:
         dedup = self.dedup(extracted.articles)
-        self.land(raws, extracted.articles, dedup, rejections + extracted.rejections)
+        stories = self.stories(extracted.articles, dedup)
+        self.land(raws, extracted.articles, dedup, rejections + extracted.rejections, stories=stories)

@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -25,6 +25,8 @@ import duckdb
 from newsingest.dedup.signatures import StoredSignature
 from newsingest.extract.boilerplate import BoilerplateSettings, learnable_lines
 from newsingest.records import Article, DedupDecision, DedupStatus, RawDocument, Rejection, WarcProgress
+from newsingest.stories import StoryResult
+from newsingest.stories.features import pack
 
 SQL_ROOT = Path(__file__).resolve().parents[2] / "warehouse"
 DEFAULT_DB = Path("warehouse/news.duckdb")
@@ -81,11 +83,26 @@ class LandingBatch:
     rejections: list[Rejection] = field(default_factory=list)
     raw_documents: list[RawDocument] = field(default_factory=list)
     warc_progress: list[WarcProgress] = field(default_factory=list)
+    stories: StoryResult | None = None  # the articles' stories and term weights, in the order of `articles`
     replaces: list[str] = field(default_factory=list)  # ids whose earlier rows this batch replaces (reprocess)
 
 
 def _columns(rows: list, **getters) -> dict[str, list]:
     return {name: [get(row) for row in rows] for name, get in getters.items()}
+
+
+def _land_stories(con: duckdb.DuckDBPyConnection, stories: StoryResult) -> None:
+    """Story ids of the batch's (just inserted) articles, their term weights and the new IDF counts."""
+    con.execute(load_sql("update_story_ids"), _columns(
+        stories.decisions, article_id=lambda d: d.article_id, story_id=lambda d: d.story_id))
+    packed = [pack(weights) for weights in stories.weights]
+    con.execute(load_sql("upsert_story_features"), {
+        "scheme": stories.scheme, "article_id": [d.article_id for d in stories.decisions],
+        "terms": [terms for terms, _ in packed], "weights": [blob for _, blob in packed]})
+    if stories.new_documents:
+        con.execute(load_sql("add_story_term_frequencies"), {
+            "scheme": stories.scheme, "term": list(stories.new_terms), "documents": list(stories.new_terms.values())})
+        con.execute(load_sql("add_story_documents"), {"scheme": stories.scheme, "documents": stories.new_documents})
 
 
 def _learn_source_lines(con: duckdb.DuckDBPyConnection, articles: list[Article], now: datetime) -> None:
@@ -223,6 +240,21 @@ class Warehouse:
         with self.transaction() as con:
             return con.execute(load_sql("dedup_state"), {"scheme": scheme, "window_days": window_days}).fetchall()
 
+    def story_statistics(self, scheme: str) -> tuple[int, list[tuple[str, int]]]:
+        """The stories stage's IDF statistics: documents counted, and the document frequency per term."""
+        with self.transaction() as con:
+            documents = con.execute(load_sql("story_corpus_size"), {"scheme": scheme}).fetchone()[0]
+            return documents, con.execute(load_sql("story_term_frequencies"), {"scheme": scheme}).fetchall()
+
+    def story_members(self, scheme: str, days: list[date]) -> list[tuple[str, str, datetime, str, bytes]]:
+        """Articles dated on these days, with story and term weights, for the stories stage to compare with."""
+        with self.transaction() as con:
+            return con.execute(load_sql("story_members"), {"scheme": scheme, "days": days}).fetchall()
+
+    def story_of_articles(self, ids: list[str]) -> dict[str, str]:
+        with self.transaction() as con:
+            return dict(con.execute(load_sql("story_of_articles"), {"ids": ids}).fetchall())
+
     def warc_progress(self, path: str) -> WarcProgress | None:
         """What earlier runs committed for one WARC file (absolute path), None for a file never read."""
         with self.transaction() as con:
@@ -289,6 +321,8 @@ class Warehouse:
                         line=lambda r: r[1].line, rule=lambda r: r[1].rule))
                 _learn_source_lines(con, [article for article, decision, _ in rows
                                           if article.source and decision.status is DedupStatus.NEW], now)
+            if batch.stories is not None and rows:
+                _land_stories(con, batch.stories)
             if batch.rejections:
                 con.execute(load_sql("insert_rejections"), _columns(
                     batch.rejections, doc_id=lambda r: r.doc_id, origin=lambda r: r.origin,

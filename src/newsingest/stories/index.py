@@ -1,0 +1,161 @@
+"""The story index: recent articles' term weights by day, corpus statistics, and the story each belongs to.
+
+An article joins the story of its most similar article published within the time window (single link),
+when the TF-IDF cosine reaches the threshold; otherwise it starts a story of its own, whose id is its own
+id. Stories never merge and ids never change, so a story id seen in the warehouse stays valid.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from newsingest.stories.features import FeatureSettings
+
+
+@dataclass(frozen=True, slots=True)
+class StorySettings:
+    """Chosen on tests/fixtures/stories with benchmarks/story_quality.py (README: Stories vs duplicates)."""
+
+    # Reports of one event appear within days of each other; the window also keeps the cost per
+    # article bounded by the news volume of a week, not by the size of the warehouse.
+    window_days: float = 3.0
+    # TF-IDF cosine to the closest article of a story at or above which an article joins that story.
+    threshold: float = 0.25
+    # IDF counts the corpus as this many documents larger than it is: in a young warehouse every term is
+    # "frequent" (two articles of one story make their shared names look common), so without a prior the
+    # first reports of a story would be kept apart by the very names they share.
+    prior_documents: int = 50
+    # Candidates are the window's articles sharing one of a newcomer's this-many highest-weighted terms.
+    candidate_terms: int = 10
+    features: FeatureSettings = field(default_factory=FeatureSettings)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """What the index remembers of an article: enough to compare a newcomer with it."""
+
+    article_id: str
+    story_id: str
+    anchor: datetime  # published_at, or ingest time when the article has no date
+    weights: dict[str, float]
+
+
+class CorpusStatistics:
+    """Document frequencies of terms over every distinct article landed so far, for IDF."""
+
+    def __init__(self, documents: int = 0, frequencies: Iterable[tuple[str, int]] = (), prior_documents: int = 0):
+        self.documents = documents
+        self.prior_documents = prior_documents
+        self.frequencies: Counter[str] = Counter(dict(frequencies))
+        self._idf: dict[str, float] = {}  # memo, valid until the next document is added
+
+    def add(self, terms: Iterable[str]) -> None:
+        self.documents += 1
+        self.frequencies.update(terms)
+        self._idf.clear()
+
+    def idf(self, term: str) -> float:
+        value = self._idf.get(term)
+        if value is None:
+            # Smoothed, so a term never seen before weighs like one seen once, and no weight is zero.
+            total = 1 + self.prior_documents + self.documents
+            value = self._idf[term] = math.log(total / (1 + self.frequencies[term])) + 1.0
+        return value
+
+
+def day_of(moment: datetime) -> int:
+    """The UTC day of a moment, as an ordinal: the unit the index loads and searches by."""
+    return moment.astimezone(UTC).date().toordinal()
+
+
+class StoryIndex:
+    def __init__(self, settings: StorySettings = StorySettings(), statistics: CorpusStatistics | None = None):
+        self.settings = settings
+        self.statistics = statistics or CorpusStatistics(prior_documents=settings.prior_documents)
+        self.window = timedelta(days=settings.window_days)
+        self.members: dict[str, Member] = {}
+        self.story_of: dict[str, str] = {}  # article id -> story id, also for articles not indexed
+        # day -> term -> members of that day having the term: candidates come from the window's days only.
+        self.postings: dict[int, dict[str, list[Member]]] = defaultdict(lambda: defaultdict(list))
+        self.loaded_days: set[int] = set()
+        self._vectors: dict[str, dict[str, float]] = {}
+        self._vectors_at = -1  # the corpus size the cached vectors were computed with
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def days_around(self, anchor: datetime) -> range:
+        return range(day_of(anchor - self.window), day_of(anchor + self.window) + 1)
+
+    def missing_days(self, anchors: Iterable[datetime]) -> list[date]:
+        """Days within the window of these anchors whose articles are not loaded yet."""
+        days = {day for anchor in anchors for day in self.days_around(anchor)} - self.loaded_days
+        return [date.fromordinal(day) for day in sorted(days)]
+
+    def load(self, days: Iterable[date], members: Iterable[Member]) -> None:
+        """Members restored from the warehouse for these days; the days count as loaded from now on."""
+        self.loaded_days.update(day.toordinal() for day in days)
+        for member in members:
+            self.add(member)
+
+    def add(self, member: Member) -> None:
+        self.story_of[member.article_id] = member.story_id
+        if member.article_id in self.members:
+            return
+        self.members[member.article_id] = member
+        day = self.postings[day_of(member.anchor)]
+        for term in member.weights:
+            day[term].append(member)
+
+    def _unit_vector(self, weights: dict[str, float]) -> dict[str, float]:
+        idf = self.statistics.idf
+        vector = {term: weight * idf(term) for term, weight in weights.items()}
+        norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
+        return {term: value / norm for term, value in vector.items()}
+
+    def _member_vector(self, member: Member) -> dict[str, float]:
+        """The member's TF-IDF unit vector under the current statistics, cached until they change."""
+        if self._vectors_at != self.statistics.documents:
+            self._vectors.clear()
+            self._vectors_at = self.statistics.documents
+        vector = self._vectors.get(member.article_id)
+        if vector is None:
+            vector = self._vectors[member.article_id] = self._unit_vector(member.weights)
+        return vector
+
+    def _candidates(self, query: dict[str, float], anchor: datetime) -> list[Member]:
+        """Articles within the window sharing one of the query's most distinctive terms.
+
+        Reports of one event share its names, which are among each report's top terms; looking up only
+        those keeps common words (long posting lists) out of the search.
+        """
+        top = heapq.nlargest(self.settings.candidate_terms, query, key=query.__getitem__)
+        found: dict[str, Member] = {}
+        for day in self.days_around(anchor):
+            postings = self.postings.get(day)
+            if not postings:
+                continue
+            for term in top:
+                for member in postings.get(term, ()):
+                    if abs(member.anchor - anchor) <= self.window:
+                        found[member.article_id] = member
+        return list(found.values())
+
+    def closest(self, weights: dict[str, float], anchor: datetime) -> tuple[Member, float] | None:
+        """The indexed article most similar to these weights within the window, with its cosine."""
+        query = self._unit_vector(weights)
+        best, best_key = None, None
+        for member in self._candidates(query, anchor):
+            vector = self._member_vector(member)
+            small, large = (query, vector) if len(query) <= len(vector) else (vector, query)
+            cosine = sum(value * large.get(term, 0.0) for term, value in small.items())
+            # Ties go to the older article, then the smaller id, so replays decide the same way.
+            key = (-cosine, member.anchor, member.article_id)
+            if best_key is None or key < best_key:
+                best, best_key = (member, cosine), key
+        return best

@@ -1,0 +1,1 @@
+SELECT coalesce(max(documents), 0) FROM story_corpus WHERE scheme = $scheme;
