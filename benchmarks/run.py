@@ -42,6 +42,7 @@ from newsingest.dedup.index import LshSettings, NearDuplicateIndex  # noqa: E402
 from newsingest.dedup.signatures import (  # noqa: E402
     StoredSignature, compute_signatures, from_stored, shingles, to_stored)
 from newsingest.pipeline import IngestRun, PipelineSettings, iter_source_items  # noqa: E402
+from newsingest.pipeline import batches as pipeline_batches  # noqa: E402
 from newsingest.extract import extract_document  # noqa: E402
 from newsingest.records import Article, DedupDecision, DedupStatus, RawDocument  # noqa: E402
 from newsingest.warehouse import LandingBatch, Warehouse  # noqa: E402
@@ -264,6 +265,36 @@ def bench_ingest(sizes: list[int], workers: int, tmp: Path, vias: list[str]) -> 
     return {"runs": runs}
 
 
+def bench_stages(kind: str, size: int, workers: int, tmp: Path) -> dict:
+    """Where the time of an ingest goes: IngestRun.process_all in this process, each stage timed. The
+    extraction runs in the workers beside the other stages; `waiting_for_extraction` is the time this
+    process had nothing to do but wait for it."""
+    timings: dict[str, float] = {}
+    settings = PipelineSettings(batch_size=BATCH, workers=workers)
+    items, _ = iter_source_items([str(corpus.generate(CORPUS, size, kind))])
+    started = time.perf_counter()
+    with IngestRun(Warehouse(tmp / f"stages-{kind}.duckdb"), settings, trigger="bench") as run:
+        for name in ("unseen", "dedup", "stories", "land"):
+            if stage := getattr(run, name, None):
+                setattr(run, name, _timed(stage, name, timings))
+        for _ in run.process_all(pipeline_batches(items, BATCH)):
+            pass
+    total = time.perf_counter() - started
+    timings["waiting_for_extraction_and_setup"] = total - sum(timings.values())
+    return {"kind": kind, "documents": run.summary.documents_seen, "seconds": round(total, 2),
+            "share": {name: round(t / total, 3) for name, t in sorted(timings.items(), key=lambda kv: -kv[1])}}
+
+
+def _timed(function: Callable, name: str, timings: dict[str, float]) -> Callable:
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
+    return timed
+
+
 # -------------------------------------------------------------------------------------- signatures
 
 def bench_signatures(texts: list[str]) -> dict:
@@ -422,6 +453,10 @@ def markdown(results: dict) -> str:
                 lines.append(f"| {kind} via {via}: {size:,} vs {small['size']:,} docs | "
                              f"{r['docs_per_s']:.0f} docs/s | {small['docs_per_s']:.0f} docs/s | "
                              f"{r['docs_per_s'] / small['docs_per_s']:.2f} | ≥ 0.9 |")
+    for stages in results.get("stages", []):
+        shares = ", ".join(f"{name} {share:.0%}" for name, share in stages["share"].items())
+        lines.append(f"| where the time goes, {stages['kind']} ingest of {stages['documents']:,} documents "
+                     f"({stages['seconds']:.0f} s) | {shares} | | | |")
     if ex := results.get("extraction"):
         lines += [
             f"| extraction, newsingest, {ex['workers']} processes vs 1 ({ex['documents']:,} HTML pages) | "
@@ -456,10 +491,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000", help="corpus sizes for end-to-end ingest, e.g. 10000,100000")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--lsh-sizes", default="100000,1000000")
-    parser.add_argument("--only", default="extraction,signatures,lsh,landing,ingest")
+    parser.add_argument("--only", default="extraction,signatures,lsh,landing,stages,ingest")
     parser.add_argument("--via", default="cli,flow", help="end-to-end paths: cli, flow or both")
     parser.add_argument("--sample", type=int, default=3000, help="documents for the extraction/signature runs")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--merge", action="store_true", help="keep the other sections of the latest results")
     parser.add_argument("--lsh-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.lsh_child:
@@ -467,8 +503,12 @@ def main() -> None:
         return
     only = set(args.only.split(","))
     sizes = [int(s) for s in args.sizes.split(",")]
-    results: dict = {"machine": machine(), "command": " ".join(["benchmarks/run.py", *sys.argv[1:]]),
-                     "started_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    command = " ".join(["benchmarks/run.py", *sys.argv[1:]])
+    latest = args.out / "latest.json"
+    # --merge adds or replaces sections of an earlier run (each section holds its own baselines).
+    results: dict = json.loads(latest.read_text()) if args.merge and latest.exists() else {}
+    results.update({"machine": machine(), "started_at": datetime.now(UTC).isoformat(timespec="seconds")})
+    results["command"] = f"{results['command']}; {command}" if args.merge and "command" in results else command
     with PeakRss() as rss, tempfile.TemporaryDirectory(prefix="newsingest-bench-") as tmp_name:
         tmp = Path(tmp_name)
         if "extraction" in only:
@@ -486,13 +526,16 @@ def main() -> None:
         if "lsh" in only:
             print("lsh ...", file=sys.stderr, flush=True)
             results["lsh"] = bench_lsh([int(s) for s in args.lsh_sizes.split(",")])
+        if "stages" in only:
+            print("stages ...", file=sys.stderr, flush=True)
+            results["stages"] = [bench_stages(kind, sizes[0], args.workers, tmp) for kind in ("text", "html")]
         if "ingest" in only:
             print("ingest ...", file=sys.stderr, flush=True)
             results["ingest"] = bench_ingest(sizes, args.workers, tmp, args.via.split(","))
-    results["peak_rss_mib"] = mib(rss.peak)
+    results["peak_rss_mib"] = max(mib(rss.peak), results.get("peak_rss_mib", 0) if args.merge else 0)
     results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "latest.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    latest.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     table = markdown(results)
     (args.out / "latest.md").write_text(table, encoding="utf-8")
     print(table)
