@@ -21,6 +21,8 @@ from newsingest.extract import extract_document
 from newsingest.export import ExportFormat, export_warehouse
 from newsingest.pipeline import IngestRun, PipelineSettings, RunSummary, batches, iter_source_items
 from newsingest.records import Article, RawDocument
+from newsingest.rededup import DedupChanges
+from newsingest.rededup import rededup as rededup_warehouse
 from newsingest.sources.files import read_file
 from newsingest.sources.warc import WarcFilters, WarcOptions
 from newsingest.sources.fetch import FetchSettings
@@ -64,6 +66,9 @@ def ingest(
     workers: Annotated[int, typer.Option(min=1, help="Extraction processes.")] = max(1, os.cpu_count() or 1),
     lock_timeout: Annotated[float, typer.Option(
         help="Seconds to wait while another ingest holds the database.")] = 60.0,
+    window_days: Annotated[int, typer.Option(
+        min=0, help="Dedup remembers articles published (or, undated, ingested) this many days back; "
+                    "0 remembers all. Memory: about 3.6 KB per remembered article.")] = 30,
     allow_host: Annotated[list[str] | None, typer.Option(
         help="WARC: keep only records of this host or its subdomains (repeatable).", show_default=False)] = None,
     deny_host: Annotated[list[str] | None, typer.Option(
@@ -95,7 +100,7 @@ def ingest(
 
     Example: newsingest ingest samples/ --db /tmp/news.duckdb
     """
-    settings = PipelineSettings(redis=redis, batch_size=batch_size, workers=workers)
+    settings = PipelineSettings(redis=redis, batch_size=batch_size, workers=workers, window_days=window_days or None)
     warehouse = Warehouse(db, lock_timeout=lock_timeout)
     warc = WarcOptions(WarcFilters.of(allow_host or (), deny_host or (), since and since.date(),
                                       until and until.date()), force=force, max_bytes=settings.max_bytes)
@@ -222,6 +227,43 @@ def query(
     except Exception as exc:  # duckdb's parser/binder/catalog errors: show them, not a traceback
         raise _fail(f"{type(exc).__name__}: {exc}") from None
     _render(columns, rows, output)
+
+
+@app.command()
+def rededup(
+    db: DbOption = None,
+    threshold: Annotated[float | None, typer.Option(
+        min=0.05, max=1.0, help="Jaccard similarity at or above which texts are near duplicates.")] = None,
+    containment: Annotated[float | None, typer.Option(
+        min=0.05, max=1.0, help="Share of a teaser/truncated copy that must be inside the longer text.")] = None,
+    shingle_size: Annotated[int | None, typer.Option(min=1, max=20, help="Words per shingle.")] = None,
+    num_perm: Annotated[int | None, typer.Option(min=16, max=1024, help="MinHash permutations.")] = None,
+) -> None:
+    """Re-decide every stored article's duplicates with new parameters, without re-extracting.
+
+    Parameters not given keep their current value. The new parameters are stored in the warehouse and
+    used by every later ingest. Signatures are recomputed from the stored text only when the shingle
+    size or number of permutations changed.
+
+    Example: newsingest rededup --threshold 0.4
+    """
+    warehouse = Warehouse(db)
+    if not warehouse.path.exists():
+        raise _fail(f"no warehouse at {warehouse.path}: nothing to re-decide")
+    changes = DedupChanges(threshold=threshold, containment_threshold=containment, shingle_size=shingle_size,
+                           num_perm=num_perm)
+    try:
+        report = rededup_warehouse(warehouse, changes)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    table = Table("status", "before", "after", title=f"{report.articles} articles re-decided, {report.changed} changed")
+    for status in sorted(set(report.before) | set(report.after)):
+        table.add_row(status, str(report.before[status]), str(report.after[status]))
+    console.print(table)
+    settings = report.settings
+    console.print(f"  signatures recomputed: {report.recomputed_signatures}; settings now: threshold "
+                  f"{settings.threshold}, containment {settings.containment_threshold}, shingles of "
+                  f"{settings.signature.shingle_size} words, {settings.signature.num_perm} permutations")
 
 
 @app.command()

@@ -188,6 +188,9 @@ class IngestRun:
         self._lock.__enter__()
         try:
             self.warehouse.migrate()
+            # Decide new articles the way the stored ones were decided (see `newsingest rededup`).
+            if stored := self.warehouse.dedup_settings():
+                self.settings = replace(self.settings, lsh=stored)
             # Lines each source repeats, learned from earlier runs; this run's articles count toward the next.
             learned = self.warehouse.source_boilerplate(self.settings.boilerplate)
             self.settings = replace(self.settings, extract=replace(self.settings.extract, source_boilerplate=learned))
@@ -259,8 +262,8 @@ class IngestRun:
             rejections=rejections,
             raw_documents=raws,
             warc_progress=self._warc.progress,
-            stories=stories,
             replaces=list(replaces),
+            stories=stories,
         ), self.scheme)
         self._count(articles, dedup, rejections)
         for end in self._warc.ends:

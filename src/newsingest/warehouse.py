@@ -22,7 +22,8 @@ from pathlib import Path
 
 import duckdb
 
-from newsingest.dedup.signatures import StoredSignature
+from newsingest.dedup.index import LshSettings
+from newsingest.dedup.signatures import SignatureSettings, StoredSignature
 from newsingest.extract.boilerplate import BoilerplateSettings, learnable_lines
 from newsingest.records import Article, DedupDecision, DedupStatus, RawDocument, Rejection, WarcProgress
 from newsingest.stories import StoryResult
@@ -83,8 +84,8 @@ class LandingBatch:
     rejections: list[Rejection] = field(default_factory=list)
     raw_documents: list[RawDocument] = field(default_factory=list)
     warc_progress: list[WarcProgress] = field(default_factory=list)
-    stories: StoryResult | None = None  # the articles' stories and term weights, in the order of `articles`
     replaces: list[str] = field(default_factory=list)  # ids whose earlier rows this batch replaces (reprocess)
+    stories: StoryResult | None = None  # the articles' stories and term weights, in the order of `articles`
 
 
 def _columns(rows: list, **getters) -> dict[str, list]:
@@ -306,7 +307,7 @@ class Warehouse:
                     dedup_status=lambda r: r[1].status.value, duplicate_of=lambda r: r[1].duplicate_of,
                     similarity=lambda r: r[1].similarity, containment=lambda r: r[1].containment,
                     cluster_id=lambda r: r[1].cluster_id, run_id=lambda r: batch.run_id,
-                    ingested_at=lambda r: now))
+                    ingested_at=lambda r: now) | {"position": list(range(1, len(rows) + 1))})
                 con.execute(load_sql("insert_signatures"), _columns(
                     rows, article_id=lambda r: r[0].id, scheme=lambda r: signature_scheme,
                     minhash=lambda r: r[2].minhash, lead_minhash=lambda r: r[2].lead,
@@ -328,6 +329,47 @@ class Warehouse:
                     batch.rejections, doc_id=lambda r: r.doc_id, origin=lambda r: r.origin,
                     stage=lambda r: r.stage, reason=lambda r: r.reason, message=lambda r: r.message,
                     raw_hash=lambda r: r.raw_hash, run_id=lambda r: batch.run_id, rejected_at=lambda r: now))
+
+    def dedup_settings(self) -> LshSettings | None:
+        """The dedup parameters stored by `newsingest rededup`, if it ever ran on this warehouse."""
+        with self.transaction() as con:
+            row = con.execute(load_sql("dedup_settings")).fetchone()
+        if row is None:
+            return None
+        shingle_size, num_perm, seed, lead_words, threshold, lead_threshold, containment = row
+        return LshSettings(threshold=threshold, lead_threshold=lead_threshold, containment_threshold=containment,
+                           signature=SignatureSettings(shingle_size=shingle_size, num_perm=num_perm, seed=seed,
+                                                       lead_words=lead_words))
+
+    def rededup_inputs(self, scheme: str) -> list[tuple]:
+        with self.transaction() as con:
+            return con.execute(load_sql("rededup_inputs"), {"scheme": scheme}).fetchall()
+
+    def dedup_decisions(self) -> dict[str, tuple[str, str]]:
+        """Current (dedup_status, cluster_id) of every article, to report what a rededup changed."""
+        with self.transaction() as con:
+            return {row[0]: (row[1], row[2]) for row in con.execute(load_sql("dedup_decisions")).fetchall()}
+
+    def replace_decisions(self, decisions: list[DedupDecision], signatures: dict[str, StoredSignature],
+                          scheme: str, settings: LshSettings) -> None:
+        """Store re-made decisions, recomputed signatures and the settings, in one transaction."""
+        with self.transaction() as con:
+            con.execute(load_sql("update_dedup_decisions"), _columns(
+                decisions, id=lambda d: d.article_id, dedup_status=lambda d: d.status.value,
+                duplicate_of=lambda d: d.duplicate_of, similarity=lambda d: d.similarity,
+                containment=lambda d: d.containment, cluster_id=lambda d: d.cluster_id))
+            if signatures:
+                ids = list(signatures)
+                con.execute(load_sql("replace_signatures"), {"article_id": ids})
+                con.execute(load_sql("insert_signatures"), _columns(
+                    ids, article_id=lambda i: i, scheme=lambda i: scheme, minhash=lambda i: signatures[i].minhash,
+                    lead_minhash=lambda i: signatures[i].lead, shingle_count=lambda i: signatures[i].shingle_count))
+            con.execute(load_sql("resolve_all_canonical_members"))
+            s = settings.signature
+            con.execute(load_sql("save_dedup_settings"), {
+                "shingle_size": s.shingle_size, "num_perm": s.num_perm, "seed": s.seed, "lead_words": s.lead_words,
+                "threshold": settings.threshold, "lead_threshold": settings.lead_threshold,
+                "containment_threshold": settings.containment_threshold})
 
     def source_boilerplate(self, settings: BoilerplateSettings = BoilerplateSettings()) -> dict[str, frozenset[str]]:
         """Line keys of each source's learned boilerplate (migration 002), for ExtractSettings."""
