@@ -14,6 +14,7 @@ import sys
 from contextlib import nullcontext
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
+from itertools import compress
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -155,9 +156,8 @@ def ingest_batches(items: Iterable[SourceItem], inputs: list[str], db: str | Non
             raws, rejections = filter_unseen(run, batch, number)
             extracted = extract_on(dask, run, raws, number)
             if keep is not None:
-                kept = [a for a in extracted.articles if keep(a)]
-                deferred += len(extracted.articles) - len(kept)
-                extracted = ExtractResult(articles=kept, rejections=extracted.rejections)
+                extracted, left = _only(extracted, keep)
+                deferred += left
             decisions = dedup(run, extracted.articles, number, extracted.signatures)
             story_decisions = stories(run, extracted.articles, decisions, number)
             land(run, raws, extracted, decisions, rejections, number, story_decisions=story_decisions)
@@ -166,6 +166,15 @@ def ingest_batches(items: Iterable[SourceItem], inputs: list[str], db: str | Non
         alerts, failed = record_sources(warehouse, run.summary, tally, health)
     progress.finish()
     return report_run(warehouse, run.summary, alerts, failed, deferred)
+
+
+def _only(extracted: ExtractResult, keep: Callable[[Article], bool]) -> tuple[ExtractResult, int]:
+    """The articles to land (with their signatures when extraction computed them), and how many were left."""
+    wanted = [keep(article) for article in extracted.articles]
+    signatures = extracted.signatures
+    return ExtractResult(articles=list(compress(extracted.articles, wanted)), rejections=extracted.rejections,
+                         signatures=None if signatures is None else list(compress(signatures, wanted))), \
+        wanted.count(False)
 
 
 def report_run(warehouse: Warehouse, summary: RunSummary, alerts: list[SourceAlert] | None = None,
@@ -197,6 +206,7 @@ def publish_stories(warehouse: Warehouse, run_id: str) -> None:
                           description=f"Stories (same event, several articles) run {run_id} started or added to, "
                                       f"largest first ({sum(r['new'] for r in rows)} new, "
                                       f"{sum(not r['new'] for r in rows)} grown)")
+
 
 def final_state(report: RunReport) -> State:
     """Completed with the summary; Failed (data still landed) when a source failed or needs attention."""
