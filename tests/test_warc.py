@@ -204,7 +204,8 @@ def test_payloads_archived_as_sent_are_decoded(tmp_path):
                          "Transfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n"),
         encoded_response("https://x.example/br", brotli.compress(page), "Content-Encoding: br\r\n"),
         encoded_response("https://x.example/deflate", zlib.compress(page), "Content-Encoding: deflate\r\n"),
-        encoded_response("https://x.example/bomb", gzip.compress(bytes(11 * 1024 * 1024)), "Content-Encoding: gzip\r\n"),
+        encoded_response("https://x.example/bomb", gzip.compress(bytes(11 * 1024 * 1024)),
+                         "Content-Encoding: gzip\r\n"),
         encoded_response("https://x.example/bad-chunks", b"zz\r\nnot a chunk", "Transfer-Encoding: chunked\r\n"),
     ]
     items = list(read_warc(write_warc(tmp_path / "encoded.warc.gz", records)))[:-1]

@@ -3,9 +3,9 @@
 What becomes what:
 - a `response` record with HTTP 200 and an HTML (or unlabelled) body becomes a RawDocument whose bytes
   stay in the WARC file: it carries a WarcPointer (file + record offset) and the raw archive keeps that;
-- a `response` that cannot be an article (other status, other content type, too large, truncated) and
-  unreadable stretches of the file become Rejections, like any other refused input, one row each, so
-  "why is this URL missing?" has an answer in SQL;
+- a `response` that cannot be an article (other status or content type, too large, truncated, an HTTP
+  encoding that cannot be undone) and unreadable stretches of the file become Rejections, like any
+  other refused input, one row each, so "why is this URL missing?" has an answer in SQL;
 - records that are not documents (request, metadata, warcinfo, revisit, ...) and records the load
   filters exclude are only counted, by reason: they are not inputs, and a row for each would cost more
   than the filter saves.
