@@ -94,11 +94,13 @@ def test_processes_sharing_the_redis_index_see_each_others_articles(redis_url):
     assert len(second) == copy + 1
 
 
-def test_runner_setting_names_the_dask_runner():
+def test_runner_setting_names_the_dask_runner(prefect_api):
     assert dask_task_runner("local", workers=2) is None
     assert dask_task_runner("tcp://127.0.0.1:8786", workers=2).address == "tcp://127.0.0.1:8786"
     local_cluster = dask_task_runner("dask", workers=3)
     assert local_cluster.address is None and local_cluster.cluster_kwargs["n_workers"] == 3
+    # its worker processes report to the flow's Prefect API (here the test harness's), not to their own
+    assert local_cluster.cluster_kwargs["env"]["PREFECT_API_URL"].startswith("http://127.0.0.1:")
     with pytest.raises(ValueError, match="unknown task runner 'ray'"):
         dask_task_runner("ray", workers=2)
 

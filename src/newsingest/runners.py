@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from prefect.client.orchestration import get_client
 from prefect_dask import DaskTaskRunner
 
 from newsingest.dedup.signatures import SignatureSettings, compute_signatures
@@ -38,8 +39,12 @@ def dask_task_runner(runner: str, workers: int) -> DaskTaskRunner | None:
     if runner == LOCAL:
         return None
     if runner == DASK_LOCAL_CLUSTER:
+        # The workers report their task runs to this process's API; without its address, each worker
+        # process would start an ephemeral Prefect server of its own when the flow runs without a server.
+        with get_client(sync_client=True) as client:
+            api = {"PREFECT_API_URL": str(client.api_url)}
         return DaskTaskRunner(cluster_kwargs={"n_workers": max(1, workers), "threads_per_worker": 1,
-                                              "processes": True, "host": "127.0.0.1",
+                                              "processes": True, "host": "127.0.0.1", "env": api,
                                               "dashboard_address": None})
     if runner.startswith(("tcp://", "tls://")):
         return DaskTaskRunner(address=runner)
