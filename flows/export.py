@@ -1,6 +1,7 @@
-"""The export flow: the warehouse as Parquet (or CSV) files partitioned by day and source, nightly.
+"""The export flow: the warehouse as Parquet (or CSV) files partitioned by day and source, nightly; it also
+brings the full-text search index up to date.
 
-The export task is cached on the warehouse's state, so a night without new runs writes nothing again.
+The export task is cached on the warehouse's content, so a night without new articles writes nothing again.
 Locally:  python -m flows.export --out warehouse/export
 """
 
@@ -12,10 +13,12 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NONE
 from prefect.context import TaskRunContext
 
 from flows.ingest import artifact_key, run_name
 from newsingest.export import ExportFormat, ExportResult, export_warehouse, warehouse_version
+from newsingest.search import SearchIndex
 from newsingest.warehouse import Warehouse
 
 
@@ -31,11 +34,19 @@ def export(warehouse: Warehouse, out: str, fmt: ExportFormat) -> ExportResult:
     return export_warehouse(warehouse, Path(out), fmt)
 
 
+@task(task_run_name="refresh-search-index", cache_policy=NONE, timeout_seconds=3600)  # it checks staleness itself
+def refresh_search_index(warehouse: Warehouse) -> bool:
+    return SearchIndex(warehouse).refresh()
+
+
 @flow(name="export-parquet", flow_run_name=run_name)
 def export_flow(out: str = "warehouse/export", fmt: ExportFormat = ExportFormat.parquet,
                 db: str | None = None) -> ExportResult:
     """Write articles (by day and source) and rejections (by day) under `out`, replacing the last export."""
-    result = export(Warehouse(db), out, fmt)
+    warehouse = Warehouse(db)
+    result = export(warehouse, out, fmt)
+    # Nightly too, so `newsingest search --stale-ok` is never more than a day behind on a large warehouse.
+    refresh_search_index(warehouse)
     tables = ", ".join(f"{rows} {table}" for table, rows in result.rows.items())
     get_run_logger().info("exported %s as %d %s files under %s", tables, result.files, fmt, result.out)
     create_markdown_artifact(

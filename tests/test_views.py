@@ -132,6 +132,7 @@ def test_search_index_is_rebuilt_only_after_the_warehouse_changed(tmp_path):
     assert index.refresh() and not index.refresh()
     assert index.search("shipwreck") == []
     ingest(warehouse, [str(ROOT / "samples" / "030_heritagescience_shipwreck.html.gz")])
+    assert index.search("shipwreck", refresh=False) == [], "--stale-ok searches the index as it was"
     assert index.search("shipwreck")[0].title.startswith("Divers find")
 
 

@@ -304,6 +304,9 @@ def export(
 def search(
     terms: Annotated[str, typer.Argument(help="Words to look for in titles and texts.", show_default=False)],
     limit: Annotated[int, typer.Option(min=1, help="Most results to show.")] = 20,
+    stale_ok: Annotated[bool, typer.Option(
+        "--stale-ok", help="Use the existing index even if articles landed since it was built (no rebuild wait).")]
+    = False,
     db: DbOption = None,
     output: Annotated[OutputFormat, typer.Option("--format", help="table for people, csv/json for scripts.")]
     = OutputFormat.table,
@@ -315,7 +318,7 @@ def search(
     Example: newsingest search "dockworkers strike"
     """
     try:
-        hits = SearchIndex(Warehouse(db)).search(terms, limit)
+        hits = SearchIndex(Warehouse(db)).search(terms, limit, refresh=not stale_ok)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
     _render(["score", "title", "source", "published_at", "id", "copies"],

@@ -3,7 +3,9 @@
 The extension comes from the `duckdb-extension-fts` wheel, so nothing is downloaded. The index lives in a
 file of its own beside the warehouse (`news.duckdb.search`): building it needs a writable database, and
 the warehouse stays read-only for everyone but the ingest. It is rebuilt whenever the warehouse changed
-since the last build (new runs, reprocessing), in a temporary file swapped in when complete.
+since the last build (new articles, reprocessing), in a temporary file swapped in when complete. A build
+reads every text: about 18 s for 20,000 articles (6 M words) on 2 cores, so on a large warehouse that
+changes every 15 minutes, search with refresh=False (`--stale-ok`) and let the nightly export flow rebuild.
 """
 
 from __future__ import annotations
@@ -83,8 +85,10 @@ class SearchIndex:
         os.replace(staging, self.path)  # readers of the old index keep their open file
         return True
 
-    def search(self, terms: str, limit: int = 20) -> list[Hit]:
-        self.refresh()
+    def search(self, terms: str, limit: int = 20, refresh: bool = True) -> list[Hit]:
+        """The best hits; with refresh=False an existing index is used even if the warehouse changed since."""
+        if refresh or not self.path.exists():
+            self.refresh()
         con = duckdb.connect(str(self.path), read_only=True)
         try:
             con.execute(f"LOAD {_quoted(fts_extension())}")
