@@ -225,6 +225,7 @@ def test_a_full_disk_fails_cleanly_and_the_rerun_completes_the_same_warehouse(sm
     assert first in ("failed", "interrupted") and second == "completed"
 
 
+@pytest.mark.slow
 def test_an_immutable_database_fails_cleanly_and_stays_unchanged(small_corpus, tmp_path):
     db = tmp_path / "news.duckdb"
     write_corpus(tmp_path / "first", 40)
