@@ -113,6 +113,7 @@ def test_line_rule_matches_cruft(line: str, rule: str):
     "Copyright lawyers said the ruling would be appealed.",
     "The police released a photograph of the suspect. Officers want to speak to him.",
     "He said the company would not comment. The shares fell 3%.",
+    "Where  things  stand",  # a subheading typed with double spaces, not a flattened menu
 ])
 def test_line_rules_leave_sentences_alone(sentence: str):
     assert match_line_rule(sentence) is None

@@ -147,8 +147,9 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("navigation", "breadcrumbs, menus and skip links",
           r"(?:home|accueil|inicio|startseite|homepage)\s*(?:>|»|›|/|\|)\s*.{1,120}",
           r"[\w&'’ -]{1,25}(?:\s*(?:\||•|·|›|»)\s*[\w&'’ -]{1,25}){3,}",
-          # "Menu    Search    Sign in    Subscribe": a menu flattened with runs of spaces between items
-          r"[\w&'’-]+(?: [\w&'’-]+)?(?:\s{2,}[\w&'’-]+(?: [\w&'’-]+)?){2,}",
+          # "Menu    Search    Sign in    Subscribe": a menu flattened with runs of spaces between items (3 or
+          # more: a subheading typed with double spaces, "Where  things  stand", is not a menu)
+          r"[\w&'’-]+(?: [\w&'’-]+)?(?:\s{3,}[\w&'’-]+(?: [\w&'’-]+)?){2,}",
           r"skip to (?:main )?content|skip navigation|back to top|toggle navigation|menu|main menu|search|sections",
           r"(?:previous|next) (?:article|story|post)(?:\s*[:»›>]+\s*.{0,120})?"),
     _rule("reading_time", "reading-time, listen and update stamps",
