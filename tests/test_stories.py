@@ -165,3 +165,20 @@ def test_articles_outside_the_window_start_their_own_story():
     new = [DedupDecision(a.id, DedupStatus.NEW, cluster_id=a.id) for a in batch]
     stories = [d.story_id for d in assign_stories(batch, new, index, day).decisions]
     assert stories == ["a", "a", "c"]
+
+
+def test_a_long_backfill_keeps_a_bounded_number_of_days_in_memory():
+    index = StoryIndex(StorySettings(window_days=1, memory_days=6))
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    for offset in range(10):  # one article a day, 10 days, 3 days needed per batch
+        day = start + timedelta(days=offset)
+        missing = index.missing_days([day])
+        assert len(missing) <= 3
+        index.load(missing, [])  # as restore_state does with what the warehouse holds (nothing here)
+        (batch,) = [article(f"a{offset}", f"Report number {offset} from Ostravia")]
+        batch.published_at = day
+        assign_stories([batch], [DedupDecision(batch.id, DedupStatus.NEW, cluster_id=batch.id)], index, day)
+        assert len(index.loaded_days) <= 6
+    assert "a0" not in index.members and "a9" in index.members
+    # The forgotten days are read again when a late article needs them.
+    assert [d.day for d in index.missing_days([start])] == [31, 1, 2]

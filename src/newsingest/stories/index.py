@@ -32,6 +32,9 @@ class StorySettings:
     prior_documents: int = 50
     # Candidates are the window's articles sharing one of a newcomer's this-many highest-weighted terms.
     candidate_terms: int = 10
+    # Days of articles kept in memory; a long backfill forgets the least recently needed ones (they are
+    # read again from the warehouse if a later batch needs them), so memory stays bounded.
+    memory_days: int = 60
     features: FeatureSettings = field(default_factory=FeatureSettings)
 
 
@@ -83,6 +86,8 @@ class StoryIndex:
         # day -> term -> members of that day having the term: candidates come from the window's days only.
         self.postings: dict[int, dict[str, list[Member]]] = defaultdict(lambda: defaultdict(list))
         self.loaded_days: set[int] = set()
+        self._last_needed: dict[int, int] = {}  # day -> number of the latest batch that needed it
+        self._batches = 0
         self._vectors: dict[str, dict[str, float]] = {}
         self._vectors_at = -1  # the corpus size the cached vectors were computed with
 
@@ -93,9 +98,21 @@ class StoryIndex:
         return range(day_of(anchor - self.window), day_of(anchor + self.window) + 1)
 
     def missing_days(self, anchors: Iterable[datetime]) -> list[date]:
-        """Days within the window of these anchors whose articles are not loaded yet."""
-        days = {day for anchor in anchors for day in self.days_around(anchor)} - self.loaded_days
-        return [date.fromordinal(day) for day in sorted(days)]
+        """Days within the window of a batch's anchors whose articles are not loaded (any more); makes room
+        for them by forgetting the days needed longest ago."""
+        needed = {day for anchor in anchors for day in self.days_around(anchor)}
+        self._batches += 1
+        self._last_needed.update(dict.fromkeys(needed, self._batches))
+        self._forget(len(self.loaded_days | needed) - self.settings.memory_days, keep=needed)
+        return [date.fromordinal(day) for day in sorted(needed - self.loaded_days)]
+
+    def _forget(self, count: int, keep: set[int]) -> None:
+        for day in sorted(self.loaded_days - keep, key=self._last_needed.__getitem__)[:max(0, count)]:
+            self.loaded_days.discard(day)
+            for members in self.postings.pop(day, {}).values():
+                for member in members:
+                    self.members.pop(member.article_id, None)
+                    self.story_of.pop(member.article_id, None)
 
     def load(self, days: Iterable[date], members: Iterable[Member]) -> None:
         """Members restored from the warehouse for these days; the days count as loaded from now on."""
