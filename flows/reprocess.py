@@ -34,7 +34,8 @@ def reprocess_flow(db: str | None = None, batch_size: int = 256, workers: int = 
     warehouse = Warehouse(db)
     run_id = str(flow_run.get_id() or "").replace("-", "")[:12] or None
     with IngestRun(warehouse, settings, trigger="reprocess", run_id=run_id, inputs=["raw_documents"]) as run:
-        run.deduplicator = Deduplicator(settings.lsh)  # every decision is made again, from the first input on
+        # Every decision is made again, from the first input on, with the dedup settings the warehouse keeps.
+        run.deduplicator = Deduplicator(run.settings.lsh)
         documents = archived_documents(warehouse)
         logger.info("reprocessing %d archived inputs", len(documents))
         progress = ProgressArtifact(len(documents))
