@@ -47,7 +47,7 @@ demo: install
 test: install
 	$(VENV)/bin/pytest -q
 
-# Speed benchmarks, not part of `make test` (~25 min at 10k documents on 2 cores). Results in
+# Speed benchmarks, not part of `make test` (an hour or more at 10k documents on 2 cores). Results in
 # benchmarks/results/; e.g. make bench BENCH_ARGS="--sizes 10000,100000 --only ingest" for the 100k runs.
 bench: install
 	$(VENV)/bin/python benchmarks/run.py $(BENCH_ARGS)
