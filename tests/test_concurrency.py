@@ -15,7 +15,7 @@ from newsingest.warehouse import Warehouse
 from conftest import ROOT
 from test_crash_safety import CLI_ENV, database_open, ingest_command, write_corpus
 
-DOCUMENTS = 1000
+DOCUMENTS = 600
 BATCH = 50
 
 
