@@ -121,3 +121,14 @@ def test_band_index_finds_exactly_the_rows_sharing_a_band_across_merges():
     for row in (0, 1, 57, 198, 199):
         expected = {other for other in range(200) if bands(signatures[row]) & bands(signatures[other])}
         assert index.query(signatures[row]) == expected
+
+
+def test_text_without_spaces_is_shingled_by_character():
+    chinese = "地方政府周二宣布将关闭旧港口大桥，因为工程师警告说腐蚀削弱了两根钢支柱。市长表示公交车和自行车仍可通行。"
+    edited = chinese.replace("周二", "周三")
+    assert len(shingles(chinese, 5)) > 30  # one token per character, not one per sentence
+    deduplicator = Deduplicator()
+    decisions = dedup_batch([article("zh", chinese), article("zh2", edited)], deduplicator).decisions
+    assert decisions[1].status is DedupStatus.NEAR_DUPLICATE
+    assert shingles("Mixed 中文 text", 2) == {b"mixed \\xe4\\xb8\\xad".decode("unicode_escape").encode("latin-1"),
+                                              "中 文".encode(), "文 text".encode()}

@@ -22,6 +22,10 @@ from newsingest.records import sha256_hex
 
 PUNCTUATION = re.compile(r"[^\w\s]+", re.UNICODE)
 WHITESPACE = re.compile(r"\s+", re.UNICODE)
+# Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar): each character is a
+# token there, so their shingles are character n-grams instead of one "word" per sentence.
+UNSPACED_CHARACTER = re.compile(
+    "([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,8 @@ def text_hash(text: str) -> str:
 def _words(text: str) -> list[bytes]:
     # The normalised text has single spaces only, so its UTF-8 bytes split exactly into its words' bytes.
     normalised = normalise(text)
+    if UNSPACED_CHARACTER.search(normalised):
+        normalised = WHITESPACE.sub(" ", UNSPACED_CHARACTER.sub(r" \1 ", normalised)).strip()
     return normalised.encode("utf-8").split(b" ") if normalised else []
 
 
