@@ -232,3 +232,9 @@ def test_author_bio_is_removed_unless_the_person_is_in_the_story():
     quoted = "Sophie Marchand, who founded the festival, said she was delighted."
     assert clean_lines([quoted, bio.replace(" est journaliste", " is a journalist")],
                        title="Festival").removed == []
+
+
+def test_iso_timestamps_keep_their_date():
+    from newsingest.extract.text import parse_date
+    assert parse_date("2024-03-05T07:05:00Z").isoformat() == "2024-03-05T07:05:00+00:00"
+    assert parse_date("2024-03-05").date().isoformat() == "2024-03-05"

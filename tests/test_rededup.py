@@ -83,3 +83,24 @@ def test_rededup_changes_decisions_persists_settings_and_is_reproducible(db_path
     assert reshingled.recomputed_signatures == 4
     relaxed = decisions(db_path)
     assert relaxed["https://b.example/1"][0] == relaxed["https://d.example/1"][0] == "near_duplicate"
+
+
+def test_rededup_keeps_near_duplicates_in_their_clusters_story(db_path, tmp_path):
+    ingest_records(db_path, tmp_path, "early", [record("https://a.example/1", STORY, days_ago(20))])
+    rededup(Warehouse(db_path), DedupChanges(threshold=0.99, containment_threshold=0.99))
+    # 15 days later, beyond the story window: under strict dedup the copy starts a cluster and a story
+    edited = STORY.replace("three years", "four years")
+    ingest_records(db_path, tmp_path, "late", [record("https://c.example/1", edited, days_ago(5))])
+    assert len(set(story_ids(db_path).values())) == 2
+
+    relaxed = rededup(Warehouse(db_path), DedupChanges(threshold=0.33, containment_threshold=0.7))
+    assert relaxed.after["near_duplicate"] == 1
+    assert len(set(story_ids(db_path).values())) == 1  # the copy followed its cluster into the story
+
+
+def story_ids(db_path) -> dict[str, str]:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return dict(con.execute("select url, story_id from articles").fetchall())
+    finally:
+        con.close()

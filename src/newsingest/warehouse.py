@@ -365,6 +365,7 @@ class Warehouse:
                     ids, article_id=lambda i: i, scheme=lambda i: scheme, minhash=lambda i: signatures[i].minhash,
                     lead_minhash=lambda i: signatures[i].lead, shingle_count=lambda i: signatures[i].shingle_count))
             con.execute(load_sql("resolve_all_canonical_members"))
+            con.execute(load_sql("align_cluster_stories"))
             s = settings.signature
             con.execute(load_sql("save_dedup_settings"), {
                 "shingle_size": s.shingle_size, "num_perm": s.num_perm, "seed": s.seed, "lead_words": s.lead_words,

@@ -63,7 +63,7 @@ MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[
 DATE_WORDS = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|am|pm|gmt|utc|bst|cet"
     r"|cest|est|edt|pst|pdt|at|on|the|of|th|st|nd|rd|del)[a-z]*\.?", re.IGNORECASE)
-ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:\b|(?=T\d))|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")
 STAMP_SEPARATOR = re.compile(r"\s+[|•·]\s+")  # between a date and a reading time in one stamp line
 DOTTED_DATE = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b")  # 03.06.2024 is day first everywhere it is used
 JOB = (r"journalist|reporter|correspondent|writer|editor|columnist|contributor|freelancer|author|producer|blogger"
