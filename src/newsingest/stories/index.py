@@ -32,6 +32,12 @@ class StorySettings:
     prior_documents: int = 50
     # Candidates are the window's articles sharing one of a newcomer's this-many highest-weighted terms.
     candidate_terms: int = 10
+    # On a heavy news day one name can head thousands of articles; only the candidates sharing the most of
+    # the newcomer's top terms are scored, so a query costs the same on any day.
+    max_candidates: int = 300
+    # Cached TF-IDF vectors of indexed articles are recomputed when the corpus grew this much since: IDF
+    # moves slowly, and recomputing them for every new article made a day's cost quadratic.
+    vector_refresh_growth: float = 0.01
     # Days of articles kept in memory; a long backfill forgets the least recently needed ones (they are
     # read again from the warehouse if a later batch needs them), so memory stays bounded.
     memory_days: int = 60
@@ -137,9 +143,10 @@ class StoryIndex:
 
     def _member_vector(self, member: Member) -> dict[str, float]:
         """The member's TF-IDF unit vector under the current statistics, cached until they change."""
-        if self._vectors_at != self.statistics.documents:
+        documents = self.statistics.documents
+        if documents < self._vectors_at or documents > self._vectors_at * (1 + self.settings.vector_refresh_growth):
             self._vectors.clear()
-            self._vectors_at = self.statistics.documents
+            self._vectors_at = documents
         vector = self._vectors.get(member.article_id)
         if vector is None:
             vector = self._vectors[member.article_id] = self._unit_vector(member.weights)
@@ -153,6 +160,7 @@ class StoryIndex:
         """
         top = heapq.nlargest(self.settings.candidate_terms, query, key=query.__getitem__)
         found: dict[str, Member] = {}
+        shared: Counter[str] = Counter()
         for day in self.days_around(anchor):
             postings = self.postings.get(day)
             if not postings:
@@ -161,7 +169,11 @@ class StoryIndex:
                 for member in postings.get(term, ()):
                     if abs(member.anchor - anchor) <= self.window:
                         found[member.article_id] = member
-        return list(found.values())
+                        shared[member.article_id] += 1
+        if len(found) <= self.settings.max_candidates:
+            return list(found.values())
+        ranked = sorted(found, key=lambda article_id: (-shared[article_id], article_id))
+        return [found[article_id] for article_id in ranked[: self.settings.max_candidates]]
 
     def closest(self, weights: dict[str, float], anchor: datetime) -> tuple[Member, float] | None:
         """The indexed article most similar to these weights within the window, with its cosine."""
