@@ -14,10 +14,10 @@ from conftest import SEED_CLEAN, SEED_CRUFT
 from test_dedup import OTHER, STORY
 
 
-def ingest(inputs, db_path, **settings):
+def ingest(inputs, db_path, warc=None, **settings):
     warehouse = Warehouse(db_path, lock_timeout=1)
     settings = PipelineSettings(**settings)
-    items, skipped = iter_source_items([str(i) for i in inputs], settings.max_bytes)
+    items, _ = iter_source_items([str(i) for i in inputs], settings.max_bytes, warc, warehouse.warc_progress)
     with IngestRun(warehouse, settings, inputs=[str(i) for i in inputs]) as run:
         for batch in batches(items, settings.batch_size):
             run.process(batch)

@@ -18,7 +18,6 @@ import brotli
 import duckdb
 import pytest
 
-from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
 from newsingest.records import RawDocument, WarcPointer
 from newsingest.reprocess import archived_documents, raw_documents
 from newsingest.sources.warc import (ArchiveMoved, WarcFileEnd, WarcFilters, WarcOptions, read_document_at,
@@ -26,6 +25,7 @@ from newsingest.sources.warc import (ArchiveMoved, WarcFileEnd, WarcFilters, War
 from newsingest.warehouse import Warehouse
 
 from conftest import ROOT
+from test_pipeline import ingest, rows
 
 VOCABULARY = ("harbour council budget river school minister station museum festival hospital court bridge "
               "railway farmers market election weather storm library teachers workers union police fire "
@@ -115,24 +115,6 @@ def mixed_warc(path: Path) -> Path:
     members += [gzip.compress(r, mtime=0) for r in after] + [truncated[:len(truncated) // 2]]
     path.write_bytes(b"".join(members))
     return path
-
-
-def ingest(inputs, db_path, warc: WarcOptions = WarcOptions(), **settings):
-    warehouse = Warehouse(db_path, lock_timeout=1)
-    settings = PipelineSettings(**{"workers": 1, **settings})
-    items, _ = iter_source_items([str(i) for i in inputs], settings.max_bytes, warc, warehouse.warc_progress)
-    with IngestRun(warehouse, settings, inputs=[str(i) for i in inputs]) as run:
-        for batch in batches(items, settings.batch_size):
-            run.process(batch)
-    return run.summary
-
-
-def rows(db_path, sql):
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 # --- reading ---
