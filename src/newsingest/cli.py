@@ -93,7 +93,8 @@ def ingest(
         envvar="NEWSINGEST_REDIS", help="Dedup index shared with other runs and machines: redis://HOST:PORT/DB.",
         show_default=False)] = None,
 ) -> None:
-    """Run the pipeline on files: extract, deduplicate (against every earlier run too) and land in DuckDB.
+    """Run the pipeline on files, web archives, feeds, sitemaps or URLs: extract, deduplicate (against
+    every earlier run too), group into stories and land in DuckDB.
 
     Exits 0 when the run completed, even if some inputs were rejected: rejections are counted here and
     recorded with their reason in the `rejections` table.
