@@ -364,7 +364,7 @@ class Warehouse:
                 con.execute(load_sql("insert_signatures"), _columns(
                     ids, article_id=lambda i: i, scheme=lambda i: scheme, minhash=lambda i: signatures[i].minhash,
                     lead_minhash=lambda i: signatures[i].lead, shingle_count=lambda i: signatures[i].shingle_count))
-            con.execute(load_sql("resolve_all_canonical_members"))
+            con.execute(load_sql("resolve_canonical_members"), {"cluster_ids": None})
             con.execute(load_sql("align_cluster_stories"))
             s = settings.signature
             con.execute(load_sql("save_dedup_settings"), {
