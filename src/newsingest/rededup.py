@@ -58,19 +58,20 @@ def rededup(warehouse: Warehouse, changes: DedupChanges = DedupChanges()) -> Red
         warehouse.migrate()
         settings = changes.apply(warehouse.dedup_settings() or LshSettings())
         rows = warehouse.rededup_inputs(signature_scheme(settings))
-        previous = warehouse.dedup_decisions()
-        missing = [row for row in rows if row[6] is None or row[7] is None]
+        missing = [row for row in rows if row[5] is not None]  # text is selected only where needed
         fresh = dict(zip((row[0] for row in missing),
-                         compute_signatures([row[3] for row in missing], settings.signature), strict=True))
+                         compute_signatures([row[5] for row in missing], settings.signature), strict=True))
         deduplicator = Deduplicator(settings)
+        previous: dict[str, tuple[str, str]] = {}
         decisions: list[DedupDecision] = []
-        for article_id, canonical_url, text_hash, _text, _published, _words, minhash, lead, count in rows:
+        for article_id, canonical_url, text_hash, status, cluster_id, _text, minhash, lead, count in rows:
+            previous[article_id] = (status, cluster_id)
             signature = fresh.get(article_id) or from_stored(StoredSignature(minhash, lead, count),
                                                              settings.signature)
             decisions.append(deduplicator.decide(StoredArticle(article_id, canonical_url, text_hash), signature))
         recomputed = {article_id: to_stored(signature) for article_id, signature in fresh.items()}
         warehouse.replace_decisions(decisions, recomputed, signature_scheme(settings), settings)
-    changed = sum(1 for d in decisions if previous.get(d.article_id) != (d.status.value, d.cluster_id))
+    changed = sum(1 for d in decisions if previous[d.article_id] != (d.status.value, d.cluster_id))
     return RededupReport(settings=settings, articles=len(decisions), changed=changed, recomputed_signatures=len(recomputed),
                          before=Counter(status for status, _ in previous.values()),
                          after=Counter(d.status.value for d in decisions))

@@ -345,11 +345,6 @@ class Warehouse:
         with self.transaction() as con:
             return con.execute(load_sql("rededup_inputs"), {"scheme": scheme}).fetchall()
 
-    def dedup_decisions(self) -> dict[str, tuple[str, str]]:
-        """Current (dedup_status, cluster_id) of every article, to report what a rededup changed."""
-        with self.transaction() as con:
-            return {row[0]: (row[1], row[2]) for row in con.execute(load_sql("dedup_decisions")).fetchall()}
-
     def replace_decisions(self, decisions: list[DedupDecision], signatures: dict[str, StoredSignature],
                           scheme: str, settings: LshSettings) -> None:
         """Store re-made decisions, recomputed signatures and the settings, in one transaction."""

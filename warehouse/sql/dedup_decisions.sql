@@ -1,1 +1,0 @@
-SELECT id, dedup_status, cluster_id FROM articles;
