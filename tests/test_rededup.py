@@ -3,33 +3,22 @@
 import json
 from datetime import UTC, datetime, timedelta
 
-import duckdb
-
-from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
 from newsingest.rededup import DedupChanges, rededup
 from newsingest.warehouse import Warehouse
 
 from test_dedup import OTHER, STORY
+from test_pipeline import ingest, rows
 
 
 def ingest_records(db_path, tmp_path, name, records, **settings):
     path = tmp_path / f"{name}.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in records))
-    settings = PipelineSettings(workers=1, **settings)
-    items, _ = iter_source_items([str(path)])
-    with IngestRun(Warehouse(db_path, lock_timeout=1), settings) as run:
-        for batch in batches(items, 50):
-            run.process(batch)
-    return run.summary
+    ingest([path], db_path, batch_size=50, **settings)
 
 
 def decisions(db_path):
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        return {row[0]: row[1:] for row in con.execute(
-            "select url, dedup_status, duplicate_of is null, cluster_id from articles").fetchall()}
-    finally:
-        con.close()
+    return {row[0]: row[1:] for row in rows(db_path, "select url, dedup_status, duplicate_of is null, cluster_id "
+                                                     "from articles")}
 
 
 def days_ago(days: int) -> str:
@@ -99,8 +88,4 @@ def test_rededup_keeps_near_duplicates_in_their_clusters_story(db_path, tmp_path
 
 
 def story_ids(db_path) -> dict[str, str]:
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        return dict(con.execute("select url, story_id from articles").fetchall())
-    finally:
-        con.close()
+    return dict(rows(db_path, "select url, story_id from articles"))

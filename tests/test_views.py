@@ -7,29 +7,21 @@ import pytest
 from typer.testing import CliRunner
 
 from newsingest.cli import app
-from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
 from newsingest.search import SearchIndex
 from newsingest.warehouse import SQL_ROOT, Warehouse
 
 from conftest import ROOT
+from test_pipeline import ingest
 
 VIEWS = ["unique_articles", "duplicate_pairs", "clusters", "daily_source_counts", "rejections_by_reason"]
 EXAMPLE_QUERIES = sorted((SQL_ROOT / "queries").glob("*.sql"))
-
-
-def ingest(warehouse: Warehouse, inputs: list[str]) -> None:
-    settings = PipelineSettings(batch_size=8)
-    items, _ = iter_source_items(inputs)
-    with IngestRun(warehouse, settings) as run:
-        for batch in batches(items, settings.batch_size):
-            run.process(batch)
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Warehouse:
     """What `make demo` builds: the samples ingested once."""
     warehouse = Warehouse(tmp_path_factory.mktemp("demo") / "news.duckdb")
-    ingest(warehouse, [str(ROOT / "samples")])
+    ingest([ROOT / "samples"], warehouse.path, batch_size=8)
     return warehouse
 
 
@@ -127,11 +119,11 @@ def test_search_finds_a_story_once_per_duplicate_cluster(demo):
 
 def test_search_index_is_rebuilt_only_after_the_warehouse_changed(tmp_path):
     warehouse = Warehouse(tmp_path / "news.duckdb")
-    ingest(warehouse, [str(ROOT / "samples" / "010_harborcourier_port_strike.html")])
+    ingest([ROOT / "samples" / "010_harborcourier_port_strike.html"], warehouse.path, batch_size=8)
     index = SearchIndex(warehouse)
     assert index.refresh() and not index.refresh()
     assert index.search("shipwreck") == []
-    ingest(warehouse, [str(ROOT / "samples" / "030_heritagescience_shipwreck.html.gz")])
+    ingest([ROOT / "samples" / "030_heritagescience_shipwreck.html.gz"], warehouse.path, batch_size=8)
     assert index.search("shipwreck", refresh=False) == [], "--stale-ok searches the index as it was"
     assert index.search("shipwreck")[0].title.startswith("Divers find")
 
