@@ -27,13 +27,14 @@ from prefect.utilities.annotations import unmapped
 from prefect_dask import DaskTaskRunner
 
 from newsingest.dedup import DedupResult
-from newsingest.dedup.signatures import SignatureSettings, TextSignature
+from newsingest.article_features import FeatureMaker
+from newsingest.dedup.signatures import TextSignature
 from newsingest.extract import ExtractSettings
 from newsingest.health import HealthSettings, SourceAlert, SourceTally
 from newsingest.pipeline import ExtractResult, IngestRun, PipelineSettings, RunSummary, batches, iter_source_items
 from newsingest.records import Article, RawDocument, Rejection
 from newsingest.reports import RunReport, build_report, record_sources, run_rows
-from newsingest.runners import LOCAL, dask_task_runner, extract_and_sign, joined, parts
+from newsingest.runners import LOCAL, dask_task_runner, extract_with_features, joined, parts
 from newsingest.sources.fetch import FetchSettings
 from newsingest.sources.files import SourceItem, scan_paths
 from newsingest.sources.state import FetchState
@@ -61,21 +62,23 @@ def extract(run: IngestRun, raws: list[RawDocument], number: int) -> ExtractResu
 
 
 @stage(task_run_name="extract-{number}.{part}")
-def extract_part(raws: list[RawDocument], settings: ExtractSettings, signature: SignatureSettings, number: int,
+def extract_part(raws: list[RawDocument], settings: ExtractSettings, features: FeatureMaker, number: int,
                  part: int) -> ExtractResult:
     """On a Dask worker: only picklable records in and out, never the run."""
-    return extract_and_sign(raws, settings, signature)
+    return extract_with_features(raws, settings, features)
 
 
-def extract_on(dask: DaskTaskRunner | None, run: IngestRun, raws: list[RawDocument], number: int) -> ExtractResult:
-    """Extract a batch here (the run's guarded workers), or in parts on the Dask workers with its signatures."""
+def extract_on(dask: DaskTaskRunner | None, run: IngestRun, raws: list[RawDocument],
+               number: int) -> Callable[[], ExtractResult]:
+    """Start extracting a batch, with its features: in the run's guarded workers (a task of this flow's
+    task runner) or in parts on the Dask workers. Call what it returns to wait for the result."""
     if dask is None:
-        return extract(run, raws, number)
+        return extract.submit(run, raws, number).result
     batch = parts(raws)
     futures = dask.map(extract_part, {"raws": batch, "settings": unmapped(run.settings.extract),
-                                      "signature": unmapped(run.settings.lsh.signature),
+                                      "features": unmapped(run.feature_maker),
                                       "number": unmapped(number), "part": list(range(1, len(batch) + 1))})
-    return joined([future.result() for future in futures] if batch else [])
+    return lambda: joined([future.result() for future in futures] if batch else [])
 
 
 @stage(task_run_name="dedup-{number}")
@@ -85,8 +88,9 @@ def dedup(run: IngestRun, articles: list[Article], number: int,
 
 
 @stage(task_run_name="stories-{number}")
-def stories(run: IngestRun, articles: list[Article], decisions: DedupResult, number: int) -> StoryResult:
-    return run.stories(articles, decisions)
+def stories(run: IngestRun, articles: list[Article], decisions: DedupResult, number: int,
+            terms: list[dict[str, float]] | None = None) -> StoryResult:
+    return run.stories(articles, decisions, terms)
 
 
 @stage(task_run_name="land-{number}", retries=2, retry_delay_seconds=5, tags=[WAREHOUSE_TAG])
@@ -142,7 +146,6 @@ def ingest_batches(items: Iterable[SourceItem], inputs: list[str], db: str | Non
     `tally` may arrive holding sources that already failed (feeds whose fetch task failed); `keep`
     selects the articles to land (the backfill's date range) and leaves the others for another run.
     """
-    logger = get_run_logger()
     tally = tally or SourceTally()
     progress = ProgressArtifact(expected)
     warehouse = Warehouse(db)
@@ -151,29 +154,40 @@ def ingest_batches(items: Iterable[SourceItem], inputs: list[str], db: str | Non
     dask = dask_task_runner(runner, settings.workers)  # None: extraction in this machine's guarded workers
     with IngestRun(warehouse, settings, trigger=trigger, run_id=run_id, inputs=inputs) as run, dask or nullcontext():
         run.summary.skipped_files = skipped or []
+        # The workers extract the next batch while this thread deduplicates and lands the current one.
+        ahead: tuple[int, list[RawDocument], list[Rejection], Callable[[], ExtractResult]] | None = None
         for number, batch in enumerate(batches(items, settings.batch_size), start=1):
             tally.add(batch)
             raws, rejections = filter_unseen(run, batch, number)
-            extracted = extract_on(dask, run, raws, number)
-            if keep is not None:
-                extracted, left = _only(extracted, keep)
-                deferred += left
-            decisions = dedup(run, extracted.articles, number, extracted.signatures)
-            story_decisions = stories(run, extracted.articles, decisions, number)
-            land(run, raws, extracted, decisions, rejections, number, story_decisions=story_decisions)
-            progress.update(run.summary.documents_seen)
-            logger.info("batch %d: %s", number, _counts(run.summary))
+            extraction = extract_on(dask, run, raws, number)
+            if ahead is not None:
+                deferred += decide_and_land(run, *ahead, keep)
+                progress.update(run.summary.documents_seen)
+            ahead = (number, raws, rejections, extraction)
+        if ahead is not None:
+            deferred += decide_and_land(run, *ahead, keep)
         alerts, failed = record_sources(warehouse, run.summary, tally, health)
     progress.finish()
     return report_run(warehouse, run.summary, alerts, failed, deferred)
 
 
+def decide_and_land(run: IngestRun, number: int, raws: list[RawDocument], rejections: list[Rejection],
+                    extraction: Callable[[], ExtractResult], keep: Callable[[Article], bool] | None) -> int:
+    """Dedup, stories and landing of one extracted batch; returns how many articles `keep` left out."""
+    extracted, left = _only(extraction(), keep) if keep is not None else (extraction(), 0)
+    decisions = dedup(run, extracted.articles, number, extracted.signatures)
+    story_decisions = stories(run, extracted.articles, decisions, number, extracted.terms)
+    land(run, raws, extracted, decisions, rejections, number, story_decisions=story_decisions)
+    get_run_logger().info("batch %d: %s", number, _counts(run.summary))
+    return left
+
+
 def _only(extracted: ExtractResult, keep: Callable[[Article], bool]) -> tuple[ExtractResult, int]:
-    """The articles to land (with their signatures when extraction computed them), and how many were left."""
+    """The articles to land (with their features when extraction computed them), and how many were left."""
     wanted = [keep(article) for article in extracted.articles]
-    signatures = extracted.signatures
+    features = extracted.features
     return ExtractResult(articles=list(compress(extracted.articles, wanted)), rejections=extracted.rejections,
-                         signatures=None if signatures is None else list(compress(signatures, wanted))), \
+                         features=None if features is None else list(compress(features, wanted))), \
         wanted.count(False)
 
 

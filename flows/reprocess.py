@@ -42,7 +42,7 @@ def reprocess_flow(db: str | None = None, batch_size: int = 256, workers: int = 
         for number, batch in enumerate(batches(documents, batch_size), start=1):
             raws = read_archive(warehouse, batch, number)
             extracted = extract(run, raws, number)
-            decisions = dedup(run, extracted.articles, number)
+            decisions = dedup(run, extracted.articles, number, extracted.signatures)
             land(run, [], extracted, decisions, [], number, replaces=[d.doc_id for d in batch])
             run.summary.documents_seen += len(batch)
             progress.update(run.summary.documents_seen)

@@ -6,6 +6,7 @@ The CLI drives `IngestRun.process` in a loop; the Prefect flow calls the same st
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 import uuid
 from collections import Counter, deque
@@ -18,10 +19,11 @@ from pathlib import Path
 from newsingest.dedup import DedupResult, dedup_batch, restore, signature_scheme
 from newsingest.dedup.clusters import Deduplicator
 from newsingest.dedup.index import LshSettings
+from newsingest.article_features import ArticleFeatures, FeatureMaker
 from newsingest.dedup.signatures import TextSignature
 from newsingest.extract import ExtractSettings, extract_document
 from newsingest.extract.boilerplate import BoilerplateSettings
-from newsingest.extract.workers import ExtractLimits, ExtractWorkers
+from newsingest.extract.workers import Annotated, ExtractLimits, ExtractWorkers
 from newsingest.records import Article, DedupStatus, RawDocument, Rejection, document_id
 from newsingest.sources.files import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, SourceItem, read_files, scan_paths
 from newsingest.sources.web import WebCrawl, is_web_input
@@ -114,7 +116,23 @@ class RunSummary:
 class ExtractResult:
     articles: list[Article]
     rejections: list[Rejection]
-    signatures: list[TextSignature] | None = None  # per article, when computed beside the extraction (Dask)
+    features: list[ArticleFeatures] | None = None  # per article, when computed beside the extraction
+
+    @property
+    def signatures(self) -> list[TextSignature] | None:
+        return None if self.features is None else [f.signature for f in self.features]
+
+    @property
+    def terms(self) -> list[dict[str, float]] | None:
+        return None if self.features is None else [f.terms for f in self.features]
+
+    @classmethod
+    def from_annotated(cls, annotated: list[Annotated], with_features: bool = True) -> ExtractResult:
+        """From each document's outcome and features (extract.workers: None for rejections)."""
+        articles = [(outcome, features) for outcome, features in annotated if isinstance(outcome, Article)]
+        return cls(articles=[article for article, _ in articles],
+                   rejections=[outcome for outcome, _ in annotated if isinstance(outcome, Rejection)],
+                   features=[features for _, features in articles] if with_features else None)
 
 
 def iter_source_items(inputs: list[str], max_bytes: int = DEFAULT_MAX_BYTES, warc: WarcOptions | None = None,
@@ -147,13 +165,13 @@ def batches(items: Iterable[SourceItem], size: int) -> Iterator[list[SourceItem]
 
 def extract_batch(raws: list[RawDocument], settings: ExtractSettings,
                   workers: ExtractWorkers | None = None) -> ExtractResult:
-    """Extract every document: in guarded worker processes when given (as in every run), else here."""
-    if workers is not None:
-        outcomes = workers.extract(raws)
-    else:
+    """Extract every document: in guarded worker processes when given (as in every run, and with the
+    articles' features when the workers make them), else here."""
+    if workers is None:
         outcomes = [extract_document(raw, settings) for raw in raws]
-    return ExtractResult(articles=[o for o in outcomes if isinstance(o, Article)],
-                         rejections=[o for o in outcomes if isinstance(o, Rejection)])
+        return ExtractResult(articles=[o for o in outcomes if isinstance(o, Article)],
+                             rejections=[o for o in outcomes if isinstance(o, Rejection)])
+    return ExtractResult.from_annotated(workers.extract_annotated(raws), with_features=workers.annotate is not None)
 
 
 class IngestRun:
@@ -169,10 +187,12 @@ class IngestRun:
         self.story_index: StoryIndex | None = None
         self.executor: ExtractWorkers | None = None
         self._ids_this_run: set[str] = set()
-        # WARC progress of the batch between unseen() and land(): it must land in the batch's transaction.
-        self._warc = WarcBatchProgress()
+        # WARC progress of each batch between unseen() and land(), oldest first: it must land in the batch's
+        # transaction, and the next batch may be filtered (and extracted) before this one lands.
+        self._warc: deque[WarcBatchProgress] = deque()
         self._started = 0.0
         self._lock = None
+        self._extracting = threading.Lock()
 
     @property
     def scheme(self) -> str:
@@ -181,6 +201,11 @@ class IngestRun:
     @property
     def story_scheme(self) -> str:
         return feature_scheme(self.settings.stories.features)
+
+    @property
+    def feature_maker(self) -> FeatureMaker:
+        """What the extraction workers compute for dedup and stories, with this run's settings."""
+        return FeatureMaker(self.settings.lsh.signature, self.settings.stories.features)
 
     def __enter__(self) -> IngestRun:
         self._started = time.monotonic()
@@ -205,7 +230,8 @@ class IngestRun:
             self._lock.__exit__(None, None, None)
             raise
         # Even one worker is a child process: only there can a stuck or bloated document be stopped.
-        self.executor = ExtractWorkers(self.settings.workers, self.settings.extract, self.settings.limits)
+        self.executor = ExtractWorkers(self.settings.workers, self.settings.extract, self.settings.limits,
+                                       annotate=self.feature_maker)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -221,7 +247,8 @@ class IngestRun:
 
     def unseen(self, items: list[SourceItem | WarcFileEnd]) -> tuple[list[RawDocument], list[Rejection]]:
         """Drop inputs already landed (this run or earlier): reruns add nothing."""
-        items, self._warc = batch_progress(items)
+        items, warc = batch_progress(items)
+        self._warc.append(warc)
         ids = [item.doc_id for item in items]
         seen = self.warehouse.seen_ids(ids) | (self._ids_this_run & set(ids))
         raws, rejections = [], []
@@ -236,40 +263,45 @@ class IngestRun:
         return raws, rejections
 
     def extract(self, raws: list[RawDocument]) -> ExtractResult:
-        return extract_batch(raws, self.settings.extract, self.executor)
+        # Callers extract the next batch in another thread while this one lands; the workers take one batch
+        # at a time.
+        with self._extracting:
+            return extract_batch(raws, self.settings.extract, self.executor)
 
     def dedup(self, articles: list[Article], signatures: list[TextSignature] | None = None) -> DedupResult:
         assert self.deduplicator is not None, "use IngestRun as a context manager"
         return dedup_batch(articles, self.deduplicator, signatures)
 
-    def stories(self, articles: list[Article], dedup: DedupResult) -> StoryResult:
+    def stories(self, articles: list[Article], dedup: DedupResult,
+                terms: list[dict[str, float]] | None = None) -> StoryResult:
         assert self.story_index is not None, "use IngestRun as a context manager"
         now = datetime.now(UTC)  # stands in for a missing publication date, as ingested_at will
         needed = missing_state(articles, dedup.decisions, self.story_index, now)
         if needed:
             restore_state(self.story_index, needed, self.warehouse.story_members(self.story_scheme, needed.days),
                           self.warehouse.story_of_articles(needed.originals) if needed.originals else {})
-        return assign_stories(articles, dedup.decisions, self.story_index, now)
+        return assign_stories(articles, dedup.decisions, self.story_index, now, terms)
 
     def land(self, raws: list[RawDocument], articles: list[Article], dedup: DedupResult,
              rejections: list[Rejection], replaces: Iterable[str] = (), stories: StoryResult | None = None) -> None:
-        """Land one batch; callers that skip the stories step get it here, so every article has a story."""
+        """Land one batch (batches land in the order unseen() saw them); callers that skip the stories step
+        get it here, so every article has a story."""
         if stories is None:
             stories = self.stories(articles, dedup)
+        warc = self._warc.popleft() if self._warc else WarcBatchProgress()
         self.warehouse.land(LandingBatch(
             run_id=self.summary.run_id,
             articles=list(zip(articles, dedup.decisions, dedup.signatures, strict=True)),
             rejections=rejections,
             raw_documents=raws,
-            warc_progress=self._warc.progress,
+            warc_progress=warc.progress,
             replaces=list(replaces),
             stories=stories,
         ), self.scheme)
         self._count(articles, dedup, rejections)
-        for end in self._warc.ends:
+        for end in warc.ends:
             self.summary.warc_files[end.how] += 1
             self.summary.skipped_records.update(end.skipped)
-        self._warc = WarcBatchProgress()
 
     def _count(self, articles: list[Article], dedup: DedupResult, rejections: list[Rejection]) -> None:
         summary = self.summary
@@ -297,11 +329,11 @@ class IngestRun:
         while this process deduplicates and lands the current one, so they never wait for the warehouse
         (one batch at a time left them idle ~30% of the run, benchmarks/run.py)."""
         background = ThreadPoolExecutor(1, thread_name_prefix="newsingest-extract")
-        ahead: deque[tuple[list[RawDocument], list[Rejection], WarcBatchProgress, Future[ExtractResult]]] = deque()
+        ahead: deque[tuple[list[RawDocument], list[Rejection], Future[ExtractResult]]] = deque()
         try:
             for items in item_batches:
                 raws, rejections = self.unseen(items)
-                ahead.append((raws, rejections, self._warc, background.submit(self.extract, raws)))
+                ahead.append((raws, rejections, background.submit(self.extract, raws)))
                 if len(ahead) > 1:
                     yield self._land_extracted(*ahead.popleft())
             while ahead:
@@ -309,12 +341,11 @@ class IngestRun:
         finally:
             background.shutdown(cancel_futures=True)
 
-    def _land_extracted(self, raws: list[RawDocument], rejections: list[Rejection], warc: WarcBatchProgress,
+    def _land_extracted(self, raws: list[RawDocument], rejections: list[Rejection],
                         extraction: Future[ExtractResult]) -> None:
-        self._warc = warc  # unseen() of the batch ahead replaced it; this batch's WARC progress lands with it
         self._decide_and_land(raws, rejections, extraction.result())
 
     def _decide_and_land(self, raws: list[RawDocument], rejections: list[Rejection], extracted: ExtractResult) -> None:
-        dedup = self.dedup(extracted.articles)
-        stories = self.stories(extracted.articles, dedup)
+        dedup = self.dedup(extracted.articles, extracted.signatures)
+        stories = self.stories(extracted.articles, dedup, extracted.terms)
         self.land(raws, extracted.articles, dedup, rejections + extracted.rejections, stories=stories)

@@ -8,8 +8,8 @@
 - `tcp://HOST:8786` (or `tls://`): the scheduler of an existing Dask cluster.
 
 On Dask, a batch is cut into parts of `DASK_PART` documents; each part is one task run that extracts and
-computes the MinHash signatures on a worker (`extract_and_sign`). Only picklable records travel: raw
-documents and settings out, articles, rejections and signatures back. The run itself (warehouse, writer
+computes the articles' features on a worker (`extract_with_features`). Only picklable records travel: raw
+documents and settings out, articles, rejections and features back. The run itself (warehouse, writer
 lock, dedup memory) stays in the flow's process, which deduplicates and lands in input order, so the
 results are those of a local run.
 """
@@ -21,11 +21,11 @@ from collections.abc import Sequence
 from prefect.client.orchestration import get_client
 from prefect_dask import DaskTaskRunner
 
-from newsingest.dedup.signatures import SignatureSettings, compute_signatures
+from newsingest.article_features import FeatureMaker
 from newsingest.extract import ExtractSettings
 from newsingest.extract.workers import ExtractLimits, _extract_one
 from newsingest.pipeline import ExtractResult
-from newsingest.records import Article, RawDocument
+from newsingest.records import RawDocument
 
 LOCAL = "local"
 DASK_LOCAL_CLUSTER = "dask"
@@ -51,14 +51,11 @@ def dask_task_runner(runner: str, workers: int) -> DaskTaskRunner | None:
     raise ValueError(f"unknown task runner {runner!r}: use 'local', 'dask' or a scheduler address tcp://HOST:PORT")
 
 
-def extract_and_sign(raws: list[RawDocument], settings: ExtractSettings,
-                     signature: SignatureSettings) -> ExtractResult:
+def extract_with_features(raws: list[RawDocument], settings: ExtractSettings, features: FeatureMaker) -> ExtractResult:
     """What a Dask worker does with a part of a batch: extract every document here (a failing document
-    becomes a Rejection, as in the guarded workers), then the signatures of the articles."""
-    outcomes = [_extract_one(raw, settings, ExtractLimits().memory_mb) for raw in raws]
-    articles = [o for o in outcomes if isinstance(o, Article)]
-    return ExtractResult(articles=articles, rejections=[o for o in outcomes if not isinstance(o, Article)],
-                         signatures=compute_signatures([a.text for a in articles], signature))
+    becomes a Rejection, as in the guarded workers) with the features of each article."""
+    return ExtractResult.from_annotated([_extract_one(raw, settings, ExtractLimits().memory_mb, features)
+                                         for raw in raws])
 
 
 def parts(raws: list[RawDocument], size: int = DASK_PART) -> list[list[RawDocument]]:
@@ -69,4 +66,4 @@ def joined(results: Sequence[ExtractResult]) -> ExtractResult:
     """The parts' results as the batch's, in input order."""
     return ExtractResult(articles=[a for r in results for a in r.articles],
                          rejections=[r for result in results for r in result.rejections],
-                         signatures=[s for r in results for s in r.signatures or ()])
+                         features=[f for r in results for f in r.features or ()])

@@ -16,6 +16,7 @@ import resource
 import signal
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
@@ -24,6 +25,10 @@ from newsingest.extract import ExtractSettings, _reject, extract_document
 from newsingest.records import Article, RawDocument, Rejection
 
 Outcome = Article | Rejection
+# What a worker computes from each article beside its extraction (article_features.FeatureMaker): a
+# picklable callable; its module is preloaded by the forkserver like this one.
+Annotate = Callable[[Article], object]
+Annotated = tuple[Outcome, object | None]
 READY = "ready"  # a worker's first message: warmed up and limited, the clock may start
 START_TIMEOUT_S = 120.0  # imports and warm-up of a fresh worker on a loaded machine
 # An article that goes all the way through (metadata, cleaning, language detection).
@@ -55,22 +60,25 @@ def _address_space() -> int:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _extract_one(raw: RawDocument, settings: ExtractSettings, memory_mb: int) -> Outcome:
+def _extract_one(raw: RawDocument, settings: ExtractSettings, memory_mb: int,
+                 annotate: Annotate | None = None) -> Annotated:
+    """The document's outcome, and what `annotate` made of it when it is an article."""
     try:
-        return extract_document(raw, settings)
+        outcome = extract_document(raw, settings)
+        return outcome, annotate(outcome) if annotate is not None and isinstance(outcome, Article) else None
     except MemoryError:
-        return _reject(raw, "extract_memory", f"extraction needed more than the {memory_mb} MB memory limit")
+        return _reject(raw, "extract_memory", f"extraction needed more than the {memory_mb} MB memory limit"), None
     except Exception as exc:  # a parser failure on one page must cost that page only, and say what it was
-        return _reject(raw, "extract_error", f"extraction failed: {type(exc).__name__}: {exc}"[:1000])
+        return _reject(raw, "extract_error", f"extraction failed: {type(exc).__name__}: {exc}"[:1000]), None
 
 
-def _serve(conn: Connection, settings: ExtractSettings, memory_mb: int) -> None:
+def _serve(conn: Connection, settings: ExtractSettings, memory_mb: int, annotate: Annotate | None) -> None:
     """Worker loop: one document in, one outcome out, until the parent closes its end."""
     # The parent handles Ctrl-C; a worker interrupted mid-document would only print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The first extraction loads models (language identifier, trafilatura's tables): pay for it before
     # the clock and the memory cap apply, so each document is measured on its own cost.
-    extract_document(WARM_UP, settings)
+    _extract_one(WARM_UP, settings, memory_mb, annotate)
     limit = _address_space() + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     conn.send(READY)
@@ -79,13 +87,13 @@ def _serve(conn: Connection, settings: ExtractSettings, memory_mb: int) -> None:
             raw = conn.recv()
         except EOFError:
             return
-        conn.send(_extract_one(raw, settings, memory_mb))
+        conn.send(_extract_one(raw, settings, memory_mb, annotate))
 
 
 class _Worker:
-    def __init__(self, context, settings: ExtractSettings, limits: ExtractLimits):
+    def __init__(self, context, settings: ExtractSettings, limits: ExtractLimits, annotate: Annotate | None):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, settings, limits.memory_mb),
+        self.process = context.Process(target=_serve, args=(child, settings, limits.memory_mb, annotate),
                                        name="newsingest-extract", daemon=True)
         self.process.start()
         child.close()  # only the worker holds its end, so the worker's death reads as EOF here
@@ -112,14 +120,16 @@ def _death_message(exitcode: int | None) -> str:
 class ExtractWorkers:
     """A fixed number of guarded worker processes, started on first use and kept for the run."""
 
-    def __init__(self, workers: int, settings: ExtractSettings, limits: ExtractLimits = ExtractLimits()):
+    def __init__(self, workers: int, settings: ExtractSettings, limits: ExtractLimits = ExtractLimits(),
+                 annotate: Annotate | None = None):
         self.size = max(1, workers)
         self.settings = settings
         self.limits = limits
+        self.annotate = annotate
         # forkserver, not fork: the parent may run threads (Prefect). Preloading the extraction modules in
         # the server makes starting (or replacing) a worker a fork, not seconds of imports.
         self._context = get_context("forkserver")
-        self._context.set_forkserver_preload([__name__])
+        self._context.set_forkserver_preload([__name__] + ([type(annotate).__module__] if annotate else []))
         self._workers: list[_Worker] = []
 
     def __enter__(self) -> ExtractWorkers:
@@ -135,7 +145,7 @@ class ExtractWorkers:
 
     def _replace(self, worker: _Worker) -> None:
         worker.stop()
-        self._workers[self._workers.index(worker)] = _Worker(self._context, self.settings, self.limits)
+        self._workers[self._workers.index(worker)] = _Worker(self._context, self.settings, self.limits, self.annotate)
 
     def _assign(self, worker: _Worker, index: int, raw: RawDocument) -> bool:
         """Hand a document to an idle worker; False when the worker turned out dead (not the document's fault)."""
@@ -150,9 +160,13 @@ class ExtractWorkers:
 
     def extract(self, raws: list[RawDocument]) -> list[Outcome]:
         """One outcome per document, in input order; a stuck or crashed document becomes a Rejection."""
+        return [outcome for outcome, _ in self.extract_annotated(raws)]
+
+    def extract_annotated(self, raws: list[RawDocument]) -> list[Annotated]:
+        """Each document's outcome with what `annotate` made of it (None for rejections), in input order."""
         while len(self._workers) < min(self.size, len(raws)):
-            self._workers.append(_Worker(self._context, self.settings, self.limits))
-        outcomes: list[Outcome | None] = [None] * len(raws)
+            self._workers.append(_Worker(self._context, self.settings, self.limits, self.annotate))
+        outcomes: list[Annotated | None] = [None] * len(raws)
         queue = deque(range(len(raws)))
         while True:
             for worker in self._workers:
@@ -173,7 +187,7 @@ class ExtractWorkers:
                 elif time.monotonic() >= worker.deadline:
                     outcomes[worker.index] = _reject(
                         raws[worker.index], "extract_timeout",
-                        f"extraction took longer than {self.limits.timeout_s:g}s; stopped")
+                        f"extraction took longer than {self.limits.timeout_s:g}s; stopped"), None
                     self._replace(worker)
 
     def _await_start(self, worker: _Worker, has_message: bool) -> None:
@@ -187,7 +201,7 @@ class ExtractWorkers:
         elif time.monotonic() >= worker.deadline:
             raise WorkerStartError(f"an extraction worker did not start within {START_TIMEOUT_S:g}s")
 
-    def _collect(self, worker: _Worker, raws: list[RawDocument], outcomes: list[Outcome | None]) -> None:
+    def _collect(self, worker: _Worker, raws: list[RawDocument], outcomes: list[Annotated | None]) -> None:
         """The outcome of a worker's document, or the rejection saying how the worker died on it."""
         try:
             outcomes[worker.index] = worker.conn.recv()
@@ -195,5 +209,5 @@ class ExtractWorkers:
         except (EOFError, OSError):
             worker.process.join(5)
             outcomes[worker.index] = _reject(raws[worker.index], "extract_crash",
-                                             _death_message(worker.process.exitcode))
+                                             _death_message(worker.process.exitcode)), None
             self._replace(worker)

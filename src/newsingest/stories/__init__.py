@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import numpy as np
+
 from newsingest.records import Article, DedupDecision, DedupStatus, StoryDecision
 from newsingest.stories.features import FeatureSettings, term_weights, unpack
 from newsingest.stories.index import CorpusStatistics, Member, StoryIndex, StorySettings
@@ -49,7 +51,7 @@ def missing_state(articles: list[Article], dedup: list[DedupDecision], index: St
 def restore_state(index: StoryIndex, needed: StoryLookup, members: list[tuple[str, str, datetime, str, bytes]],
                   stories_of_originals: dict[str, str]) -> None:
     """Give the index what `missing_state` asked for: members rows (Warehouse.story_members) and original -> story."""
-    index.load(needed.days, (Member(article_id, story_id, anchor, unpack(terms, weights))
+    index.load(needed.days, (Member(article_id, story_id, anchor, *index.term_vector(unpack(terms, weights)))
                              for article_id, story_id, anchor, terms, weights in members))
     index.story_of.update(stories_of_originals)
 
@@ -60,11 +62,11 @@ def feature_scheme(settings: FeatureSettings) -> str:
             f"-e{settings.entity_boost:g}")
 
 
-def _story(article: Article, dedup: DedupDecision, weights: dict[str, float], anchor: datetime,
+def _story(article: Article, dedup: DedupDecision, vector: tuple[np.ndarray, np.ndarray], anchor: datetime,
            index: StoryIndex) -> StoryDecision:
     if dedup.status is not DedupStatus.NEW and (story := index.story_of.get(dedup.cluster_id)):
         return StoryDecision(article.id, story, matched=dedup.cluster_id)
-    match = index.closest(weights, anchor)
+    match = index.closest(*vector, anchor)
     if match is not None and match[1] >= index.settings.threshold:
         member, similarity = match
         return StoryDecision(article.id, member.story_id, matched=member.article_id,
@@ -73,24 +75,27 @@ def _story(article: Article, dedup: DedupDecision, weights: dict[str, float], an
 
 
 def assign_stories(articles: list[Article], dedup: list[DedupDecision], index: StoryIndex,
-                   now: datetime) -> StoryResult:
-    """One story per article, in input order; `now` stands in for a missing publication date.
+                   now: datetime, weights: list[dict[str, float]] | None = None) -> StoryResult:
+    """One story per article, in input order; `now` stands in for a missing publication date; `weights`
+    are the articles' term weights when computed already (article_features).
 
     The batch's distinct articles are counted into the IDF statistics first, so the terms of today's
     new event are already known as rare when its first reports are compared.
     """
-    weights = [term_weights(a.title, a.text, index.settings.features) for a in articles]
+    if weights is None:
+        weights = [term_weights(a.title, a.text, index.settings.features) for a in articles]
+    vectors = [index.term_vector(terms) for terms in weights]
     new_terms: dict[str, int] = {}
-    for decision, terms in zip(dedup, weights, strict=True):
+    for decision, terms, (term_ids, _) in zip(dedup, weights, vectors, strict=True):
         if decision.status is DedupStatus.NEW:  # copies would make a story's own names look common
-            index.statistics.add(terms)
+            index.statistics.add(term_ids)
             for term in terms:
                 new_terms[term] = new_terms.get(term, 0) + 1
     decisions = []
-    for article, decision, terms in zip(articles, dedup, weights, strict=True):
+    for article, decision, vector in zip(articles, dedup, vectors, strict=True):
         anchor = article.published_at or now
-        story = _story(article, decision, terms, anchor, index)
-        index.add(Member(article.id, story.story_id, anchor, terms))
+        story = _story(article, decision, vector, anchor, index)
+        index.add(Member(article.id, story.story_id, anchor, *vector))
         decisions.append(story)
     return StoryResult(decisions=decisions, weights=weights, new_terms=new_terms,
                        new_documents=sum(d.status is DedupStatus.NEW for d in dedup),
