@@ -20,7 +20,7 @@ import pytest
 
 from newsingest.extract import ExtractSettings
 from newsingest.extract.workers import ExtractLimits, ExtractWorkers
-from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
+from newsingest.pipeline import IngestRun, PipelineSettings
 from newsingest.records import Article, RawDocument
 from newsingest.warehouse import Warehouse
 

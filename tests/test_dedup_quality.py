@@ -1,6 +1,5 @@
 """Near-duplicate quality on the team's labelled set (tests/fixtures/dedup), against the plain baseline."""
 
-from pathlib import Path
 
 import pytest
 

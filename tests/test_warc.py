@@ -15,7 +15,6 @@ from datetime import date
 from pathlib import Path
 
 import brotli
-import duckdb
 import pytest
 
 from newsingest.records import RawDocument, WarcPointer

@@ -13,7 +13,7 @@ from newsingest.extract.decode import Undecodable, decode
 from newsingest.records import RawDocument, Rejection, document_id
 from newsingest.sources.feeds import Link, feed_links, looks_like_feed
 from newsingest.sources.fetch import (LISTING_TYPES, PAGE_TYPES, Fetched, Fetcher, FetchRequest, FetchSettings,
-                                      HostPolicy, Refused, host_key, media_type)
+                                      HostPolicy, Refused, host_key)
 from newsingest.sources.sitemaps import SitemapError, gunzip_limited, parse_sitemap, sitemap_kind
 from newsingest.sources.sources_file import Source, SourcesFileError, load_sources, source_for_url
 from newsingest.sources.state import FetchState, LinkAttempt, ListingCheck, PendingLink, link_id
