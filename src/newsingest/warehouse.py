@@ -97,7 +97,7 @@ def _land_stories(con: duckdb.DuckDBPyConnection, stories: StoryResult) -> None:
     con.execute(load_sql("update_story_ids"), _columns(
         stories.decisions, article_id=lambda d: d.article_id, story_id=lambda d: d.story_id))
     packed = [pack(weights) for weights in stories.weights]
-    con.execute(load_sql("upsert_story_features"), {
+    con.execute(load_sql("insert_story_features"), {
         "scheme": stories.scheme, "article_id": [d.article_id for d in stories.decisions],
         "terms": [terms for terms, _ in packed], "weights": [blob for _, blob in packed]})
     if stories.new_documents:

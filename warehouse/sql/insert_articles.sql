@@ -11,5 +11,4 @@ SELECT unnest($id) AS id, unnest($raw_hash) AS raw_hash, unnest($origin) AS orig
        unnest($cluster_id) AS cluster_id,
        unnest($run_id) AS run_id, unnest($ingested_at) AS ingested_at,
        -- arrival continues the sequence of earlier batches
-       unnest($position) + (SELECT coalesce(max(arrival), 0) FROM articles) AS arrival
-ON CONFLICT DO NOTHING;
+       unnest($position) + (SELECT coalesce(max(arrival), 0) FROM articles) AS arrival;
