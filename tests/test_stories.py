@@ -7,11 +7,13 @@ import importlib.util
 import json
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 
 from newsingest.evaluation import pairwise_scores
 from newsingest.records import DedupDecision, DedupStatus
-from newsingest.stories import StoryIndex, StorySettings, assign_stories
+from newsingest.stories import CorpusStatistics, StoryIndex, StorySettings, assign_stories
+from newsingest.stories.index import Member
 from newsingest.stories.features import term_weights
 from newsingest.warehouse import SQL_ROOT, Warehouse
 
@@ -182,3 +184,43 @@ def test_a_long_backfill_keeps_a_bounded_number_of_days_in_memory():
     assert "a0" not in index.members and "a9" in index.members
     # The forgotten days are read again when a late article needs them.
     assert [d.day for d in index.missing_days([start])] == [31, 1, 2]
+
+
+def test_document_frequency_counts_documents_not_term_weights():
+    """IDF in a run must equal IDF restored from the warehouse, which stores one count per document."""
+    index = StoryIndex()
+    weights = term_weights("Talca quake", "The quake hit Talca. Talca said the quake was strong, Talca added.")
+    assert weights["talca"] > 1.0  # a weight above one: counting it would overstate the frequency
+    terms, _ = index.term_vector(weights)
+    index.statistics.add(terms)
+    restored = StoryIndex(statistics=CorpusStatistics(1, [(term, 1) for term in weights],
+                                                      prior_documents=StorySettings().prior_documents))
+    for term in ("talca", "quake", "strong"):
+        (known,) = index.statistics.term_ids([term])
+        (other,) = restored.statistics.term_ids([term])
+        assert index.statistics.idf(np.array([known])) == restored.statistics.idf(np.array([other]))
+
+
+def test_closest_scores_the_tf_idf_cosine_of_each_candidate():
+    """The vectorised scoring against a plain dict computation of the same cosine."""
+    index = StoryIndex(StorySettings(threshold=0.0))
+    day = datetime(2024, 3, 21, tzinfo=UTC)
+    texts = {"a": "Norges Bank cut its policy rate to 4.25% on Thursday in Oslo.",
+             "b": "The Norwegian central bank in Oslo lowered rates, Norges Bank said.",
+             "c": "Storms closed the harbour road in Talca for a second day."}
+    for article_id, text in texts.items():
+        terms, weights = index.term_vector(term_weights(None, text))
+        index.statistics.add(terms)
+        index.add(Member(article_id, article_id, day, terms, weights))
+    query = term_weights(None, "Norges Bank in Oslo cut its rate to 4.25%.")
+    member, cosine = index.closest(*index.term_vector(query), day)
+
+    def unit(weights):
+        vector = {t: w * index.statistics.idf(index.statistics.term_ids([t]))[0] for t, w in weights.items()}
+        norm = sum(v * v for v in vector.values()) ** 0.5
+        return {t: v / norm for t, v in vector.items()}
+
+    expected = {article_id: sum(value * unit(term_weights(None, text)).get(term, 0.0)
+                                for term, value in unit(query).items()) for article_id, text in texts.items()}
+    assert member.article_id == max(expected, key=expected.get) == "a"
+    assert cosine == pytest.approx(expected["a"], rel=1e-5)

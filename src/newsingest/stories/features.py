@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,20 +49,29 @@ class FeatureSettings:
     min_length: int = 2  # shorter word tokens ("s", "j") are noise; numbers are kept whatever their length
 
 
-def _terms(text: str, min_length: int) -> list[tuple[str, bool]]:
-    """(term, written capitalised mid-sentence) for each token worth keeping."""
-    found = []
+def _term(token: str, min_length: int) -> str | None:
+    """The term a token counts as, or None for stopwords and stray letters."""
+    if token.endswith(("'s", "’s")):
+        token = token[:-2]
+    term = token.casefold()
+    if term in STOPWORDS or (len(term) < min_length and not term[0].isdigit()):
+        return None
+    return term
+
+
+def _count_zone(text: str, weight: float, min_length: int, counts: dict[str, float], names: set[str] | None) -> None:
+    """Add the zone's terms to `counts` with its weight; with `names`, also collect the terms it writes
+    capitalised mid-sentence."""
+    terms: dict[str, str | None] = {}  # token -> term: a zone repeats its words, decide each once
     for match in TOKEN.finditer(text):
         token = match.group()
-        if token.endswith(("'s", "’s")):
-            token = token[:-2]
-        term = token.casefold()
-        if term in STOPWORDS or (len(term) < min_length and not term[0].isdigit()):
+        term = terms[token] if token in terms else terms.setdefault(token, _term(token, min_length))
+        if term is None:
             continue
-        is_name = token[0].isupper() and match.start() > 0 and not SENTENCE_END.search(
-            text, max(0, match.start() - 3), match.start())
-        found.append((term, is_name))
-    return found
+        counts[term] = counts.get(term, 0.0) + weight
+        if names is not None and token[0].isupper() and term not in names and (start := match.start()) > 0 \
+                and not SENTENCE_END.search(text, max(0, start - 3), start):
+            names.add(term)
 
 
 def pack(weights: dict[str, float]) -> tuple[str, bytes]:
@@ -88,14 +96,11 @@ def _lead(text: str, words: int) -> tuple[str, str]:
 def term_weights(title: str | None, text: str, settings: FeatureSettings = FeatureSettings()) -> dict[str, float]:
     """Sublinear, zone-weighted term frequencies, boosted for names; IDF is applied later."""
     lead, body = _lead(text, settings.lead_words)
-    counts: Counter[str] = Counter()
+    counts: dict[str, float] = {}
     names: set[str] = set()
-    zones = ((title or "", settings.title_weight, False), (lead, settings.lead_weight, True), (body, 1.0, True))
-    for zone, weight, running_text in zones:
-        for term, is_name in _terms(zone, settings.min_length):
-            counts[term] += weight
-            # Headlines are often in title case, so only the running text can tell a name from a word.
-            if is_name and running_text:
-                names.add(term)
+    # Headlines are often in title case, so only the running text can tell a name from a word.
+    _count_zone(title or "", settings.title_weight, settings.min_length, counts, None)
+    _count_zone(lead, settings.lead_weight, settings.min_length, counts, names)
+    _count_zone(body, 1.0, settings.min_length, counts, names)
     return {term: (1.0 + math.log(count)) * (settings.entity_boost if term in names else 1.0)
             for term, count in counts.items()}
