@@ -134,11 +134,17 @@ def normalise_line(line: str) -> str:
 
 
 def _words(text: str) -> set[str]:
-    return {unicodedata.normalize("NFKC", w).casefold() for w in WORD.findall(text)}
+    words = WORD.findall(text)
+    if not words:
+        return set()
+    # One NFKC and casefold call for all the words, not two per word (they were a third of clean_lines'
+    # time): "\n" neither composes with a letter nor comes out of one, so the joined words normalise to
+    # the joined normalised words.
+    return set(unicodedata.normalize("NFKC", "\n".join(words)).casefold().split("\n"))
 
 
-def _content_words(text: str) -> set[str]:
-    return {w[:STEM_LENGTH] for w in _words(text) if w not in STOPWORDS}
+def _content_stems(words: set[str]) -> set[str]:
+    return {w[:STEM_LENGTH] for w in words if w not in STOPWORDS}
 
 
 def _english_months(text: str) -> str:
@@ -200,12 +206,13 @@ class Vocabulary:
         self.counts: Counter[str] = Counter()  # content-word stems
         self.word_counts: Counter[str] = Counter()  # exact words, for names ("Marchand" is not "Marché")
         for text in texts:
-            self.counts.update(_content_words(text))
-            self.word_counts.update(_words(text))
+            words = _words(text)
+            self.counts.update(_content_stems(words))
+            self.word_counts.update(words)
 
     def shared_fraction(self, line: str) -> tuple[int, float]:
         """How many content words the line has, and the fraction of them found in other lines."""
-        words = _content_words(line)
+        words = _content_stems(_words(line))
         if not words:
             return 0, 0.0
         return len(words), sum(1 for w in words if self.counts[w] > 1) / len(words)
