@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from dateutil import parser as date_parser
 
@@ -202,26 +203,36 @@ def match_dateline(line: str) -> datetime | None:
 
 
 class Vocabulary:
-    """Words of a whole article, to ask whether a line's words occur *elsewhere* in it."""
+    """Words of a whole article, to ask whether a line's words occur *elsewhere* in it.
+
+    Counted at the first question: most articles have no line that a context rule weighs against the
+    others (an author bio naming someone, a headline-like line with enough content words)."""
 
     def __init__(self, texts: list[str]):
-        self.counts: Counter[str] = Counter()  # content-word stems
-        self.word_counts: Counter[str] = Counter()  # exact words, for names ("Marchand" is not "Marché")
-        for text in texts:
-            words = _words(text)
-            self.counts.update(_content_stems(words))
-            self.word_counts.update(words)
+        self._texts = texts
 
-    def shared_fraction(self, line: str) -> tuple[int, float]:
-        """How many content words the line has, and the fraction of them found in other lines."""
-        words = _content_stems(_words(line))
-        if not words:
-            return 0, 0.0
-        return len(words), sum(1 for w in words if self.counts[w] > 1) / len(words)
+    @cached_property
+    def _counts(self) -> tuple[Counter[str], Counter[str]]:
+        """Content-word stems, and exact words for names ("Marchand" is not "Marché")."""
+        stems: Counter[str] = Counter()
+        words: Counter[str] = Counter()
+        for text in self._texts:
+            text_words = _words(text)
+            stems.update(_content_stems(text_words))
+            words.update(text_words)
+        return stems, words
+
+    def shared_fraction(self, stems: set[str]) -> float:
+        """The fraction of a line's content-word stems found in other lines."""
+        if not stems:
+            return 0.0
+        stem_counts, _ = self._counts
+        return sum(1 for stem in stems if stem_counts[stem] > 1) / len(stems)
 
     def mentions_elsewhere(self, name: str, line: str) -> bool:
         in_line = _words(line)
-        return any(self.word_counts[w] > (1 if w in in_line else 0) for w in _words(name))
+        _, word_counts = self._counts
+        return any(word_counts[w] > (1 if w in in_line else 0) for w in _words(name))
 
 
 def is_author_bio(line: str, vocabulary: Vocabulary) -> bool:
@@ -252,8 +263,9 @@ def is_stray_headline(line: str, vocabulary: Vocabulary,
     """A headline-like line that shares almost nothing with the rest of the article: another story's."""
     if not is_headline_like(line):
         return False
-    count, overlap = vocabulary.shared_fraction(line)
-    return count >= settings.min_content_words and overlap < settings.min_overlap
+    stems = _content_stems(_words(line))
+    # A short subheading ("Cold and dark") is never stray: no need to count the article's words for it.
+    return len(stems) >= settings.min_content_words and vocabulary.shared_fraction(stems) < settings.min_overlap
 
 
 def _line_rule(line: str, result: CleanedText) -> str | None:
