@@ -40,3 +40,8 @@ def test_bom_decides_the_encoding(bom, codec):
 
 def test_utf16_without_bom_is_detected_not_rejected():
     assert "news" in decode("Breaking news from the city council meeting".encode("utf-16-le")).text
+
+
+def test_terminal_escapes_and_invisible_characters_are_dropped():
+    body = "\x1b[1;31mFlood\x1b[0m warning\u200b for the\x00 valley\u202e, \U0001F469\u200d\U0001F469 stays\x1b".encode()
+    assert decode(body).text == "Flood warning for the valley, \U0001F469\u200d\U0001F469 stays"
