@@ -101,13 +101,6 @@ def _hash32(shingle_list: list[bytes]) -> np.ndarray:
     return np.frombuffer(digests, dtype="<u4")[::5]
 
 
-def _lead_hashes(words: bytes, hashes: np.ndarray, settings: SignatureSettings) -> np.ndarray:
-    if settings.lead_words >= settings.shingle_size:
-        # The lead's shingles are then the text's first ones, hashed already.
-        return hashes[:settings.lead_words - settings.shingle_size + 1]
-    return _hash32(_ordered_shingles(_first_words(words, settings.lead_words), settings.shingle_size))
-
-
 @functools.cache
 def _affine32_permutations(num_perm: int, seed: int) -> np.ndarray:
     # Drawn by datasketch itself, so they are the very (a, b) its MinHash(num_perm, seed) uses.
@@ -123,21 +116,44 @@ def _fmix32(hashes: np.ndarray) -> np.ndarray:
     return hashes ^ (hashes >> 16)
 
 
-def _minhash(hashes: np.ndarray, settings: SignatureSettings) -> LeanMinHash:
-    """datasketch's affine32 MinHash of these shingle hashes: per permutation the least a*h + b mod 2**32
-    (uint32 arithmetic wraps), all 2**32 - 1 (datasketch's empty MinHash) when there are none. Done here
-    on the whole array: datasketch's update_batch first turns every value into a Python int."""
+def _permuted(hashes: np.ndarray, settings: SignatureSettings) -> np.ndarray:
+    """Row k: datasketch's affine32 permutation k of every hash, a_k * fmix32(h) + b_k mod 2**32 (uint32
+    arithmetic wraps). All of a text's hashes at once: datasketch's update_batch first turns every value
+    into a Python int. A row per permutation: minimums along rows measured 3x faster than down columns."""
     a, b = _affine32_permutations(settings.num_perm, settings.seed)
-    values = (_fmix32(hashes)[:, np.newaxis] * a + b).min(axis=0, initial=EMPTY_VALUE)
+    permuted = np.multiply.outer(a, _fmix32(hashes))
+    permuted += b[:, np.newaxis]
+    return permuted
+
+
+def _minimum(permuted: np.ndarray) -> np.ndarray:
+    # Of no shingles, all 2**32 - 1: datasketch's empty MinHash.
+    return permuted.min(axis=1, initial=EMPTY_VALUE)
+
+
+def _full_and_lead(words: bytes, hashes: np.ndarray,
+                   settings: SignatureSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Signature values of the text and of its first `lead_words` words."""
+    permuted = _permuted(hashes, settings)
+    if settings.lead_words < settings.shingle_size:  # the lead is then a shingle of its own
+        lead_shingles = _ordered_shingles(_first_words(words, settings.lead_words), settings.shingle_size)
+        return _minimum(permuted), _minimum(_permuted(_hash32(lead_shingles), settings))
+    # Else the lead's shingles are the text's first ones, permuted already.
+    lead_count = settings.lead_words - settings.shingle_size + 1
+    lead = _minimum(permuted[:, :lead_count])
+    return np.minimum(lead, _minimum(permuted[:, lead_count:])), lead
+
+
+def _lean(values: np.ndarray, settings: SignatureSettings) -> LeanMinHash:
     return LeanMinHash(seed=settings.seed, hashvalues=values, scheme=settings.scheme)
 
 
 def _signature(text: str, settings: SignatureSettings) -> TextSignature:
     words = _normalised_utf8(text)
     text_shingles = _ordered_shingles(words, settings.shingle_size)
-    hashes = _hash32(text_shingles)  # repeated shingles too: rare, and a repeat cannot change a minimum
-    return TextSignature(_minhash(hashes, settings), _minhash(_lead_hashes(words, hashes, settings), settings),
-                         len(set(text_shingles)))
+    # Repeated shingles are hashed too: rare, and a repeat cannot change a minimum.
+    full, lead = _full_and_lead(words, _hash32(text_shingles), settings)
+    return TextSignature(_lean(full, settings), _lean(lead, settings), len(set(text_shingles)))
 
 
 def compute_signatures(texts: Sequence[str], settings: SignatureSettings) -> list[TextSignature]:
