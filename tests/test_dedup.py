@@ -1,3 +1,7 @@
+import numpy as np
+import pytest
+from datasketch import MinHash
+
 from newsingest.dedup import dedup_batch, restore
 from newsingest.dedup.clusters import Deduplicator
 from newsingest.dedup.signatures import (SignatureSettings, compute_signatures, from_stored, normalise, shingles,
@@ -40,6 +44,35 @@ def test_signature_round_trip_through_bytes():
     restored = from_stored(to_stored(signature), settings)
     assert restored.minhash.jaccard(signature.minhash) == 1.0 and restored.lead.jaccard(signature.lead) == 1.0
     assert restored.shingle_count == signature.shingle_count == len(shingles(STORY, settings.shingle_size))
+
+
+def datasketch_values(words: list[str], size: int, settings: SignatureSettings) -> np.ndarray:
+    """A signature the way datasketch documents it: its own MinHash and hash of the UTF-8 word n-grams."""
+    grams = [" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1))] if words else []
+    minhash = MinHash(num_perm=settings.num_perm, seed=settings.seed, scheme=settings.scheme)
+    minhash.update_batch([gram.encode("utf-8") for gram in grams])
+    return minhash.hashvalues
+
+
+@pytest.mark.parametrize("text, words", [
+    ("", []),
+    ("Word.", ["word"]),
+    ("Two, short WORDS!", ["two", "short", "words"]),
+    ("東京都は晴れ", list("東京都は晴れ")),
+    (STORY, normalise(STORY).split()),
+    (" ".join([OTHER, STORY] * 10), normalise(" ".join([OTHER, STORY] * 10)).split()),
+])
+@pytest.mark.parametrize("shingle_size, lead_words", [(5, 40), (3, 3), (5, 4), (1, 40)])
+def test_signatures_are_datasketchs_own(text, words, shingle_size, lead_words):
+    """Stored signatures keep their meaning only while they equal datasketch's for the same shingles
+    (a lead shorter than a shingle is one shingle of the lead's words)."""
+    settings = SignatureSettings(shingle_size=shingle_size, lead_words=lead_words)
+    (signature,) = compute_signatures([text], settings)
+    assert np.array_equal(signature.minhash.hashvalues, datasketch_values(words, shingle_size, settings))
+    assert np.array_equal(signature.lead.hashvalues,
+                          datasketch_values(words[:lead_words], shingle_size, settings))
+    assert signature.minhash.hashvalues.dtype == np.uint32 and signature.minhash.scheme == settings.scheme
+    assert signature.shingle_count == len(shingles(text, shingle_size))
 
 
 def test_three_levels_and_stable_clusters():

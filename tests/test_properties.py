@@ -9,6 +9,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import numpy as np
+from datasketch import MinHash
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -75,6 +77,21 @@ def test_normalisation_and_shingling_never_raise_and_agree(text):
     (signature,) = compute_signatures([text], SignatureSettings())
     (again,) = compute_signatures([text], SignatureSettings())
     assert (signature.minhash.hashvalues == again.minhash.hashvalues).all()
+
+
+@FAST
+@given(st.one_of(st.text(max_size=2000), st.text(alphabet="ab Cd.\u00e9\u4e2d\u00a0\n", max_size=2000)),
+       st.sampled_from([(5, 40), (2, 3), (4, 3)]))
+def test_signatures_are_datasketchs_own_of_the_same_shingles(text, sizes):
+    shingle_size, lead_words = sizes
+    signature_settings = SignatureSettings(shingle_size=shingle_size, lead_words=lead_words)
+    (signature,) = compute_signatures([text], signature_settings)
+    for minhash, max_words in ((signature.minhash, None), (signature.lead, lead_words)):
+        reference = MinHash(num_perm=signature_settings.num_perm, seed=signature_settings.seed,
+                            scheme=signature_settings.scheme)
+        reference.update_batch(shingles(text, shingle_size, max_words))
+        assert np.array_equal(minhash.hashvalues, reference.hashvalues)
+    assert signature.shingle_count == len(shingles(text, shingle_size))
 
 
 @FAST

@@ -1,15 +1,16 @@
 """Text normalisation, exact-duplicate hashes, word shingles and MinHash signatures.
 
-Signatures are computed a batch at a time with datasketch's `MinHash.bulk` (permuting all shingles of a
-document in one numpy pass), never shingle by shingle, which measured ~8x slower. The shingles are hashed
-here, all of a text's at once, to the very values datasketch's default hash (sha1_hash32) gives, so stored
-signatures keep their meaning; datasketch's own per-shingle hash call was half the time (benchmarks/run.py).
+Signatures are the values datasketch's MinHash (affine32 scheme, default sha1_hash32 hash) gives for a
+text's shingles, so stored signatures keep their meaning, but computed here: each shingle hashed once, in
+text order, the lead's signature from the first of those hashes, and the permutation of all of a text's
+hashes in one numpy pass. datasketch's per-shingle calls (and its turning every hash into a Python int)
+measured several times slower (benchmarks/run.py); tests compare the values with datasketch's own.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import operator
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -20,12 +21,14 @@ from datasketch import LeanMinHash, MinHash
 
 from newsingest.records import sha256_hex
 
-PUNCTUATION = re.compile(r"[^\w\s]+", re.UNICODE)
+WORD = re.compile(r"\w+", re.UNICODE)
 WHITESPACE = re.compile(r"\s+", re.UNICODE)
 # Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar): each character is a
 # token there, so their shingles are character n-grams instead of one "word" per sentence.
 UNSPACED_CHARACTER = re.compile(
     "([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff])")
+AFFINE32 = "affine32"
+EMPTY_VALUE = np.uint32(2**32 - 1)  # an affine32 MinHash of no shingles has this value everywhere
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +38,7 @@ class SignatureSettings:
     shingle_size: int = 5
     num_perm: int = 128
     seed: int = 1
-    scheme: str = "affine32"  # datasketch 2.x hashing scheme: 32-bit values, stored as uint32
+    scheme: str = AFFINE32  # datasketch 2.x hashing scheme: 32-bit values, stored as uint32
     # Teasers and truncated copies keep an article's opening: the lead signature finds them.
     lead_words: int = 40
 
@@ -49,55 +52,116 @@ class TextSignature:
 
 def normalise(text: str) -> str:
     """NFKC, case-folded, punctuation dropped, whitespace collapsed: equal for copies differing only there."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    # split() breaks at exactly the characters \s matches, and is 5x faster than substituting every space.
-    return " ".join(PUNCTUATION.sub(" ", text).split())
+    # Punctuation and whitespace are all that is not a word character, so joining the runs of word
+    # characters drops the one and collapses the other in one pass (measured ~1.7x faster than two subs).
+    return " ".join(WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
 def text_hash(text: str) -> str:
     return sha256_hex(normalise(text))
 
 
-def _words(text: str) -> list[bytes]:
-    # The normalised text has single spaces only, so its UTF-8 bytes split exactly into its words' bytes.
+def _normalised_utf8(text: str) -> bytes:
+    """The normalised text as UTF-8, each character of an unspaced script a word of its own: its words
+    separated by single spaces."""
     normalised = normalise(text)
-    if UNSPACED_CHARACTER.search(normalised):
+    # isascii reads a flag, the search scans the text (~2% of a signature): ASCII has no unspaced script.
+    if not normalised.isascii() and UNSPACED_CHARACTER.search(normalised):
         normalised = WHITESPACE.sub(" ", UNSPACED_CHARACTER.sub(r" \1 ", normalised)).strip()
-    return normalised.encode("utf-8").split(b" ") if normalised else []
+    return normalised.encode("utf-8")
 
 
-def _word_shingles(words: list[bytes], size: int) -> set[bytes]:
-    if len(words) <= size:
-        return {b" ".join(words)} if words else set()
-    return {b" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
+def _first_words(words: bytes, count: int) -> bytes:
+    return b" ".join(words.split(b" ", count)[:count])
+
+
+def _ordered_shingles(words: bytes, size: int) -> list[bytes]:
+    """Word n-grams of `words` (single-space separated) in text order, repeats included; fewer than n words
+    are one shingle of all of them."""
+    if not words:
+        return []
+    # Each n-gram is one slice of the text, from a word's start to the end of the n-th word: no joining.
+    spaces = np.flatnonzero(np.frombuffer(words, dtype=np.uint8) == ord(" "))
+    starts, ends = [0, *(spaces + 1).tolist()], [*spaces.tolist(), len(words)]
+    if len(starts) <= size:
+        return [words]
+    return [words[start:end] for start, end in zip(starts, ends[size - 1:])]
 
 
 def shingles(text: str, size: int, max_words: int | None = None) -> set[bytes]:
     """Word n-grams of the normalised text (of its first max_words words when given), as UTF-8; a text
     shorter than n words is one shingle of all its words."""
-    return _word_shingles(_words(text)[:max_words], size)
+    words = _normalised_utf8(text)
+    return set(_ordered_shingles(words if max_words is None else _first_words(words, max_words), size))
 
 
-def _hash32(shingle_set: set[bytes]) -> np.ndarray:
+def _hash32(shingle_list: list[bytes]) -> np.ndarray:
     """datasketch's sha1_hash32 of every shingle (first 4 bytes of SHA-1, little-endian), in one array."""
-    digests = b"".join([hashlib.sha1(shingle).digest()[:4] for shingle in shingle_set])
-    return np.frombuffer(digests, dtype="<u4")
+    # Whole digests joined and every fifth uint32 taken: slicing each digest in Python cost more.
+    digests = b"".join([hashlib.sha1(shingle).digest() for shingle in shingle_list])
+    return np.frombuffer(digests, dtype="<u4")[::5]
 
 
-def _bulk(shingle_sets: list[set[bytes]], settings: SignatureSettings) -> list[LeanMinHash]:
-    # The values are hashed already: datasketch's hash step only has to turn them into ints.
-    minhashes = MinHash.bulk([_hash32(s).tolist() for s in shingle_sets], num_perm=settings.num_perm,
-                             seed=settings.seed, scheme=settings.scheme, hashfunc=operator.index)
-    return [LeanMinHash(m) for m in minhashes]
+@functools.cache
+def _affine32_permutations(num_perm: int, seed: int) -> np.ndarray:
+    # Drawn by datasketch itself, so they are the very (a, b) its MinHash(num_perm, seed) uses.
+    return MinHash(num_perm=num_perm, seed=seed, scheme=AFFINE32).permutations
+
+
+def _fmix32(hashes: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer: datasketch's affine32 mixes every input hash with it first."""
+    hashes = hashes ^ (hashes >> 16)
+    hashes = hashes * np.uint32(0x85EBCA6B)
+    hashes = hashes ^ (hashes >> 13)
+    hashes = hashes * np.uint32(0xC2B2AE35)
+    return hashes ^ (hashes >> 16)
+
+
+def _permuted(hashes: np.ndarray, settings: SignatureSettings) -> np.ndarray:
+    """Row k: datasketch's affine32 permutation k of every hash, a_k * fmix32(h) + b_k mod 2**32 (uint32
+    arithmetic wraps). All of a text's hashes at once: datasketch's update_batch first turns every value
+    into a Python int. A row per permutation: minimums along rows measured 3x faster than down columns."""
+    a, b = _affine32_permutations(settings.num_perm, settings.seed)
+    permuted = np.multiply.outer(a, _fmix32(hashes))
+    permuted += b[:, np.newaxis]
+    return permuted
+
+
+def _minimum(permuted: np.ndarray) -> np.ndarray:
+    # Of no shingles, all 2**32 - 1: datasketch's empty MinHash.
+    return permuted.min(axis=1, initial=EMPTY_VALUE)
+
+
+def _full_and_lead(words: bytes, hashes: np.ndarray,
+                   settings: SignatureSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Signature values of the text and of its first `lead_words` words."""
+    permuted = _permuted(hashes, settings)
+    if settings.lead_words < settings.shingle_size:  # the lead is then a shingle of its own
+        lead_shingles = _ordered_shingles(_first_words(words, settings.lead_words), settings.shingle_size)
+        return _minimum(permuted), _minimum(_permuted(_hash32(lead_shingles), settings))
+    # Else the lead's shingles are the text's first ones, permuted already.
+    lead_count = settings.lead_words - settings.shingle_size + 1
+    lead = _minimum(permuted[:, :lead_count])
+    return np.minimum(lead, _minimum(permuted[:, lead_count:])), lead
+
+
+def _lean(values: np.ndarray, settings: SignatureSettings) -> LeanMinHash:
+    return LeanMinHash(seed=settings.seed, hashvalues=values, scheme=settings.scheme)
+
+
+def _signature(text: str, settings: SignatureSettings) -> TextSignature:
+    words = _normalised_utf8(text)
+    text_shingles = _ordered_shingles(words, settings.shingle_size)
+    # Repeated shingles are hashed too: rare, and a repeat cannot change a minimum.
+    full, lead = _full_and_lead(words, _hash32(text_shingles), settings)
+    return TextSignature(_lean(full, settings), _lean(lead, settings), len(set(text_shingles)))
 
 
 def compute_signatures(texts: Sequence[str], settings: SignatureSettings) -> list[TextSignature]:
     """Full and lead MinHash signatures for a batch of texts (LeanMinHash: compact and picklable)."""
-    word_lists = [_words(text) for text in texts]  # once per text, for both signatures
-    full_sets = [_word_shingles(words, settings.shingle_size) for words in word_lists]
-    lead_sets = [_word_shingles(words[:settings.lead_words], settings.shingle_size) for words in word_lists]
-    return [TextSignature(full, lead, len(shingle_set)) for full, lead, shingle_set
-            in zip(_bulk(full_sets, settings), _bulk(lead_sets, settings), full_sets, strict=True)]
+    if settings.scheme != AFFINE32:
+        raise ValueError(f"signatures are computed with datasketch's {AFFINE32} scheme, not {settings.scheme}")
+    return [_signature(text, settings) for text in texts]
 
 
 @dataclass(frozen=True, slots=True)
