@@ -269,6 +269,14 @@ def bench_ingest(sizes: list[int], workers: int, tmp: Path, vias: list[str]) -> 
     return {"runs": runs}
 
 
+def merged_runs(earlier: dict | None, new: dict) -> dict:
+    """--merge of ingest runs: the new ones replace earlier runs of the same path, kind and size only, so a
+    100k run can be added to a 10k run of another invocation (each run holds its own floor)."""
+    key = lambda run: (run["via"], run["kind"], run["size"])  # noqa: E731
+    replaced = {key(run) for run in new["runs"]}
+    return {"runs": [run for run in (earlier or {}).get("runs", []) if key(run) not in replaced] + new["runs"]}
+
+
 def bench_stages(kind: str, size: int, workers: int, tmp: Path) -> dict:
     """Where the time of an ingest goes: IngestRun.process_all in this process, each stage timed. The
     extraction runs in the workers beside the other stages; `waiting_for_extraction` is the time this
@@ -535,7 +543,8 @@ def main() -> None:
             results["stages"] = [bench_stages(kind, sizes[0], args.workers, tmp) for kind in ("text", "html")]
         if "ingest" in only:
             print("ingest ...", file=sys.stderr, flush=True)
-            results["ingest"] = bench_ingest(sizes, args.workers, tmp, args.via.split(","))
+            ingest_runs = bench_ingest(sizes, args.workers, tmp, args.via.split(","))
+            results["ingest"] = merged_runs(results.get("ingest"), ingest_runs) if args.merge else ingest_runs
     results["peak_rss_mib"] = max(mib(rss.peak), results.get("peak_rss_mib", 0) if args.merge else 0)
     results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     args.out.mkdir(parents=True, exist_ok=True)
