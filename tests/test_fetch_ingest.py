@@ -112,7 +112,9 @@ def test_sources_file_with_per_source_settings(site, db_path, tmp_path):
     summary, stats = web_ingest([str(sources)], db_path)
     assert (summary.new, stats.links_deferred) == (2, 2)
     starts = [hit.at for hit in site.state.hits]
-    assert all(b - a >= 0.29 for a, b in zip(starts, starts[1:]))
+    # The server stamps a request when its thread gets the CPU, so one gap can look short on a loaded
+    # machine; the span of all requests cannot (without the delay it is a few milliseconds).
+    assert starts[-1] - starts[0] >= 0.29 * (len(starts) - 1) * 0.9
     assert rows(db_path, "select distinct source from fetch_links") == [("bayside",)]
     summary, _ = web_ingest([str(sources)], db_path)  # the deferred two come next time
     assert summary.new == 2
