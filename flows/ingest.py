@@ -23,7 +23,7 @@ from prefect.artifacts import create_markdown_artifact, create_progress_artifact
 from prefect.cache_policies import NONE
 from prefect.runtime import deployment, flow_run
 from prefect.states import Completed, Failed, State
-from prefect.utilities.annotations import unmapped
+from prefect.utilities.annotations import opaque, unmapped
 from prefect_dask import DaskTaskRunner
 
 from newsingest.dedup import DedupResult
@@ -46,6 +46,9 @@ from newsingest.warehouse import Warehouse
 # The run object carries open state (dedup memory, writer lock), so task inputs are never cached.
 # A stage that takes this long on one batch is stuck (extraction has its own per-document limits).
 stage = task(cache_policy=NONE, timeout_seconds=1800)
+# Batch data goes into every stage wrapped in `opaque`: Prefect then records which task run produced an
+# argument (the run graph) without walking its contents. Walking 256 documents' articles, signatures and
+# terms in every task call (to find futures and states, twice per call) took ~90% of a flow run's time.
 # Tag for a concurrency limit of 1 (`prefect concurrency-limit create newsingest-warehouse 1`): DuckDB has
 # one writer, so runs of different deployments queue their batch writes instead of timing out on the lock.
 WAREHOUSE_TAG = "newsingest-warehouse"
@@ -73,10 +76,11 @@ def extract_on(dask: DaskTaskRunner | None, run: IngestRun, raws: list[RawDocume
     """Start extracting a batch, with its features: in the run's guarded workers (a task of this flow's
     task runner) or in parts on the Dask workers. Call what it returns to wait for the result."""
     if dask is None:
-        return extract.submit(run, raws, number).result
+        return extract.submit(run, opaque(raws), number).result
     batch = parts(raws)
-    futures = dask.map(extract_part, {"raws": batch, "settings": unmapped(run.settings.extract),
-                                      "features": unmapped(run.feature_maker),
+    # map() applies an outer opaque to each part (and to the unmapped settings each part gets)
+    futures = dask.map(extract_part, {"raws": opaque(batch), "settings": opaque(unmapped(run.settings.extract)),
+                                      "features": opaque(unmapped(run.feature_maker)),
                                       "number": unmapped(number), "part": list(range(1, len(batch) + 1))})
     return lambda: joined([future.result() for future in futures] if batch else [])
 
@@ -158,7 +162,7 @@ def ingest_batches(items: Iterable[SourceItem], inputs: list[str], db: str | Non
         ahead: tuple[int, list[RawDocument], list[Rejection], Callable[[], ExtractResult]] | None = None
         for number, batch in enumerate(batches(items, settings.batch_size), start=1):
             tally.add(batch)
-            raws, rejections = filter_unseen(run, batch, number)
+            raws, rejections = filter_unseen(run, opaque(batch), number)
             extraction = extract_on(dask, run, raws, number)
             if ahead is not None:
                 deferred += decide_and_land(run, *ahead, keep)
@@ -175,9 +179,10 @@ def decide_and_land(run: IngestRun, number: int, raws: list[RawDocument], reject
                     extraction: Callable[[], ExtractResult], keep: Callable[[Article], bool] | None) -> int:
     """Dedup, stories and landing of one extracted batch; returns how many articles `keep` left out."""
     extracted, left = _only(extraction(), keep) if keep is not None else (extraction(), 0)
-    decisions = dedup(run, extracted.articles, number, extracted.signatures)
-    story_decisions = stories(run, extracted.articles, decisions, number, extracted.terms)
-    land(run, raws, extracted, decisions, rejections, number, story_decisions=story_decisions)
+    decisions = dedup(run, opaque(extracted.articles), number, opaque(extracted.signatures))
+    story_decisions = stories(run, opaque(extracted.articles), opaque(decisions), number, opaque(extracted.terms))
+    land(run, opaque(raws), opaque(extracted), opaque(decisions), opaque(rejections), number,
+         story_decisions=opaque(story_decisions))
     get_run_logger().info("batch %d: %s", number, _counts(run.summary))
     return left
 

@@ -12,6 +12,7 @@ import argparse
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 from prefect.states import State
+from prefect.utilities.annotations import opaque
 
 from flows.ingest import ProgressArtifact, dedup, extract, land, report_run, run_name, stage
 from newsingest.dedup.clusters import Deduplicator
@@ -40,10 +41,11 @@ def reprocess_flow(db: str | None = None, batch_size: int = 256, workers: int = 
         logger.info("reprocessing %d archived inputs", len(documents))
         progress = ProgressArtifact(len(documents))
         for number, batch in enumerate(batches(documents, batch_size), start=1):
-            raws = read_archive(warehouse, batch, number)
-            extracted = extract(run, raws, number)
-            decisions = dedup(run, extracted.articles, number, extracted.signatures)
-            land(run, [], extracted, decisions, [], number, replaces=[d.doc_id for d in batch])
+            # opaque: the stages' inputs are tracked without Prefect walking every document (flows/ingest.py)
+            raws = read_archive(warehouse, opaque(batch), number)
+            extracted = extract(run, opaque(raws), number)
+            decisions = dedup(run, opaque(extracted.articles), number, opaque(extracted.signatures))
+            land(run, [], opaque(extracted), opaque(decisions), [], number, replaces=[d.doc_id for d in batch])
             run.summary.documents_seen += len(batch)
             progress.update(run.summary.documents_seen)
     progress.finish()

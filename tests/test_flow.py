@@ -34,6 +34,54 @@ def test_flow_lands_samples_and_publishes_summary(prefect_api, db_path):
     assert f"| {summary.documents_seen} |" in artifacts["ingest-summary"].data
 
 
+async def _task_runs(flow_run_id) -> list:
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    async with get_client() as client:
+        return await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+
+
+@pytest.mark.slow
+def test_flow_runs_each_stage_once_per_batch_linked_to_its_inputs_without_walking_the_documents(
+        prefect_api, db_path, monkeypatch):
+    """Prefect records which task run made each input (opaque arguments) but never visits a document: walking
+    every article, signature and term of a batch in each task call was most of a flow run's time."""
+    import asyncio
+    from collections import Counter
+
+    import prefect.utilities.collections as collections
+    from newsingest.records import Article, RawDocument
+
+    walked = Counter()
+    visit = collections.visit_collection
+
+    def counting_visit(expr, *args, **kwargs):  # nested visits look the function up in its module
+        if isinstance(expr, (Article, RawDocument)):
+            walked[type(expr).__name__] += 1
+        return visit(expr, *args, **kwargs)
+
+    monkeypatch.setattr(collections, "visit_collection", counting_visit)
+    state = ingest_flow(inputs=[str(ROOT / "samples")], db=str(db_path), batch_size=8, workers=1,
+                        return_state=True)
+    summary = state.result()
+    assert not walked, f"Prefect walked the documents: {walked}"
+
+    runs = {run.name: run for run in asyncio.run(_task_runs(state.state_details.flow_run_id))}
+    batches = -(-summary.documents_seen // 8)
+    stages = ("filter-unseen", "extract", "dedup", "stories", "land")
+    assert sorted(runs) == sorted(f"{stage}-{n}" for stage in stages for n in range(1, batches + 1))
+    for n in range(1, batches + 1):
+        made = {stage: runs[f"{stage}-{n}"].id for stage in stages}
+        inputs = {stage: {name: {i.id for i in ids} for name, ids in runs[f"{stage}-{n}"].task_inputs.items()}
+                  for stage in stages}
+        assert inputs["extract"]["raws"] == {made["filter-unseen"]}
+        assert inputs["dedup"]["articles"] == {made["extract"]}
+        assert inputs["stories"]["decisions"] == {made["dedup"]}
+        assert (inputs["land"]["raws"] == inputs["land"]["rejections"] == {made["filter-unseen"]}
+                and inputs["land"]["extracted"] == {made["extract"]} and inputs["land"]["decisions"] == {made["dedup"]}
+                and inputs["land"]["story_decisions"] == {made["stories"]})
+
+
 async def _latest_artifacts() -> dict:
     async with get_client() as client:
         return {a.key: a for a in await client.read_latest_artifacts()}
