@@ -213,7 +213,7 @@ def test_closest_scores_the_tf_idf_cosine_of_each_candidate():
         index.statistics.add(terms)
         index.add(Member(article_id, article_id, day, terms, weights))
     query = term_weights(None, "Norges Bank in Oslo cut its rate to 4.25%.")
-    member, cosine = index.closest(*index.term_vector(query), day)
+    match = index.closest(*index.term_vector(query), day)
 
     def unit(weights):
         vector = {t: w * index.statistics.idf(index.statistics.term_ids([t]))[0] for t, w in weights.items()}
@@ -222,5 +222,57 @@ def test_closest_scores_the_tf_idf_cosine_of_each_candidate():
 
     expected = {article_id: sum(value * unit(term_weights(None, text)).get(term, 0.0)
                                 for term, value in unit(query).items()) for article_id, text in texts.items()}
-    assert member.article_id == max(expected, key=expected.get) == "a"
-    assert cosine == pytest.approx(expected["a"], rel=1e-5)
+    assert match.article_id == max(expected, key=expected.get) == "a"
+    assert match.similarity == pytest.approx(expected["a"], rel=1e-5)
+
+
+def _indexed(texts: dict[str, str], day: datetime, settings: StorySettings = StorySettings()) -> StoryIndex:
+    """An index holding these articles (id -> text), all dated `day`, in the dict's order."""
+    index = StoryIndex(settings)
+    for article_id, text in texts.items():
+        terms, weights = index.term_vector(term_weights(None, text))
+        index.statistics.add(terms)
+        index.add(Member(article_id, article_id, day, terms, weights))
+    return index
+
+
+def test_a_heavy_news_day_still_finds_the_event_among_bounded_lookups():
+    """Far more same-topic articles than a query looks up or scores: the newcomer still joins its event."""
+    day = datetime(2024, 3, 21, tzinfo=UTC)
+    settings = StorySettings(max_candidates=20, postings_per_day=10)
+    crowd = {f"rate-{n:03d}": f"Norges Bank kept rates unchanged in Oslo, meeting number {n} of the board."
+             for n in range(200)}
+    event = {"quake": "A magnitude 6.6 earthquake struck near Talca, Chile, damaging the Maule cathedral."}
+    index = _indexed(crowd | event | {"rate-late": "Norges Bank in Oslo held its key rate at 4.5%."}, day, settings)
+    query = term_weights(None, "The Talca earthquake of magnitude 6.6 cracked the Maule cathedral in Chile.")
+    assert index.closest(*index.term_vector(query), day).article_id == "quake"
+
+
+def test_candidates_over_the_limit_are_chosen_alike_whatever_order_the_day_was_loaded_in():
+    """A run indexes a day in arrival order, a later run restores it sorted by date and id: both must score
+    the same candidates, or a replay could decide another story."""
+    day = datetime(2024, 3, 21, tzinfo=UTC)
+    texts = {f"a{n:03d}": f"Storm {n} closed the harbour road in Talca and Maule for a day." for n in range(60)}
+    settings = StorySettings(max_candidates=7)
+    forward = _indexed(texts, day, settings)
+    backward = _indexed(dict(reversed(texts.items())), day, settings)
+    query = term_weights(None, "Storm closed the harbour road in Talca and Maule again.")
+    chosen = []
+    for index in (forward, backward):
+        terms, weights = index.term_vector(query)
+        candidates = index._candidates(terms, index._unit_vector(terms, weights), day)
+        chosen.append(sorted(d.article_ids[p] for d, positions in candidates for p in positions.tolist()))
+    assert len(chosen[0]) == 7 and chosen[0] == chosen[1]
+
+
+def test_an_article_without_terms_leaves_the_other_vectors_intact():
+    """A text of stopwords only has no terms: recomputing its day's vectors must not shift its neighbours'."""
+    day = datetime(2024, 3, 21, tzinfo=UTC)
+    index = _indexed({"a": "Talca quake damages the Maule cathedral.", "empty": "It was, and it is.",
+                      "b": "Norges Bank cut rates in Oslo."}, day, StorySettings(threshold=0.0))
+    (members,) = index.days.values()
+    before = members.unit.values.copy()
+    members.refresh(index.statistics)
+    assert np.allclose(members.unit.values, before)
+    match = index.closest(*index.term_vector(term_weights(None, "Norges Bank in Oslo cut rates.")), day)
+    assert match.article_id == "b" and match.similarity == pytest.approx(1.0, abs=1e-6)

@@ -67,10 +67,9 @@ def _story(article: Article, dedup: DedupDecision, vector: tuple[np.ndarray, np.
     if dedup.status is not DedupStatus.NEW and (story := index.story_of.get(dedup.cluster_id)):
         return StoryDecision(article.id, story, matched=dedup.cluster_id)
     match = index.closest(*vector, anchor)
-    if match is not None and match[1] >= index.settings.threshold:
-        member, similarity = match
-        return StoryDecision(article.id, member.story_id, matched=member.article_id,
-                             similarity=round(similarity, 4))
+    if match is not None and match.similarity >= index.settings.threshold:
+        return StoryDecision(article.id, match.story_id, matched=match.article_id,
+                             similarity=round(match.similarity, 4))
     return StoryDecision(article.id, article.id)
 
 

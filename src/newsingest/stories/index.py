@@ -7,10 +7,12 @@ id. Stories never merge and ids never change, so a story id seen in the warehous
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import hashlib
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import chain
 
 import numpy as np
 
@@ -35,10 +37,15 @@ class StorySettings:
     candidate_terms: int = 10
     # On a heavy news day one name can head thousands of articles; only the candidates sharing the most of
     # the newcomer's top terms are scored, so a query costs the same on any day.
-    max_candidates: int = 300
-    # Cached TF-IDF vectors of indexed articles are recomputed when the corpus grew this much since: IDF
-    # moves slowly, and recomputing them for every new article made a day's cost quadratic.
-    vector_refresh_growth: float = 0.01
+    max_candidates: int = 150
+    # ... and a name heading thousands of a day's articles would make finding them cost more than scoring
+    # them: of one term's articles on one day, only the latest this many are looked up. A big event's
+    # reports are many and alike, so its latest ones are as good a match as any.
+    postings_per_day: int = 100
+    # Cached TF-IDF vectors of indexed articles are recomputed when the corpus grew this much since: 5% more
+    # documents move every IDF by log(1.05) = 0.05 (IDFs are 1 to ~12), while recomputing a day's vectors
+    # every 1% was a third of the stage's cost.
+    vector_refresh_growth: float = 0.05
     # Days of articles kept in memory; a long backfill forgets the least recently needed ones (they are
     # read again from the warehouse if a later batch needs them), so memory stays bounded.
     memory_days: int = 60
@@ -76,8 +83,8 @@ class CorpusStatistics:
         vocabulary, terms = self.vocabulary, list(terms)
         known = vocabulary.get
         ids = [known(term, -1) for term in terms]
-        if -1 in ids:  # terms never seen: number them in order
-            ids = [vocabulary.setdefault(term, len(vocabulary)) for term in terms]
+        for position in [i for i, known_id in enumerate(ids) if known_id < 0]:  # never seen: number in order
+            ids[position] = vocabulary.setdefault(terms[position], len(vocabulary))
         ids = np.array(ids, dtype=np.int32)
         if len(vocabulary) > len(self._frequencies):
             grown = np.zeros(2 * len(vocabulary), dtype=np.int64)
@@ -101,20 +108,120 @@ def day_of(moment: datetime) -> int:
     return moment.astimezone(UTC).date().toordinal()
 
 
+def order_key(article_id: str) -> int:
+    """A number that orders article ids the same way in every process (str hashes differ per process)."""
+    return int.from_bytes(hashlib.blake2b(article_id.encode(), digest_size=8).digest(), "big")
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    """The indexed article closest to a newcomer, and their cosine."""
+
+    article_id: str
+    story_id: str
+    similarity: float
+
+
+class _Column:
+    """A numpy array grown by doubling, so appending an article's terms costs their number, not the day's."""
+
+    def __init__(self, dtype: type):
+        self._data = np.empty(1024, dtype=dtype)
+        self.size = 0
+
+    def extend(self, values: np.ndarray) -> None:
+        end = self.size + len(values)
+        if end > len(self._data):
+            grown = np.empty(max(end, 2 * len(self._data)), dtype=self._data.dtype)
+            grown[:self.size] = self._data[:self.size]
+            self._data = grown
+        self._data[self.size:end] = values
+        self.size = end
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._data[:self.size]
+
+
+class DayMembers:
+    """The indexed articles of one UTC day, column by column: a newcomer's candidates are found, filtered
+    and scored with array operations, and forgetting a day is dropping this object.
+
+    Article i of the day has the terms `terms[offsets[i]:offsets[i + 1]]` with their weights and TF-IDF
+    unit-vector values alongside; `postings` maps a term id to the articles (positions) having it.
+    """
+
+    def __init__(self) -> None:
+        self.article_ids: list[str] = []
+        self.story_ids: list[str] = []
+        self.anchors = _Column(np.float64)  # POSIX seconds
+        self.order_keys = _Column(np.uint64)  # order_key of each article id
+        self.offsets = _Column(np.int64)
+        self.offsets.extend(np.zeros(1, dtype=np.int64))
+        self.terms = _Column(np.int32)
+        self.weights = _Column(np.float32)
+        self.unit = _Column(np.float32)
+        self.unit_at = -1  # corpus size the oldest unit vectors of the day were computed with
+        self.postings: dict[int, list[int]] = defaultdict(list)
+
+    def __len__(self) -> int:
+        return len(self.article_ids)
+
+    def add(self, member: Member, unit: np.ndarray, documents: int) -> None:
+        position = len(self.article_ids)
+        self.article_ids.append(member.article_id)
+        self.story_ids.append(member.story_id)
+        self.anchors.extend(np.array([member.anchor.timestamp()]))
+        self.order_keys.extend(np.array([order_key(member.article_id)], dtype=np.uint64))
+        self.terms.extend(member.terms)
+        self.weights.extend(member.weights)
+        self.unit.extend(unit)
+        self.offsets.extend(np.array([self.terms.size]))
+        if self.unit_at < 0:
+            self.unit_at = documents
+        postings = self.postings
+        for term in member.terms.tolist():
+            postings[term].append(position)
+
+    def refresh(self, statistics: CorpusStatistics) -> None:
+        """Every article's unit vector again, under the current IDF."""
+        vector = self.weights.values * statistics.idf(self.terms.values).astype(np.float32)
+        lengths = np.diff(self.offsets.values)
+        # bincount, not reduceat: an article without terms is an empty segment, which reduceat mishandles.
+        squares = np.bincount(np.repeat(np.arange(len(lengths)), lengths), weights=vector * vector,
+                              minlength=len(lengths))
+        norms = np.sqrt(squares, dtype=np.float32)
+        self.unit.values[:] = vector / np.repeat(np.where(norms > 0, norms, 1.0), lengths)
+        self.unit_at = statistics.documents
+
+    def sharing(self, terms: list[int], anchor: float, window: float, latest: int) -> np.ndarray:
+        """Positions of the day's articles within the window of `anchor` having one of `terms`, once per
+        shared term; of each term's articles only the `latest` added."""
+        postings = self.postings
+        found = np.fromiter(chain.from_iterable(postings.get(term, ())[-latest:] for term in terms), dtype=np.int64)
+        return found[np.abs(self.anchors.values[found] - anchor) <= window]
+
+    def elements(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Indexes into the term columns of these articles, concatenated, and each article's length."""
+        offsets = self.offsets.values
+        starts, lengths = offsets[positions], offsets[positions + 1] - offsets[positions]
+        # Each article's run of indexes: its start repeated, plus 0..length-1 (counted across all runs).
+        ends = np.cumsum(lengths)
+        index = np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - (ends - lengths), lengths)
+        return index, lengths
+
+
 class StoryIndex:
     def __init__(self, settings: StorySettings = StorySettings(), statistics: CorpusStatistics | None = None):
         self.settings = settings
         self.statistics = statistics or CorpusStatistics(prior_documents=settings.prior_documents)
         self.window = timedelta(days=settings.window_days)
-        self.members: dict[str, Member] = {}
+        self.days: dict[int, DayMembers] = {}  # candidates come from the window's days only
+        self.members: dict[str, int] = {}  # indexed article id -> its day
         self.story_of: dict[str, str] = {}  # article id -> story id, also for articles not indexed
-        # day -> term id -> members of that day having the term: candidates come from the window's days only.
-        self.postings: dict[int, dict[int, list[Member]]] = defaultdict(lambda: defaultdict(list))
         self.loaded_days: set[int] = set()
         self._last_needed: dict[int, int] = {}  # day -> number of the latest batch that needed it
         self._batches = 0
-        self._vectors: dict[str, np.ndarray] = {}  # article id -> TF-IDF unit vector (aligned with its terms)
-        self._vectors_at = -1  # the corpus size the cached vectors were computed with
         # scratch: the query's vector spread over the vocabulary, zero between queries
         self._query = np.zeros(0, dtype=np.float32)
 
@@ -140,11 +247,9 @@ class StoryIndex:
     def _forget(self, count: int, keep: set[int]) -> None:
         for day in sorted(self.loaded_days - keep, key=self._last_needed.__getitem__)[:max(0, count)]:
             self.loaded_days.discard(day)
-            for members in self.postings.pop(day, {}).values():
-                for member in members:
-                    self.members.pop(member.article_id, None)
-                    self.story_of.pop(member.article_id, None)
-                    self._vectors.pop(member.article_id, None)
+            for article_id in self.days.pop(day, DayMembers()).article_ids:
+                self.members.pop(article_id, None)
+                self.story_of.pop(article_id, None)
 
     def load(self, days: Iterable[date], members: Iterable[Member]) -> None:
         """Members restored from the warehouse for these days; the days count as loaded from now on."""
@@ -156,67 +261,70 @@ class StoryIndex:
         self.story_of[member.article_id] = member.story_id
         if member.article_id in self.members:
             return
-        self.members[member.article_id] = member
-        day = self.postings[day_of(member.anchor)]
-        for term in member.terms.tolist():
-            day[term].append(member)
+        day = day_of(member.anchor)
+        self.members[member.article_id] = day
+        if day not in self.days:
+            self.days[day] = DayMembers()
+        self.days[day].add(member, self._unit_vector(member.terms, member.weights).astype(np.float32),
+                           self.statistics.documents)
 
     def _unit_vector(self, terms: np.ndarray, weights: np.ndarray) -> np.ndarray:
         vector = weights * self.statistics.idf(terms)
         norm = np.sqrt(vector @ vector)
         return vector / norm if norm else vector
 
-    def _member_vector(self, member: Member) -> np.ndarray:
-        """The member's TF-IDF unit vector under the current statistics, cached until they change."""
+    def _fresh(self, day: DayMembers) -> DayMembers:
+        """The day with unit vectors recomputed when the corpus grew (or shrank) by the refresh share since:
+        IDF moves slowly, and recomputing them for every new article made a day's cost quadratic."""
         documents = self.statistics.documents
-        if documents < self._vectors_at or documents > self._vectors_at * (1 + self.settings.vector_refresh_growth):
-            self._vectors.clear()
-            self._vectors_at = documents
-        vector = self._vectors.get(member.article_id)
-        if vector is None:
-            # float32, like the stored weights: the cache holds a vector per indexed article.
-            vector = self._unit_vector(member.terms, member.weights).astype(np.float32)
-            self._vectors[member.article_id] = vector
-        return vector
+        if documents < day.unit_at or documents > day.unit_at * (1 + self.settings.vector_refresh_growth):
+            day.refresh(self.statistics)
+        return day
 
-    def _candidates(self, terms: np.ndarray, query: np.ndarray, anchor: datetime) -> list[Member]:
-        """Articles within the window sharing one of the query's most distinctive terms.
+    def _candidates(self, terms: np.ndarray, query: np.ndarray, anchor: datetime) -> list[tuple[DayMembers, np.ndarray]]:
+        """Articles within the window sharing one of the query's most distinctive terms, by day.
 
         Reports of one event share its names, which are among each report's top terms; looking up only
         those keeps common words (long posting lists) out of the search.
         """
         top = terms[np.argsort(-query, kind="stable")[:self.settings.candidate_terms]].tolist()
-        found: dict[str, Member] = {}
-        shared: Counter[str] = Counter()
-        for day in self.days_around(anchor):
-            postings = self.postings.get(day)
-            if not postings:
-                continue
-            for term in top:
-                for member in postings.get(term, ()):
-                    if abs(member.anchor - anchor) <= self.window:
-                        found[member.article_id] = member
-                        shared[member.article_id] += 1
-        if len(found) <= self.settings.max_candidates:
-            return list(found.values())
-        ranked = sorted(found, key=lambda article_id: (-shared[article_id], article_id))
-        return [found[article_id] for article_id in ranked[: self.settings.max_candidates]]
+        seconds, window = anchor.timestamp(), self.window.total_seconds()
+        days = [self.days[day] for day in self.days_around(anchor) if day in self.days]
+        latest = self.settings.postings_per_day
+        found = [np.unique(day.sharing(top, seconds, window, latest), return_counts=True) for day in days]
+        shared = np.concatenate([counts for _, counts in found]) if found else np.zeros(0, dtype=np.int64)
+        if len(shared) > self.settings.max_candidates:
+            keep = self._most_shared([(day, positions) for day, (positions, _) in zip(days, found)], shared)
+            found = [(positions[chosen], counts) for (positions, counts), chosen in zip(found, keep)]
+        return [(self._fresh(day), positions) for day, (positions, _) in zip(days, found) if len(positions)]
 
-    def _cosines(self, terms: np.ndarray, query: np.ndarray, candidates: list[Member]) -> np.ndarray:
+    def _most_shared(self, found: list[tuple[DayMembers, np.ndarray]], shared: np.ndarray) -> list[np.ndarray]:
+        """Of too many candidates, those sharing the most top terms, as a mask per day. Ties go by a hash of
+        the article id, so a replay, whose days hold their articles in another order, chooses the same."""
+        order = np.concatenate([day.order_keys.values[positions] for day, positions in found])
+        chosen = np.zeros(len(shared), dtype=bool)
+        chosen[np.lexsort((order, -shared))[:self.settings.max_candidates]] = True
+        return np.split(chosen, np.cumsum([len(positions) for _, positions in found])[:-1])
+
+    def _cosines(self, terms: np.ndarray, query: np.ndarray, candidates: list[tuple[DayMembers, np.ndarray]]
+                 ) -> np.ndarray:
         """Cosine of the query with each candidate: the query is spread over a vocabulary-sized scratch
         array, so each candidate's dot product is a lookup of its own terms there, summed by segment.
         All float32: mixing in float64 made the products 5x slower. A candidate shares a term with the
         query (postings), so no segment is empty."""
         if len(self._query) < len(self.statistics.vocabulary):
             self._query = np.zeros(2 * len(self.statistics.vocabulary), dtype=np.float32)
-        vectors = [self._member_vector(member) for member in candidates]
-        starts = np.cumsum([0] + [len(vector) for vector in vectors[:-1]])
         self._query[terms] = query
-        products = self._query[np.concatenate([member.terms for member in candidates])] * np.concatenate(vectors)
+        products, lengths = [], []
+        for day, positions in candidates:
+            index, day_lengths = day.elements(positions)
+            products.append(self._query[day.terms.values[index]] * day.unit.values[index])
+            lengths.append(day_lengths)
         self._query[terms] = 0.0
-        return np.add.reduceat(products, starts)
+        lengths = np.concatenate(lengths)
+        return np.add.reduceat(np.concatenate(products), np.cumsum(lengths) - lengths)
 
-    def closest(self, terms: np.ndarray, weights: np.ndarray, anchor: datetime) -> tuple[Member, float] | None:
+    def closest(self, terms: np.ndarray, weights: np.ndarray, anchor: datetime) -> Neighbour | None:
         """The indexed article most similar to these term weights within the window, with its cosine."""
         query = self._unit_vector(terms, weights)
         candidates = self._candidates(terms, query, anchor)
@@ -225,5 +333,7 @@ class StoryIndex:
         cosines = self._cosines(terms, query, candidates)
         best = cosines.max()
         # Ties go to the older article, then the smaller id, so replays decide the same way.
-        tied = [member for member, cosine in zip(candidates, cosines.tolist()) if cosine == best]
-        return min(tied, key=lambda member: (member.anchor, member.article_id)), float(best)
+        members = [(day, position) for day, positions in candidates for position in positions.tolist()]
+        tied = [members[i] for i in np.flatnonzero(cosines == best).tolist()]
+        day, position = min(tied, key=lambda m: (m[0].anchors.values[m[1]], m[0].article_ids[m[1]]))
+        return Neighbour(day.article_ids[position], day.story_ids[position], float(best))
