@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
-from newsingest.stories.features import FeatureSettings
+from newsingest.stories.features import FeatureSettings, TermWeights
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +74,8 @@ class CorpusStatistics:
 
     def term_ids(self, terms: Iterable[str]) -> np.ndarray:
         vocabulary, terms = self.vocabulary, list(terms)
-        known = vocabulary.get
-        ids = [known(term, -1) for term in terms]
-        if -1 in ids:  # terms never seen: number them in order
+        ids = list(map(vocabulary.get, terms))  # a C loop: this runs for every article of a run
+        if None in ids:  # terms never seen: number them in order
             ids = [vocabulary.setdefault(term, len(vocabulary)) for term in terms]
         ids = np.array(ids, dtype=np.int32)
         if len(vocabulary) > len(self._frequencies):
@@ -121,9 +120,9 @@ class StoryIndex:
     def __len__(self) -> int:
         return len(self.members)
 
-    def term_vector(self, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-        """Term ids and float32 weights (as the warehouse stores them) of features.term_weights' dict."""
-        return self.statistics.term_ids(weights), np.fromiter(weights.values(), dtype=np.float32, count=len(weights))
+    def term_vector(self, weights: TermWeights) -> tuple[np.ndarray, np.ndarray]:
+        """Term ids and float32 weights of features.term_weights (the weights read in place, not copied)."""
+        return self.statistics.term_ids(weights.term_list()), weights.array()
 
     def days_around(self, anchor: datetime) -> range:
         return range(day_of(anchor - self.window), day_of(anchor + self.window) + 1)
