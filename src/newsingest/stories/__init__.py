@@ -85,12 +85,16 @@ def assign_stories(articles: list[Article], dedup: list[DedupDecision], index: S
     """
     if weights is None:
         weights = [term_weights(a.title, a.text, index.settings.features) for a in articles]
-    vectors = [index.term_vector(terms) for terms in weights]
+    # Each article's terms split out once (making their strings is most of receiving them), for its
+    # vector and for the IDF counts.
+    terms = [article_weights.term_list() for article_weights in weights]
+    vectors = [(index.statistics.term_ids(article_terms), article_weights.array())
+               for article_terms, article_weights in zip(terms, weights, strict=True)]
     new_terms: Counter[str] = Counter()
-    for decision, terms, (term_ids, _) in zip(dedup, weights, vectors, strict=True):
+    for decision, article_terms, (term_ids, _) in zip(dedup, terms, vectors, strict=True):
         if decision.status is DedupStatus.NEW:  # copies would make a story's own names look common
             index.statistics.add(term_ids)
-            new_terms.update(terms.term_list())
+            new_terms.update(article_terms)
     decisions = []
     for article, decision, vector in zip(articles, dedup, vectors, strict=True):
         anchor = article.published_at or now

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import repeat
 
 import numpy as np
 
@@ -74,8 +75,8 @@ class CorpusStatistics:
 
     def term_ids(self, terms: Iterable[str]) -> np.ndarray:
         vocabulary, terms = self.vocabulary, list(terms)
-        ids = list(map(vocabulary.get, terms))  # a C loop: this runs for every article of a run
-        if None in ids:  # terms never seen: number them in order
+        ids = list(map(vocabulary.get, terms, repeat(-1)))  # a C loop: this runs for every article of a run
+        if -1 in ids:  # terms never seen: number them in order
             ids = [vocabulary.setdefault(term, len(vocabulary)) for term in terms]
         ids = np.array(ids, dtype=np.int32)
         if len(vocabulary) > len(self._frequencies):
