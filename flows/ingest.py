@@ -40,7 +40,7 @@ from newsingest.sources.files import SourceItem, scan_paths
 from newsingest.sources.state import FetchState
 from newsingest.sources.warc import WarcFilters, WarcOptions
 from newsingest.sources.web import WebCrawl
-from newsingest.stories import StoryResult
+from newsingest.stories import StoryResult, TermWeights
 from newsingest.warehouse import Warehouse
 
 # The run object carries open state (dedup memory, writer lock), so task inputs are never cached.
@@ -94,7 +94,7 @@ def dedup(run: IngestRun, articles: list[Article], number: int,
 
 @stage(task_run_name="stories-{number}")
 def stories(run: IngestRun, articles: list[Article], decisions: DedupResult, number: int,
-            terms: list[dict[str, float]] | None = None) -> StoryResult:
+            terms: list[TermWeights] | None = None) -> StoryResult:
     return run.stories(articles, decisions, terms)
 
 

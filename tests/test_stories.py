@@ -5,6 +5,7 @@ The labelled set (tests/fixtures/stories/) goes through the real pipeline into a
 
 import importlib.util
 import json
+import pickle
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -14,7 +15,7 @@ from newsingest.evaluation import pairwise_scores
 from newsingest.records import DedupDecision, DedupStatus
 from newsingest.stories import CorpusStatistics, StoryIndex, StorySettings, assign_stories
 from newsingest.stories.index import Member
-from newsingest.stories.features import term_weights
+from newsingest.stories.features import _Terms, term_weights
 from newsingest.warehouse import SQL_ROOT, Warehouse
 
 from conftest import FIXTURES, SEEDS
@@ -151,9 +152,37 @@ def test_story_state_survives_lazily_loaded_days(db_path, tmp_path):
 
 
 def test_names_weigh_more_than_words_and_stopwords_not_at_all():
-    weights = term_weights("Quake hits", "The quake hit Talca on Tuesday. Officials in Talca said the quake was strong.")
+    weights = term_weights("Quake hits", "The quake hit Talca on Tuesday. Officials in Talca said the quake was strong.").as_dict()
     assert weights["talca"] > weights["strong"] and "the" not in weights and "tuesday" not in weights
     assert weights["quake"] > weights["talca"] / 2  # in the headline
+
+
+def test_a_name_is_a_word_the_running_text_capitalises_mid_sentence():
+    """Not in the headline, not at a sentence's start (punctuation, then at most two whitespace
+    characters), anywhere else in the lead or body, in any script; weights in order of first occurrence."""
+    text = ("Storms closed the harbour in Talca.\n"
+            "Storms hit again: Officials said O'Brien's crew and the Σάμος ferry stayed. \t Quillon waited, "
+            "then Talca’s mayor spoke.  Harbour crews agreed; the 3Rd shift left.")
+    weights = term_weights("Harbour Storms", text).as_dict()
+    names = {"talca", "o'brien", "σάμοσ", "quillon", "rd"}
+    assert {term for term, weight in weights.items() if weight == pytest.approx(2.0 * (1.0 + np.log(
+        {"talca": 2.0 + 1.0}.get(term, 1.0))))} == names  # lead and body
+    assert list(weights)[:4] == ["harbour", "storms", "closed", "talca"]
+    assert weights["harbour"] == pytest.approx(1.0 + np.log(3 + 2 + 1))  # title, lead, body: not a name
+
+
+def test_term_weights_travel_as_one_string_and_one_float32_blob():
+    weights = term_weights("Quake hits Talca", "The quake hit Talca on Tuesday.")
+    assert pickle.loads(pickle.dumps(weights)) == weights
+    assert weights.terms == "quake hits talca hit" and len(weights.weights) == 4 * 4
+    assert weights.as_dict() == dict(zip(weights.term_list(), weights.array().tolist()))
+    assert term_weights(None, "the a an").term_list() == [] and len(term_weights(None, "").array()) == 0
+
+
+def test_the_token_cache_empties_itself_when_full():
+    terms = _Terms(min_length=2, size=2)
+    assert [terms[token] for token in ("Talca", "the", "x", "Talca’s", "4.25%")] == ["talca", None, None, "talca", "4.25%"]
+    assert len(terms) <= 2
 
 
 def test_articles_outside_the_window_start_their_own_story():
@@ -189,9 +218,10 @@ def test_a_long_backfill_keeps_a_bounded_number_of_days_in_memory():
 def test_document_frequency_counts_documents_not_term_weights():
     """IDF in a run must equal IDF restored from the warehouse, which stores one count per document."""
     index = StoryIndex()
-    weights = term_weights("Talca quake", "The quake hit Talca. Talca said the quake was strong, Talca added.")
+    packed = term_weights("Talca quake", "The quake hit Talca. Talca said the quake was strong, Talca added.")
+    weights = packed.as_dict()
     assert weights["talca"] > 1.0  # a weight above one: counting it would overstate the frequency
-    terms, _ = index.term_vector(weights)
+    terms, _ = index.term_vector(packed)
     index.statistics.add(terms)
     restored = StoryIndex(statistics=CorpusStatistics(1, [(term, 1) for term in weights],
                                                       prior_documents=StorySettings().prior_documents))
@@ -220,8 +250,8 @@ def test_closest_scores_the_tf_idf_cosine_of_each_candidate():
         norm = sum(v * v for v in vector.values()) ** 0.5
         return {t: v / norm for t, v in vector.items()}
 
-    expected = {article_id: sum(value * unit(term_weights(None, text)).get(term, 0.0)
-                                for term, value in unit(query).items()) for article_id, text in texts.items()}
+    expected = {article_id: sum(value * unit(term_weights(None, text).as_dict()).get(term, 0.0)
+                                for term, value in unit(query.as_dict()).items()) for article_id, text in texts.items()}
     assert match.article_id == max(expected, key=expected.get) == "a"
     assert match.similarity == pytest.approx(expected["a"], rel=1e-5)
 

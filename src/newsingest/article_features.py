@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from newsingest.dedup.signatures import SignatureSettings, TextSignature, compute_signatures
 from newsingest.records import Article
-from newsingest.stories.features import FeatureSettings, term_weights
+from newsingest.stories.features import FeatureSettings, TermWeights, term_weights
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleFeatures:
     signature: TextSignature  # for dedup
-    terms: dict[str, float]  # term weights, for stories
+    terms: TermWeights  # for stories; packed, as it is cheap to unpickle and to land
 
 
 @dataclass(frozen=True, slots=True)

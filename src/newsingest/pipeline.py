@@ -29,8 +29,8 @@ from newsingest.sources.files import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, Sour
 from newsingest.sources.web import WebCrawl, is_web_input
 from newsingest.sources.warc import (WARC_SUFFIX, WarcBatchProgress, WarcFileEnd, WarcOptions, WarcStateLookup,
                                      batch_progress, is_warc, read_warcs)
-from newsingest.stories import (CorpusStatistics, StoryIndex, StoryResult, StorySettings, assign_stories,
-                                feature_scheme, missing_state, restore_state)
+from newsingest.stories import (CorpusStatistics, StoryIndex, StoryResult, StorySettings, TermWeights,
+                                assign_stories, feature_scheme, missing_state, restore_state)
 from newsingest.warehouse import LandingBatch, Warehouse
 
 
@@ -123,7 +123,7 @@ class ExtractResult:
         return None if self.features is None else [f.signature for f in self.features]
 
     @property
-    def terms(self) -> list[dict[str, float]] | None:
+    def terms(self) -> list[TermWeights] | None:
         return None if self.features is None else [f.terms for f in self.features]
 
     @classmethod
@@ -273,7 +273,7 @@ class IngestRun:
         return dedup_batch(articles, self.deduplicator, signatures)
 
     def stories(self, articles: list[Article], dedup: DedupResult,
-                terms: list[dict[str, float]] | None = None) -> StoryResult:
+                terms: list[TermWeights] | None = None) -> StoryResult:
         assert self.story_index is not None, "use IngestRun as a context manager"
         now = datetime.now(UTC)  # stands in for a missing publication date, as ingested_at will
         needed = missing_state(articles, dedup.decisions, self.story_index, now)

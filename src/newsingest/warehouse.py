@@ -27,7 +27,6 @@ from newsingest.dedup.signatures import SignatureSettings, StoredSignature
 from newsingest.extract.boilerplate import BoilerplateSettings, learnable_lines
 from newsingest.records import Article, DedupDecision, DedupStatus, RawDocument, Rejection, WarcProgress
 from newsingest.stories import StoryResult
-from newsingest.stories.features import pack
 
 SQL_ROOT = Path(__file__).resolve().parents[2] / "warehouse"
 DEFAULT_DB = Path("warehouse/news.duckdb")
@@ -96,10 +95,10 @@ def _land_stories(con: duckdb.DuckDBPyConnection, stories: StoryResult) -> None:
     """Story ids of the batch's (just inserted) articles, their term weights and the new IDF counts."""
     con.execute(load_sql("update_story_ids"), _columns(
         stories.decisions, article_id=lambda d: d.article_id, story_id=lambda d: d.story_id))
-    packed = [pack(weights) for weights in stories.weights]
     con.execute(load_sql("insert_story_features"), {
         "scheme": stories.scheme, "article_id": [d.article_id for d in stories.decisions],
-        "terms": [terms for terms, _ in packed], "weights": [blob for _, blob in packed]})
+        "terms": [weights.terms for weights in stories.weights],
+        "weights": [weights.weights for weights in stories.weights]})
     if stories.new_documents:
         con.execute(load_sql("add_story_term_frequencies"), {
             "scheme": stories.scheme, "term": list(stories.new_terms), "documents": list(stories.new_terms.values())})

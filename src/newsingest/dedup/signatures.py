@@ -13,7 +13,7 @@ import functools
 import hashlib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,31 +75,38 @@ def _first_words(words: bytes, count: int) -> bytes:
     return b" ".join(words.split(b" ", count)[:count])
 
 
-def _ordered_shingles(words: bytes, size: int) -> list[bytes]:
-    """Word n-grams of `words` (single-space separated) in text order, repeats included; fewer than n words
-    are one shingle of all of them."""
+def _shingle_spans(words: bytes, size: int) -> Iterable[tuple[int, int]]:
+    """Start and end of each word n-gram of `words` (single-space separated) in text order, repeats
+    included; fewer than n words are one shingle of all of them."""
     if not words:
         return []
     # Each n-gram is one slice of the text, from a word's start to the end of the n-th word: no joining.
     spaces = np.flatnonzero(np.frombuffer(words, dtype=np.uint8) == ord(" "))
     starts, ends = [0, *(spaces + 1).tolist()], [*spaces.tolist(), len(words)]
     if len(starts) <= size:
-        return [words]
-    return [words[start:end] for start, end in zip(starts, ends[size - 1:])]
+        return [(0, len(words))]
+    return zip(starts, ends[size - 1:])
+
+
+def _digests(words: bytes, size: int) -> list[bytes]:
+    """SHA-1 of each shingle, in text order: sliced and hashed in one loop (the hashing is half of a
+    signature's cost; a list of the shingles first cost another pass)."""
+    sha1 = hashlib.sha1
+    return [sha1(words[start:end]).digest() for start, end in _shingle_spans(words, size)]
 
 
 def shingles(text: str, size: int, max_words: int | None = None) -> set[bytes]:
     """Word n-grams of the normalised text (of its first max_words words when given), as UTF-8; a text
     shorter than n words is one shingle of all its words."""
     words = _normalised_utf8(text)
-    return set(_ordered_shingles(words if max_words is None else _first_words(words, max_words), size))
+    words = words if max_words is None else _first_words(words, max_words)
+    return {words[start:end] for start, end in _shingle_spans(words, size)}
 
 
-def _hash32(shingle_list: list[bytes]) -> np.ndarray:
-    """datasketch's sha1_hash32 of every shingle (first 4 bytes of SHA-1, little-endian), in one array."""
+def _hash32(digests: list[bytes]) -> np.ndarray:
+    """datasketch's sha1_hash32 of every shingle (first 4 bytes of its SHA-1, little-endian), in one array."""
     # Whole digests joined and every fifth uint32 taken: slicing each digest in Python cost more.
-    digests = b"".join([hashlib.sha1(shingle).digest() for shingle in shingle_list])
-    return np.frombuffer(digests, dtype="<u4")[::5]
+    return np.frombuffer(b"".join(digests), dtype="<u4")[::5]
 
 
 @functools.cache
@@ -137,8 +144,8 @@ def _full_and_lead(words: bytes, hashes: np.ndarray,
     """Signature values of the text and of its first `lead_words` words."""
     permuted = _permuted(hashes, settings)
     if settings.lead_words < settings.shingle_size:  # the lead is then a shingle of its own
-        lead_shingles = _ordered_shingles(_first_words(words, settings.lead_words), settings.shingle_size)
-        return _minimum(permuted), _minimum(_permuted(_hash32(lead_shingles), settings))
+        lead_digests = _digests(_first_words(words, settings.lead_words), settings.shingle_size)
+        return _minimum(permuted), _minimum(_permuted(_hash32(lead_digests), settings))
     # Else the lead's shingles are the text's first ones, permuted already.
     lead_count = settings.lead_words - settings.shingle_size + 1
     lead = _minimum(permuted[:, :lead_count])
@@ -151,10 +158,11 @@ def _lean(values: np.ndarray, settings: SignatureSettings) -> LeanMinHash:
 
 def _signature(text: str, settings: SignatureSettings) -> TextSignature:
     words = _normalised_utf8(text)
-    text_shingles = _ordered_shingles(words, settings.shingle_size)
     # Repeated shingles are hashed too: rare, and a repeat cannot change a minimum.
-    full, lead = _full_and_lead(words, _hash32(text_shingles), settings)
-    return TextSignature(_lean(full, settings), _lean(lead, settings), len(set(text_shingles)))
+    digests = _digests(words, settings.shingle_size)
+    full, lead = _full_and_lead(words, _hash32(digests), settings)
+    # Distinct digests are distinct shingles (SHA-1 has no collisions among short texts' shingles).
+    return TextSignature(_lean(full, settings), _lean(lead, settings), len(set(digests)))
 
 
 def compute_signatures(texts: Sequence[str], settings: SignatureSettings) -> list[TextSignature]:

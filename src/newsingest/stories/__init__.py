@@ -6,23 +6,24 @@ always inherit the story of their dedup cluster; other articles are matched on c
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
 
 from newsingest.records import Article, DedupDecision, DedupStatus, StoryDecision
-from newsingest.stories.features import FeatureSettings, term_weights, unpack
+from newsingest.stories.features import FeatureSettings, TermWeights, term_weights
 from newsingest.stories.index import CorpusStatistics, Member, StoryIndex, StorySettings
 
-__all__ = ["CorpusStatistics", "StoryIndex", "StoryLookup", "StoryResult", "StorySettings", "assign_stories",
-           "feature_scheme", "missing_state", "restore_state"]
+__all__ = ["CorpusStatistics", "StoryIndex", "StoryLookup", "StoryResult", "StorySettings", "TermWeights",
+           "assign_stories", "feature_scheme", "missing_state", "restore_state"]
 
 
 @dataclass(slots=True)
 class StoryResult:
     decisions: list[StoryDecision]
-    weights: list[dict[str, float]]  # term weights per article, in the same order, for the warehouse
+    weights: list[TermWeights]  # term weights per article, in the same order, for the warehouse
     new_terms: dict[str, int]  # document frequencies this batch adds to the corpus statistics
     new_documents: int  # distinct articles counted into the statistics
     scheme: str  # how the weights were computed (feature_scheme)
@@ -51,7 +52,7 @@ def missing_state(articles: list[Article], dedup: list[DedupDecision], index: St
 def restore_state(index: StoryIndex, needed: StoryLookup, members: list[tuple[str, str, datetime, str, bytes]],
                   stories_of_originals: dict[str, str]) -> None:
     """Give the index what `missing_state` asked for: members rows (Warehouse.story_members) and original -> story."""
-    index.load(needed.days, (Member(article_id, story_id, anchor, *index.term_vector(unpack(terms, weights)))
+    index.load(needed.days, (Member(article_id, story_id, anchor, *index.term_vector(TermWeights(terms, weights)))
                              for article_id, story_id, anchor, terms, weights in members))
     index.story_of.update(stories_of_originals)
 
@@ -74,7 +75,7 @@ def _story(article: Article, dedup: DedupDecision, vector: tuple[np.ndarray, np.
 
 
 def assign_stories(articles: list[Article], dedup: list[DedupDecision], index: StoryIndex,
-                   now: datetime, weights: list[dict[str, float]] | None = None) -> StoryResult:
+                   now: datetime, weights: list[TermWeights] | None = None) -> StoryResult:
     """One story per article, in input order; `now` stands in for a missing publication date; `weights`
     are the articles' term weights when computed already (article_features).
 
@@ -83,13 +84,16 @@ def assign_stories(articles: list[Article], dedup: list[DedupDecision], index: S
     """
     if weights is None:
         weights = [term_weights(a.title, a.text, index.settings.features) for a in articles]
-    vectors = [index.term_vector(terms) for terms in weights]
-    new_terms: dict[str, int] = {}
-    for decision, terms, (term_ids, _) in zip(dedup, weights, vectors, strict=True):
+    # Each article's terms split out once (making their strings is most of receiving them), for its
+    # vector and for the IDF counts.
+    terms = [article_weights.term_list() for article_weights in weights]
+    vectors = [(index.statistics.term_ids(article_terms), article_weights.array())
+               for article_terms, article_weights in zip(terms, weights, strict=True)]
+    new_terms: Counter[str] = Counter()
+    for decision, article_terms, (term_ids, _) in zip(dedup, terms, vectors, strict=True):
         if decision.status is DedupStatus.NEW:  # copies would make a story's own names look common
             index.statistics.add(term_ids)
-            for term in terms:
-                new_terms[term] = new_terms.get(term, 0) + 1
+            new_terms.update(article_terms)
     decisions = []
     for article, decision, vector in zip(articles, dedup, vectors, strict=True):
         anchor = article.published_at or now

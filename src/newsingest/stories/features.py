@@ -10,16 +10,28 @@ corpus statistics, so a stored feature vector never goes stale.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
+from itertools import chain, compress, count, repeat
+from operator import itemgetter
+from typing import NamedTuple
 
 import numpy as np
 
 # Numbers keep their decimal point ("6.6", "4.25") and percent sign: magnitudes, rates and scores are
 # among the best clues that two reports describe the same event.
-TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:['’][^\W\d_]+)*")
-SENTENCE_END = re.compile(r"[.!?:;\"“”\n]\s*$")
+WORD = r"[^\W\d_]+(?:['’][^\W\d_]+)*"
+TOKEN = re.compile(rf"\d+(?:[.,]\d+)*%?|{WORD}")
+# TOKEN on ASCII text (most articles): the same tokens ([^\W\d_] is [A-Za-z] there, ’ cannot occur), found
+# ~1.5x faster without the per-character Unicode class lookups.
+ASCII_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*%?|[A-Za-z]+(?:'[A-Za-z]+)*")
+# A capitalised token is no name when it opens the zone or a sentence: within three characters after
+# sentence-ending punctuation, with only whitespace between. (A letter after punctuation or whitespace
+# always starts a word token, so the group is the very token TOKEN finds there.)
+SENTENCE_START = re.compile(rf"[.!?:;\"“”\n]\s{{0,2}}({WORD})")
 
 # Function words of the languages the extractor sees most, plus calendar words and reporting verbs:
 # they are capitalised often (weekdays, "He") but name nothing, and early in a fresh warehouse the IDF
@@ -59,29 +71,71 @@ def _term(token: str, min_length: int) -> str | None:
     return term
 
 
-def _count_zone(text: str, weight: float, min_length: int, counts: dict[str, float], names: set[str] | None) -> None:
-    """Add the zone's terms to `counts` with its weight; with `names`, also collect the terms it writes
-    capitalised mid-sentence."""
-    terms: dict[str, str | None] = {}  # token -> term: a zone repeats its words, decide each once
-    for match in TOKEN.finditer(text):
-        token = match.group()
-        term = terms[token] if token in terms else terms.setdefault(token, _term(token, min_length))
-        if term is None:
-            continue
-        counts[term] = counts.get(term, 0.0) + weight
-        if names is not None and token[0].isupper() and term not in names and (start := match.start()) > 0 \
-                and not SENTENCE_END.search(text, max(0, start - 3), start):
-            names.add(term)
+class _Terms(dict):
+    """Token -> term (None for stopwords and stray letters), shared by the articles a process handles:
+    news vocabulary repeats heavily, so nearly every token is decided once per process, not once per
+    article. Emptied when full (~16 MB at 100,000 tokens): a real LRU would cost more on each of the many
+    hits than the rare refill."""
+
+    def __init__(self, min_length: int, size: int = 100_000):
+        super().__init__()
+        self.min_length = min_length
+        self.size = size
+
+    def __missing__(self, token: str) -> str | None:
+        if len(self) >= self.size:
+            self.clear()
+        term = self[token] = _term(token, self.min_length)
+        return term
 
 
-def pack(weights: dict[str, float]) -> tuple[str, bytes]:
-    """Weights as the warehouse stores them: one string of terms and one float32 blob. (DuckDB converts
-    Python lists of lists element by element, ~100x slower to land than a string and a blob per row.)"""
-    return " ".join(weights), np.fromiter(weights.values(), dtype="<f4", count=len(weights)).tobytes()
+@functools.cache
+def _terms(min_length: int) -> _Terms:
+    return _Terms(min_length)
 
 
-def unpack(terms: str, weights: bytes) -> dict[str, float]:
-    return dict(zip(terms.split(" "), np.frombuffer(weights, dtype="<f4").tolist(), strict=True)) if terms else {}
+def _tokens(text: str) -> list[str]:
+    return (ASCII_TOKEN if text.isascii() else TOKEN).findall(text)
+
+
+def _term_counts(tokens: list[str], terms: _Terms) -> Counter[str]:
+    """How often the zone has each term, in order of first occurrence. Looked up and counted in C loops:
+    a Python step per token was most of the features' cost."""
+    counts = Counter(map(terms.__getitem__, tokens))
+    del counts[None]  # stopwords
+    return counts
+
+
+def _names(text: str, tokens: list[str], terms: _Terms) -> set[str]:
+    """The terms the zone (`tokens`: its _tokens) writes capitalised mid-sentence: a token is a
+    name when it is capitalised more often than it opens a sentence. C loops again: the capitalised
+    tokens picked by their first letters, the sentence openers by a regex."""
+    capitalised = Counter(compress(tokens, map(str.isupper, map(itemgetter(0), tokens))))
+    if not capitalised:
+        return set()
+    openers = Counter(SENTENCE_START.findall(text))
+    if first := TOKEN.match(text):
+        openers[first.group()] += 1
+    return {terms[token] for token, count in capitalised.items() if count > openers[token]} - {None}
+
+
+class TermWeights(NamedTuple):
+    """Term weights as the warehouse stores them: one string of space-separated terms and one float32
+    blob, aligned. Also how they travel from the extraction workers: unpickling a dict of a few hundred
+    floats cost the run's own process ~90 us per article, this form ~1 us; DuckDB converts Python lists
+    of lists element by element, ~100x slower to land than a string and a blob per row."""
+
+    terms: str
+    weights: bytes
+
+    def term_list(self) -> list[str]:
+        return self.terms.split(" ") if self.terms else []
+
+    def array(self) -> np.ndarray:
+        return np.frombuffer(self.weights, dtype="<f4")
+
+    def as_dict(self) -> dict[str, float]:
+        return dict(zip(self.term_list(), self.array().tolist(), strict=True))
 
 
 def _lead(text: str, words: int) -> tuple[str, str]:
@@ -93,14 +147,24 @@ def _lead(text: str, words: int) -> tuple[str, str]:
     return first, rest
 
 
-def term_weights(title: str | None, text: str, settings: FeatureSettings = FeatureSettings()) -> dict[str, float]:
-    """Sublinear, zone-weighted term frequencies, boosted for names; IDF is applied later."""
+def term_weights(title: str | None, text: str, settings: FeatureSettings = FeatureSettings()) -> TermWeights:
+    """Sublinear, zone-weighted term frequencies, boosted for names; IDF is applied later. Terms in order
+    of first occurrence (title, lead, body): new terms are numbered in that order (StoryIndex)."""
     lead, body = _lead(text, settings.lead_words)
-    counts: dict[str, float] = {}
-    names: set[str] = set()
+    terms = _terms(settings.min_length)
+    zones = (title or "", lead, body)
+    tokens = [_tokens(zone) for zone in zones]
+    counts = [_term_counts(zone_tokens, terms) for zone_tokens in tokens]
+    order = dict.fromkeys(chain.from_iterable(counts))  # the terms, first occurrence first
+    # Weighted counts summed zone by zone, where they were added one occurrence at a time: equal for
+    # whole-number weights.
+    frequencies = sum(weight * np.fromiter(map(zone.get, order, repeat(0)), dtype=np.float64, count=len(order))
+                      for zone, weight in zip(counts, (settings.title_weight, settings.lead_weight, 1.0)))
+    # math.log, as the weights were always computed (numpy's log may differ in the last bit); rounded to
+    # float32 last, as they are stored.
+    weights = np.fromiter(map(math.log, frequencies.tolist()), dtype=np.float64, count=len(order)) + 1.0
     # Headlines are often in title case, so only the running text can tell a name from a word.
-    _count_zone(title or "", settings.title_weight, settings.min_length, counts, None)
-    _count_zone(lead, settings.lead_weight, settings.min_length, counts, names)
-    _count_zone(body, 1.0, settings.min_length, counts, names)
-    return {term: (1.0 + math.log(count)) * (settings.entity_boost if term in names else 1.0)
-            for term, count in counts.items()}
+    names = _names(lead, tokens[1], terms) | _names(body, tokens[2], terms)
+    position = dict(zip(order, count()))
+    weights[[position[name] for name in names]] *= settings.entity_boost
+    return TermWeights(" ".join(order), weights.astype("<f4").tobytes())
