@@ -293,6 +293,7 @@ class Warehouse:
         now = datetime.now(UTC)
         rows = batch.articles
         with self.transaction() as con:
+            con.execute(load_sql("landing_settings"))
             if batch.replaces:
                 for statement in con.extract_statements(load_sql("delete_documents")):
                     con.execute(statement, {"ids": batch.replaces})
