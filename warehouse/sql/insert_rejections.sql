@@ -1,4 +1,6 @@
 INSERT INTO rejections BY NAME
-SELECT unnest($doc_id) AS doc_id, unnest($origin) AS origin, unnest($stage) AS stage,
-       unnest($reason) AS reason, unnest($message) AS message, unnest($raw_hash) AS raw_hash,
-       unnest($run_id) AS run_id, unnest($rejected_at) AS rejected_at;
+SELECT unnest(b.doc_id) AS doc_id, unnest(b.origin) AS origin, unnest(b.stage) AS stage,
+       unnest(b.reason) AS reason, unnest(b.message) AS message, unnest(b.raw_hash) AS raw_hash,
+       $run_id AS run_id, $rejected_at AS rejected_at
+FROM (SELECT from_json_strict($batch, '{"doc_id": ["VARCHAR"], "origin": ["VARCHAR"], "stage": ["VARCHAR"],
+        "reason": ["VARCHAR"], "message": ["VARCHAR"], "raw_hash": ["VARCHAR"]}') AS b);
