@@ -8,6 +8,7 @@ id. Stories never merge and ids never change, so a story id seen in the warehous
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,8 +48,9 @@ class StorySettings:
     # every 1% was a third of the stage's cost.
     vector_refresh_growth: float = 0.05
     # Days of articles kept in memory; a long backfill forgets the least recently needed ones (they are
-    # read again from the warehouse if a later batch needs them), so memory stays bounded.
-    memory_days: int = 60
+    # read again from the warehouse if a later batch needs them), so memory stays bounded: ~7 KB per
+    # article (term columns and postings), so two weeks of 5,000 articles a day hold ~0.5 GB.
+    memory_days: int = 14
     features: FeatureSettings = field(default_factory=FeatureSettings)
 
 
@@ -161,7 +163,8 @@ class DayMembers:
         self.weights = _Column(np.float32)
         self.unit = _Column(np.float32)
         self.unit_at = -1  # corpus size the oldest unit vectors of the day were computed with
-        self.postings: dict[int, list[int]] = defaultdict(list)
+        # array('i'), not list: 4 bytes an entry instead of 8, and a day holds ~340 entries per article
+        self.postings: dict[int, array[int]] = defaultdict(lambda: array("i"))
 
     def __len__(self) -> int:
         return len(self.article_ids)
