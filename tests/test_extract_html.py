@@ -120,6 +120,32 @@ def test_canonical_url_comes_from_the_link_element():
     assert extracted.canonical_url == "https://www.example.org/news/sea-wall"
 
 
+@pytest.mark.parametrize("href, expected", [
+    ("/news/sea-wall", "https://www.example.org/news/sea-wall"),
+    ("../sea-wall", "https://www.example.org/news/sea-wall"),
+    ("//www.example.org/news/sea-wall", "https://www.example.org/news/sea-wall"),
+    ("/news/sea-wall?ref=a&amp;b=2", "https://www.example.org/news/sea-wall?ref=a&b=2"),
+])
+def test_relative_canonical_url_is_resolved_against_the_page_url(href, expected):
+    head = f'<link href="{href}" rel="canonical">'
+    extracted = extract_html(page(head=head), "https://www.example.org/news/amp/sea-wall")
+    assert extracted.canonical_url == expected
+
+
+def test_page_that_names_itself_canonical_has_no_declared_canonical():
+    own_url = "https://www.example.org/news/sea-wall"
+    extracted = extract_html(page(head="<link rel=canonical href=/news/sea-wall>"), own_url)
+    assert extracted.canonical_url is None
+
+
+def test_copies_declaring_one_relative_canonical_share_their_canonical_url():
+    head = "<link rel='canonical' href='/news/sea-wall'>"
+    urls = ["https://www.example.org/news/sea-wall?utm_source=feed", "https://www.example.org/print/12345"]
+    articles = [extract_document(RawDocument(origin=url, body=page(head=head).encode(), url=url,
+                                             content_type="text/html")) for url in urls]
+    assert [article.canonical_url for article in articles] == ["https://example.org/news/sea-wall"] * 2
+
+
 def test_layout_table_page_falls_back_to_extraction_without_tables():
     layout = ("<html><head><title>Courier</title></head><body><table><tr><td>Home | News | Sport | Weather</td></tr>"
               f"<tr><td>Sections<br>Local<br>Schools</td><td>{PARAGRAPHS}</td></tr></table></body></html>")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 import re
+from dataclasses import dataclass, replace
+from html import unescape
+from urllib.parse import urljoin
 
 import trafilatura
 from trafilatura.settings import set_date_params
@@ -15,6 +16,8 @@ LAYOUT_TABLE_SHARE = 0.5
 # trafilatura joins every byline-like string it finds with "; ": "Carla Jennings; Gazette Staff Writer".
 JOB_TITLE = re.compile(r"\b(?:staff|writer|reporter|correspondent|editor|columnist|contributor|desk|newsroom)\b",
                        re.IGNORECASE)
+CANONICAL_LINK = re.compile(r"<link\b[^>]*\brel\s*=\s*[\"']?canonical\b[^>]*>", re.IGNORECASE)
+HREF = re.compile(r"\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
 
 
 @dataclass(slots=True, frozen=True)
@@ -75,6 +78,23 @@ def author_names(author: str | None) -> str | None:
     return "; ".join(names) or author
 
 
+def declared_canonical(html: str, page_url: str | None, found: str | None) -> str | None:
+    """The canonical URL the page declares, when it is not the page's own URL. trafilatura (`found`) gives
+    up on a relative `<link rel=canonical>` unless an og: tag names the host, and then answers with the
+    page URL; such a link is resolved here against the page URL, as a browser would."""
+    if found and found != page_url:
+        return found
+    if not page_url:
+        return None
+    head_end = html.find("</head>")
+    link = CANONICAL_LINK.search(html, 0, head_end if head_end >= 0 else len(html))
+    href = HREF.search(link.group(0)) if link else None
+    if href is None:
+        return None
+    declared = urljoin(page_url, unescape(next(value for value in href.groups() if value is not None)).strip())
+    return declared if declared != page_url else None
+
+
 def extract_html(html: str, url: str | None, options: HtmlOptions = HtmlOptions()) -> HtmlExtract | None:
     """Main text and metadata of a page, or None when trafilatura finds no article text in it."""
     document = _bare_extraction(html, url, options)
@@ -93,5 +113,5 @@ def extract_html(html: str, url: str | None, options: HtmlOptions = HtmlOptions(
         date=document.date,
         language=document.language,
         sitename=document.sitename,
-        canonical_url=document.url if document.url and document.url != url else None,
+        canonical_url=declared_canonical(html, url, document.url),
     )
