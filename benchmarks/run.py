@@ -90,8 +90,9 @@ def _pss(pid: int) -> int:
     return 0
 
 
-def _tree_memory(root: int) -> TreeMemory:
-    """RSS and PSS of a process and all its descendants, from /proc."""
+def _tree_memory(root: int, with_pss: bool) -> TreeMemory:
+    """RSS (and PSS if asked: reading it walks each process's page tables, ~20 ms for 200 MB) of a process
+    and all its descendants, from /proc."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -110,12 +111,14 @@ def _tree_memory(root: int) -> TreeMemory:
         pid = stack.pop()
         tree.append(pid)
         stack.extend(children.get(pid, []))
-    return TreeMemory(rss=sum(rss.get(pid, 0) for pid in tree), pss=sum(map(_pss, tree)), root_rss=rss.get(root, 0))
+    return TreeMemory(rss=sum(rss.get(pid, 0) for pid in tree), pss=sum(map(_pss, tree)) if with_pss else 0,
+                      root_rss=rss.get(root, 0))
 
 
 class PeakRss:
-    """Samples the memory of a process tree every 0.2 s in a thread: the largest RSS sum (`peak`), PSS sum
-    (`peak_pss`) and RSS of the root process alone (`peak_root`) seen."""
+    """Samples the memory of a process tree in a thread: the largest RSS sum (`peak`) and RSS of the root
+    process alone (`peak_root`) every 0.2 s, the PSS sum (`peak_pss`) every 2 s: reading PSS slows the
+    measured processes down (read every 0.2 s, a 100k HTML ingest ran at 90 docs/s, 110 in a run without)."""
 
     def __init__(self, pid: int | None = None):
         self.pid = pid or os.getpid()
@@ -124,8 +127,10 @@ class PeakRss:
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
+        samples = 0
         while not self._stop.is_set():
-            memory = _tree_memory(self.pid)
+            memory = _tree_memory(self.pid, with_pss=samples % 10 == 0)
+            samples += 1
             self.peak = max(self.peak, memory.rss)
             self.peak_pss = max(self.peak_pss, memory.pss)
             self.peak_root = max(self.peak_root, memory.root_rss)
