@@ -398,7 +398,7 @@ def lsh_child(count: int) -> dict:
     settings = LshSettings()
     signatures = [from_stored(s, settings.signature) for s in synthetic_signatures(count)]
     gc.collect()
-    before = _tree_rss(os.getpid())
+    before = _tree_memory(os.getpid(), with_pss=False).rss
     index = NearDuplicateIndex(settings)
     marks, matches = [], 0
     started = time.perf_counter()
@@ -409,7 +409,7 @@ def lsh_child(count: int) -> dict:
             marks.append(time.perf_counter())
     elapsed = time.perf_counter() - started
     gc.collect()
-    after = _tree_rss(os.getpid())
+    after = _tree_memory(os.getpid(), with_pss=False).rss
     first, last = marks[0] - started, marks[-1] - marks[-2]
     return {"signatures": count, "query_insert_per_s": count / elapsed, "matches": matches,
             "first_tenth_per_s": (count // 10) / first, "last_tenth_per_s": (count // 10) / last,
