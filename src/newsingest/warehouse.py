@@ -120,6 +120,14 @@ def _land_stories(con: duckdb.DuckDBPyConnection, stories: StoryResult) -> None:
         con.execute(load_sql("add_story_documents"), {"scheme": stories.scheme, "documents": stories.new_documents})
 
 
+def _insert_signatures(con: duckdb.DuckDBPyConnection, signatures: list[tuple[str, StoredSignature]],
+                       scheme: str) -> None:
+    """(article id, signature) pairs into `signatures`."""
+    con.execute(load_sql("insert_signatures"), {**_columns(
+        signatures, article_id=lambda r: r[0], minhash=lambda r: r[1].minhash, lead_minhash=lambda r: r[1].lead,
+        shingle_count=lambda r: r[1].shingle_count), "scheme": scheme})
+
+
 def _learn_source_lines(con: duckdb.DuckDBPyConnection, articles: list[Article], now: datetime) -> None:
     """Count each new article's short lines under its source (extract/boilerplate.py). Duplicates are not
     counted: a copy of a story would make all of its lines look repeated."""
@@ -311,7 +319,7 @@ class Warehouse:
                     last_offset=lambda p: p.last_offset, complete=lambda p: p.complete),
                     "run_id": batch.run_id, "updated_at": now})
             if rows:
-                con.execute(load_sql("insert_articles"), _columns(
+                con.execute(load_sql("insert_articles"), {**_columns(
                     rows, id=lambda r: r[0].id, raw_hash=lambda r: r[0].raw_hash, origin=lambda r: r[0].origin,
                     url=lambda r: r[0].url, canonical_url=lambda r: r[0].canonical_url,
                     source=lambda r: r[0].source, sitename=lambda r: r[0].sitename, title=lambda r: r[0].title,
@@ -321,12 +329,8 @@ class Warehouse:
                     extractor=lambda r: r[0].extractor, extractor_version=lambda r: r[0].extractor_version,
                     dedup_status=lambda r: r[1].status.value, duplicate_of=lambda r: r[1].duplicate_of,
                     similarity=lambda r: r[1].similarity, containment=lambda r: r[1].containment,
-                    cluster_id=lambda r: r[1].cluster_id)
-                    | {"run_id": batch.run_id, "ingested_at": now})
-                con.execute(load_sql("insert_signatures"), {**_columns(
-                    rows, article_id=lambda r: r[0].id, minhash=lambda r: r[2].minhash,
-                    lead_minhash=lambda r: r[2].lead, shingle_count=lambda r: r[2].shingle_count),
-                    "scheme": signature_scheme})
+                    cluster_id=lambda r: r[1].cluster_id), "run_id": batch.run_id, "ingested_at": now})
+                _insert_signatures(con, [(article.id, signature) for article, _, signature in rows], signature_scheme)
                 grown = sorted({decision.cluster_id for _, decision, _ in rows if decision.duplicate_of})
                 if grown:
                     con.execute(load_sql("resolve_canonical_members"), {"cluster_ids": grown})
@@ -340,10 +344,10 @@ class Warehouse:
             if batch.stories is not None and rows:
                 _land_stories(con, batch.stories)
             if batch.rejections:
-                con.execute(load_sql("insert_rejections"), _columns(
+                con.execute(load_sql("insert_rejections"), {**_columns(
                     batch.rejections, doc_id=lambda r: r.doc_id, origin=lambda r: r.origin,
                     stage=lambda r: r.stage, reason=lambda r: r.reason, message=lambda r: r.message,
-                    raw_hash=lambda r: r.raw_hash) | {"run_id": batch.run_id, "rejected_at": now})
+                    raw_hash=lambda r: r.raw_hash), "run_id": batch.run_id, "rejected_at": now})
 
     def dedup_settings(self) -> LshSettings | None:
         """The dedup parameters stored by `newsingest rededup`, if it ever ran on this warehouse."""
@@ -371,10 +375,7 @@ class Warehouse:
             if signatures:
                 ids = list(signatures)
                 con.execute(load_sql("replace_signatures"), {"article_id": ids})
-                con.execute(load_sql("insert_signatures"), {**_columns(
-                    ids, article_id=lambda i: i, minhash=lambda i: signatures[i].minhash,
-                    lead_minhash=lambda i: signatures[i].lead, shingle_count=lambda i: signatures[i].shingle_count),
-                    "scheme": scheme})
+                _insert_signatures(con, list(signatures.items()), scheme)
             con.execute(load_sql("resolve_canonical_members"), {"cluster_ids": None})
             con.execute(load_sql("align_cluster_stories"))
             s = settings.signature
