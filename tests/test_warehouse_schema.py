@@ -1,25 +1,46 @@
 """Migration 010: the tables that grow with every article keep their rows and comments, lose their keys,
-and the pipeline keeps their ids unique itself."""
+and the pipeline keeps their ids unique itself. Migration 011: story features are filed by day."""
+
+import json
+from datetime import date
+
+import duckdb
 
 import newsingest.warehouse as warehouse_module
 from newsingest.records import RawDocument
+from newsingest.stories import feature_scheme
+from newsingest.stories.features import FeatureSettings
 from newsingest.warehouse import LandingBatch, Warehouse
 
+from conftest import SEED_CLEAN, SEED_CRUFT
+from test_dedup import OTHER, STORY
 from test_pipeline import corpus, ingest, rows  # noqa: F401  (corpus is a fixture)
 
 GROWING = ("articles", "raw_documents", "signatures", "removed_lines", "rejections", "story_features")
 COUNTS = " union all ".join(f"select '{table}', count(*) from {table}" for table in GROWING)
 
 
+def execute(db_path, sql):
+    con = duckdb.connect(str(db_path))
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
+
+
 def test_upgrading_a_warehouse_keeps_every_row_and_comment_and_drops_the_keys(corpus, db_path, monkeypatch):
     before_010 = [m for m in warehouse_module.migrations() if m[0] < 10]
     monkeypatch.setattr(warehouse_module, "migrations", lambda: before_010)
+    Warehouse(db_path).migrate()
+    # Today's landing files story features by day (migration 011): the column is there while it lands only.
+    execute(db_path, "ALTER TABLE story_features ADD COLUMN anchor_day DATE")
     ingest([corpus], db_path)
+    execute(db_path, "ALTER TABLE story_features DROP COLUMN anchor_day")
     landed = dict(rows(db_path, COUNTS))
     assert landed["articles"] > 0 and landed["removed_lines"] > 0 and landed["rejections"] > 0
     monkeypatch.undo()
 
-    assert Warehouse(db_path).migrate() == 10
+    assert Warehouse(db_path).migrate() == max(version for version, _, _ in warehouse_module.migrations())
     assert dict(rows(db_path, COUNTS)) == landed
     keys = rows(db_path, "select table_name from duckdb_constraints() where constraint_type = 'PRIMARY KEY'")
     assert not {table for (table,) in keys} & set(GROWING)
@@ -40,3 +61,31 @@ def test_the_same_bytes_are_stored_once_whichever_batch_brings_them_again(db_pat
     warehouse.land(LandingBatch(run_id="r1", raw_documents=copies[:2] + [other]), "scheme")
     warehouse.land(LandingBatch(run_id="r2", raw_documents=copies[2:]), "scheme")
     assert rows(db_path, "select count(*), count(distinct raw_hash) from raw_documents") == [(2, 2)]
+
+
+def test_upgrading_files_each_stored_feature_under_its_articles_day(corpus, db_path):
+    ingest([corpus], db_path)
+    filed = rows(db_path, "select article_id, anchor_day from story_features order by article_id")
+    assert filed and all(day is not None for _, day in filed)
+    # back to the table as it was before 011
+    execute(db_path, "ALTER TABLE story_features DROP COLUMN anchor_day; DELETE FROM schema_migrations WHERE version = 11")
+
+    Warehouse(db_path).migrate()
+    assert rows(db_path, "select article_id, anchor_day from story_features order by article_id") == filed
+
+
+def test_story_members_are_read_for_the_days_asked_for_only(tmp_path, db_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    texts = {"2026-01-05": STORY, "2026-01-06": OTHER, "2026-01-09": SEED_CLEAN.read_text(),
+             "2026-01-10": SEED_CRUFT.read_text()}
+    (folder / "days.jsonl").write_text("\n".join(
+        json.dumps({"url": f"https://news.example/{day}", "title": f"Report of {day}", "text": text,
+                    "published_at": f"{day}T12:00:00Z"}) for day, text in texts.items()))
+    ingest([folder], db_path)
+    by_day = dict(rows(db_path, "select strftime(published_at, '%Y-%m-%d'), id from articles"))
+    assert sorted(by_day) == sorted(texts)
+
+    members = Warehouse(db_path).story_members(feature_scheme(FeatureSettings()), [date(2026, 1, 5), date(2026, 1, 9)])
+    assert sorted(member[0] for member in members) == sorted([by_day["2026-01-05"], by_day["2026-01-09"]])
+    assert Warehouse(db_path).story_members(feature_scheme(FeatureSettings()), []) == []

@@ -110,10 +110,10 @@ def _land_stories(con: duckdb.DuckDBPyConnection, stories: StoryResult) -> None:
     """Story ids of the batch's (just inserted) articles, their term weights and the new IDF counts."""
     con.execute(load_sql("update_story_ids"), _columns(
         stories.decisions, article_id=lambda d: d.article_id, story_id=lambda d: d.story_id))
-    rows = list(zip(stories.decisions, stories.weights, strict=True))
+    rows = list(zip(stories.decisions, stories.weights, stories.days, strict=True))
     con.execute(load_sql("insert_story_features"), {**_columns(
-        rows, article_id=lambda r: r[0].article_id, terms=lambda r: r[1].terms, weights=lambda r: r[1].weights),
-        "scheme": stories.scheme})
+        rows, article_id=lambda r: r[0].article_id, terms=lambda r: r[1].terms, weights=lambda r: r[1].weights,
+        anchor_day=lambda r: r[2].isoformat()), "scheme": stories.scheme})
     if stories.new_documents:
         con.execute(load_sql("add_story_term_frequencies"), {**_columns(
             list(stories.new_terms.items()), term=lambda r: r[0], documents=lambda r: r[1]), "scheme": stories.scheme})
@@ -271,8 +271,11 @@ class Warehouse:
 
     def story_members(self, scheme: str, days: list[date]) -> list[tuple[str, str, datetime, str, bytes]]:
         """Articles dated on these days, with story and term weights, for the stories stage to compare with."""
+        if not days:
+            return []
         with self.transaction() as con:
-            return con.execute(load_sql("story_members"), {"scheme": scheme, "days": days}).fetchall()
+            return con.execute(load_sql("story_members"), {"scheme": scheme, "days": days, "first_day": min(days),
+                                                            "last_day": max(days)}).fetchall()
 
     def story_of_articles(self, ids: list[str]) -> dict[str, str]:
         with self.transaction() as con:

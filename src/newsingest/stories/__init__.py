@@ -14,7 +14,7 @@ import numpy as np
 
 from newsingest.records import Article, DedupDecision, DedupStatus, StoryDecision
 from newsingest.stories.features import FeatureSettings, TermWeights, term_weights
-from newsingest.stories.index import CorpusStatistics, Member, StoryIndex, StorySettings
+from newsingest.stories.index import CorpusStatistics, Member, StoryIndex, StorySettings, day_of
 
 __all__ = ["CorpusStatistics", "StoryIndex", "StoryLookup", "StoryResult", "StorySettings", "TermWeights",
            "assign_stories", "feature_scheme", "missing_state", "restore_state"]
@@ -27,6 +27,7 @@ class StoryResult:
     new_terms: dict[str, int]  # document frequencies this batch adds to the corpus statistics
     new_documents: int  # distinct articles counted into the statistics
     scheme: str  # how the weights were computed (feature_scheme)
+    days: list[date]  # UTC day each article is filed under (published, else ingested), in the same order
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +95,13 @@ def assign_stories(articles: list[Article], dedup: list[DedupDecision], index: S
         if decision.status is DedupStatus.NEW:  # copies would make a story's own names look common
             index.statistics.add(term_ids)
             new_terms.update(article_terms)
-    decisions = []
+    decisions, days = [], []
     for article, decision, vector in zip(articles, dedup, vectors, strict=True):
         anchor = article.published_at or now
         story = _story(article, decision, vector, anchor, index)
         index.add(Member(article.id, story.story_id, anchor, *vector))
         decisions.append(story)
+        days.append(date.fromordinal(day_of(anchor)))
     return StoryResult(decisions=decisions, weights=weights, new_terms=new_terms,
                        new_documents=sum(d.status is DedupStatus.NEW for d in dedup),
-                       scheme=feature_scheme(index.settings.features))
+                       scheme=feature_scheme(index.settings.features), days=days)
