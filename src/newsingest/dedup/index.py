@@ -48,30 +48,12 @@ class Match:
     containment: float  # estimated share of the shorter text's shingles found in the longer one
 
 
-def containment(jaccard: np.ndarray, size: int, sizes: np.ndarray) -> np.ndarray:
-    """Estimated |A∩B| / min(|A|,|B|) from Jaccard estimates J: |A∩B| = J(|A|+|B|)/(1+J); 0 for an empty text."""
-    smaller = np.minimum(size, sizes)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        estimate = jaccard * (size + sizes) / ((1 + jaccard) * smaller)
-    return np.where(smaller == 0, 0.0, np.minimum(1.0, estimate))
-
-
-@dataclass(frozen=True, slots=True)
-class Candidates:
-    """Stored signatures of the articles a query found, one row each, measured all at once: one numpy
-    comparison for all candidates, not a Python call for each, as their number grows with the index."""
-
-    ids: list[str]
-    full: np.ndarray  # (candidates, num_perm) uint32 hash values of the texts
-    lead: np.ndarray  # ... of their leads
-    sizes: np.ndarray  # shingle counts
-
-    @classmethod
-    def stack(cls, ids: list[str], stored: list[tuple[np.ndarray, np.ndarray, int]], num_perm: int) -> Candidates:
-        """From (full, lead, shingle count) per id."""
-        return cls(ids, np.array([full for full, _, _ in stored], dtype=np.uint32).reshape(-1, num_perm),
-                   np.array([lead for _, lead, _ in stored], dtype=np.uint32).reshape(-1, num_perm),
-                   np.array([size for _, _, size in stored], dtype=np.int64))
+def containment(jaccard: float, size_a: int, size_b: int) -> float:
+    """Estimated |A∩B| / min(|A|,|B|) from the Jaccard estimate J: |A∩B| = J(|A|+|B|)/(1+J)."""
+    smaller = min(size_a, size_b)
+    if smaller == 0:
+        return 0.0
+    return min(1.0, jaccard * (size_a + size_b) / ((1 + jaccard) * smaller))
 
 
 class BandIndex:
@@ -177,42 +159,37 @@ class NearDuplicateIndex:
         self.similar.insert(row, signature.minhash.hashvalues)
         self.leads.insert(row, signature.lead.hashvalues)
 
-    def _candidates(self, rows: Iterable[int]) -> Candidates:
-        rows = np.fromiter(rows, dtype=np.intp)
+    def _measure_row(self, signature: TextSignature, row: int) -> tuple[Match, float]:
         store = self.store
-        return Candidates([store.ids[row] for row in rows.tolist()], store.full[rows], store.lead[rows],
-                          store.sizes[rows])
+        return measure_stored(signature, store.ids[row], store.full[row], store.lead[row], int(store.sizes[row]))
 
     def measure(self, signature: TextSignature, article_id: str) -> Match:
-        return measure(signature, self._candidates([self.store.row_of[article_id]]))
+        return self._measure_row(signature, self.store.row_of[article_id])[0]
 
     def best_match(self, signature: TextSignature) -> Match | None:
         """The most similar indexed article that is similar enough or contains/is contained; ties by id."""
         rows = self.similar.query(signature.minhash.hashvalues) | self.leads.query(signature.lead.hashvalues)
-        return best_accepted(self.settings, signature, self._candidates(rows))
+        return best_accepted(self.settings, (self._measure_row(signature, row) for row in rows))
 
 
 # Shared with the Redis index (dedup/redis_index.py), so both decide the same way on the same candidates.
-def _estimates(signature: TextSignature, candidates: Candidates) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per candidate: the Jaccard estimate of the texts, that of their leads, and the estimated containment."""
-    num_perm = candidates.full.shape[1]
-    jaccard = np.count_nonzero(candidates.full == signature.minhash.hashvalues, axis=1) / num_perm
-    leads = np.count_nonzero(candidates.lead == signature.lead.hashvalues, axis=1) / num_perm
-    return jaccard, leads, containment(jaccard, signature.shingle_count, candidates.sizes)
+def measure_stored(signature: TextSignature, article_id: str, full: np.ndarray, lead: np.ndarray,
+                   shingle_count: int) -> tuple[Match, float]:
+    """The match with an indexed article (its stored hash values), and the Jaccard estimate of the two leads."""
+    jaccard = float(np.count_nonzero(full == signature.minhash.hashvalues)) / len(full)
+    lead_similarity = float(np.count_nonzero(lead == signature.lead.hashvalues)) / len(lead)
+    return Match(article_id, jaccard, containment(jaccard, signature.shingle_count, shingle_count)), lead_similarity
 
 
-def measure(signature: TextSignature, candidate: Candidates) -> Match:
-    """The match with one stored article."""
-    jaccard, _, contained = _estimates(signature, candidate)
-    return Match(candidate.ids[0], float(jaccard[0]), float(contained[0]))
+def accepted(settings: LshSettings, match: Match, lead_similarity: float) -> bool:
+    if match.similarity >= settings.threshold:
+        return True
+    return lead_similarity >= settings.lead_threshold and match.containment >= settings.containment_threshold
 
 
-def best_accepted(settings: LshSettings, signature: TextSignature, candidates: Candidates) -> Match | None:
-    """The most similar candidate that is similar enough, or whose lead matches and whose text contains or
-    is contained; then the most contained, then the smallest id. None when no candidate is accepted."""
-    jaccard, leads, contained = _estimates(signature, candidates)
-    accepted = (jaccard >= settings.threshold) | (
-        (leads >= settings.lead_threshold) & (contained >= settings.containment_threshold))
-    matches = [Match(candidates.ids[i], float(jaccard[i]), float(contained[i]))
-               for i in np.flatnonzero(accepted).tolist()]
-    return min(matches, key=lambda m: (-m.similarity, -m.containment, m.article_id), default=None)
+def best_accepted(settings: LshSettings, measured: Iterable[tuple[Match, float]]) -> Match | None:
+    """The most similar accepted candidate (then the most contained, then the smallest id), or None."""
+    matches = [match for match, lead in measured if accepted(settings, match, lead)]
+    if not matches:
+        return None
+    return min(matches, key=lambda m: (-m.similarity, -m.containment, m.article_id))

@@ -23,7 +23,7 @@ import redis
 from datasketch import MinHashLSH
 
 from newsingest.dedup.clusters import ArticleMemory, Deduplicator
-from newsingest.dedup.index import Candidates, LshSettings, Match, best_accepted, measure
+from newsingest.dedup.index import LshSettings, Match, best_accepted, measure_stored
 from newsingest.dedup.signatures import TextSignature
 
 
@@ -127,16 +127,19 @@ class RedisNearDuplicateIndex:
             members = pipe.execute()
         return sorted({key.decode() for band in members for key in band})
 
-    def _stored(self, ids: list[str]) -> Candidates:
-        stored = self.client.hmget(self.signatures_key, ids) if ids else []
-        return Candidates.stack(ids, [_decode(data, self.num_perm) for data in stored], self.num_perm)
+    def _measure(self, signature: TextSignature, article_id: str, data: bytes) -> tuple[Match, float]:
+        full, lead, shingle_count = _decode(data, self.num_perm)
+        return measure_stored(signature, article_id, full, lead, shingle_count)
 
     def measure(self, signature: TextSignature, article_id: str) -> Match:
-        return measure(signature, self._stored([article_id]))
+        return self._measure(signature, article_id, self.client.hget(self.signatures_key, article_id))[0]
 
     def best_match(self, signature: TextSignature) -> Match | None:
         """The most similar indexed article that is similar enough or contains/is contained; ties by id."""
-        return best_accepted(self.settings, signature, self._stored(self._candidates(signature)))
+        ids = self._candidates(signature)
+        stored = self.client.hmget(self.signatures_key, ids) if ids else []
+        return best_accepted(self.settings, (self._measure(signature, article_id, data)
+                                             for article_id, data in zip(ids, stored, strict=True)))
 
 
 def redis_deduplicator(url: str, settings: LshSettings, namespace: str) -> Deduplicator:
