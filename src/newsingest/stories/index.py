@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from itertools import repeat
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -199,11 +199,8 @@ class DayMembers:
     def sharing(self, terms: list[int], anchor: float, window: float, latest: int) -> np.ndarray:
         """Positions of the day's articles within the window of `anchor` having one of `terms`, once per
         shared term; of each term's articles only the `latest` added."""
-        # Each posting list read in place (frombuffer) and cut with one slice: iterating the entries in
-        # Python was most of a query's cost once the window held a week of days.
         postings = self.postings
-        lists = [np.frombuffer(postings[term], dtype=np.int32)[-latest:] for term in terms if term in postings]
-        found = np.concatenate(lists) if lists else np.zeros(0, dtype=np.int32)
+        found = np.fromiter(chain.from_iterable(postings.get(term, ())[-latest:] for term in terms), dtype=np.int64)
         return found[np.abs(self.anchors.values[found] - anchor) <= window]
 
     def elements(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
