@@ -270,12 +270,26 @@ def ingest(kind: str, size: int, via: str, workers: int, tmp: Path) -> dict:
     _, rows = Warehouse(db).query("select documents_seen, articles_new, url_duplicates + exact_duplicates + "
                                   "near_duplicates, rejected, duration_s from runs")
     seen, new, duplicates, rejected, duration = rows[0]
+    tenths = rates_by_tenth(db)
     return {"kind": kind, "size": size, "via": via, "workers": workers, "documents": seen, "new": new,
             "duplicates": duplicates, "rejected": rejected, "wall_s": round(wall, 2),
             "run_s": round(duration, 2), "docs_per_s": seen / wall, "docs_per_s_in_run": seen / duration,
             "peak_rss_mib": mib(rss.peak), "peak_pss_mib": mib(rss.peak_pss), "peak_main_rss_mib": mib(rss.peak_root),
             "db_mib": mib(db.stat().st_size),
-            "task_runs": _count_task_runs(tmp / f"prefect-{via}-{kind}-{size}") if via == "flow" else None}
+            "task_runs": _count_task_runs(tmp / f"prefect-{via}-{kind}-{size}") if via == "flow" else None,
+            "articles_per_s_by_tenth": tenths}
+
+
+def rates_by_tenth(db: Path) -> list[float]:
+    """Articles landed per second in each tenth of the run (by the landing time each batch stamps on its
+    articles): flat tenths mean no cost grows with the warehouse. Empty for runs of fewer than ten batches."""
+    _, started = Warehouse(db).query("select epoch(started_at) from runs")
+    _, landed = Warehouse(db).query("select epoch(ingested_at) from articles order by 1")
+    times = [started[0][0]] + [row[0] for row in landed]
+    marks = [times[len(landed) * k // 10] for k in range(11)]
+    if len(set(marks)) < len(marks):  # a tenth shorter than a batch: the stamps cannot tell the tenths apart
+        return []
+    return [round((len(landed) / 10) / (end - start), 1) for start, end in zip(marks, marks[1:])]
 
 
 def bench_ingest(sizes: list[int], workers: int, tmp: Path, vias: list[str]) -> dict:
@@ -492,6 +506,10 @@ def markdown(results: dict) -> str:
                          f"PSS {r.get('peak_pss_mib', 0):.0f} MiB, run's own process {r.get('peak_main_rss_mib', 0):.0f} MiB"
                          + (f"; {r['task_runs']} task runs" if r["task_runs"] is not None else "")
                          + f") | {baseline} | {ratio} | {target} |")
+            if tenths := r.get("articles_per_s_by_tenth"):
+                lines.append(f"| {kind} {size:,} via {via}: articles/s by tenth of the run | "
+                             f"{', '.join(f'{rate:.0f}' for rate in tenths)} | first tenth {tenths[0]:.0f} | "
+                             f"{tenths[-1] / tenths[0]:.2f} (last / first) | |")
             small = by.get((via, kind, min(s for _, _, s in by)))
             if small is not r and small is not None:
                 lines.append(f"| {kind} via {via}: {size:,} vs {small['size']:,} docs | "
