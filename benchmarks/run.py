@@ -282,7 +282,7 @@ def ingest(kind: str, size: int, via: str, workers: int, tmp: Path) -> dict:
 
 def rates_by_tenth(db: Path) -> list[float]:
     """Articles landed per second in each tenth of the run (by the landing time each batch stamps on its
-    articles): flat tenths mean no cost grows with the warehouse. Empty for runs of fewer than ten batches."""
+    articles): flat tenths mean no cost grows with the warehouse. Empty when a tenth is shorter than a batch."""
     _, started = Warehouse(db).query("select epoch(started_at) from runs")
     _, landed = Warehouse(db).query("select epoch(ingested_at) from articles order by 1")
     times = [started[0][0]] + [row[0] for row in landed]
