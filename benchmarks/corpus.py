@@ -27,6 +27,7 @@ import re
 import shutil
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
@@ -280,6 +281,28 @@ def record(story: Story, kind: str, rng: random.Random, related: list[str]) -> d
             "author": story.author, "published_at": story.day.isoformat()}
 
 
+def shards(size: int, kind: str, seed: int = 1) -> Iterator[list[tuple[Story, dict]]]:
+    """The corpus shard by shard: each document's story and its JSONL record (one random stream for both,
+    so the same arguments always give the same documents)."""
+    generator = CorpusGenerator(seed)
+    stories = generator.stories(size)
+    while chunk := list(itertools.islice(stories, DOCS_PER_SHARD)):
+        found = []
+        for story in chunk:
+            related = generator.rng.sample(generator.titles[-500:], min(5, len(generator.titles)))
+            found.append((story, record(story, kind, generator.rng, related)))
+        yield found
+
+
+def story_labels(size: int, kind: str, seed: int = 1) -> dict[str, int]:
+    """URL -> the position of the original it reports, for every document: each original is its own event
+    (its names are its own) and its copies report it too. The truth benchmarks/story_quality.py scores
+    story grouping against at news-firehose volume."""
+    stories = (story for chunk in shards(size, kind, seed) for story, _ in chunk)
+    return {story.url: position if story.original_index is None else story.original_index
+            for position, story in enumerate(stories)}
+
+
 def corpus_dir(out: Path, size: int, kind: str, seed: int) -> Path:
     return out / f"{kind}-{size}-s{seed}"
 
@@ -292,20 +315,13 @@ def generate(out: Path, size: int, kind: str, seed: int = 1) -> Path:
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
-    generator = CorpusGenerator(seed)
     variants: Counter[str] = Counter()
     words = 0
-    stories = generator.stories(size)
-    for shard in itertools.count():
-        chunk = list(itertools.islice(stories, DOCS_PER_SHARD))
-        if not chunk:
-            break
-        lines = []
-        for story in chunk:
+    for shard, chunk in enumerate(shards(size, kind, seed)):
+        for story, _ in chunk:
             variants[story.variant] += 1
             words += sum(len(p.split()) for p in story.paras)
-            related = generator.rng.sample(generator.titles[-500:], min(5, len(generator.titles)))
-            lines.append(json.dumps(record(story, kind, generator.rng, related), ensure_ascii=False))
+        lines = [json.dumps(document, ensure_ascii=False) for _, document in chunk]
         (folder / f"part-{shard:05d}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     manifest = {"generator": GENERATOR_VERSION, "size": size, "kind": kind, "seed": seed, "variants": dict(variants.most_common()),
                 "duplicate_share": round(1 - variants["original"] / size, 4),

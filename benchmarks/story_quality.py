@@ -9,6 +9,13 @@ recall and F1 and the Adjusted Rand Index of the predicted stories against `stor
     python benchmarks/story_quality.py --sweep                    # thresholds x feature weightings
     python benchmarks/story_quality.py --orders 20                # also 20 random arrival orders
     python benchmarks/story_quality.py --cost 10000               # seconds per 10k articles (replicated set)
+    python benchmarks/story_quality.py --corpus 100000 --max-candidates 150,50   # at firehose volume
+
+The labelled set is small: its queries never reach the stage's caps (candidates, postings per day).
+`--corpus N` scores the stage where they bind: N text documents of the benchmark corpus (benchmarks/corpus.py,
+5,000 a day, names drawn from a small syllable set so they recur across unrelated stories), extracted by the
+pipeline's own workers. Its truth comes from the generator: each original is an event of its own, and its
+copies report it too.
 """
 
 from __future__ import annotations
@@ -19,17 +26,20 @@ import json
 import random
 import re
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from newsingest.article_features import ArticleFeatures, FeatureMaker
 from newsingest.dedup import dedup_batch
 from newsingest.dedup.clusters import Deduplicator
 from newsingest.dedup.signatures import text_hash
 from newsingest import warehouse as warehouse_module
 from newsingest.evaluation import adjusted_rand_index, pairwise_scores
+from newsingest.extract.workers import ExtractWorkers
 from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
 from newsingest.records import Article, DedupDecision, DedupStatus
 from newsingest.stories import StoryIndex, StorySettings, assign_stories
@@ -37,6 +47,9 @@ from newsingest.stories.features import FeatureSettings
 from newsingest.warehouse import Warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import corpus  # noqa: E402  (benchmarks/ is a folder of scripts, not a package)
+
 LABELLED = ROOT / "tests" / "fixtures" / "stories" / "articles.jsonl"
 NON_ENGLISH_SOURCES = {"diariodelsur.example", "echo-oceanindien.example"}
 
@@ -193,6 +206,44 @@ def pipeline_cost(items: list[Labelled], size: int, per_day: int, batch_size: in
           f"({100 * (stories_s + landing_s) / total_s:.0f}% of the run)")
 
 
+def corpus_articles(size: int, batch_size: int) -> tuple[list[Article], list[ArticleFeatures], list[int]]:
+    """The text benchmark corpus through the pipeline's extraction workers (2, with the features they
+    compute for dedup and stories), in arrival order, and each article's story label."""
+    folder = corpus.generate(ROOT / "benchmarks" / "corpus", size, "text")
+    labels = corpus.story_labels(size, "text")
+    settings = PipelineSettings()
+    items, _ = iter_source_items([str(folder)], settings.max_bytes)
+    articles, features = [], []
+    maker = FeatureMaker(settings.lsh.signature, settings.stories.features)
+    with ExtractWorkers(2, settings.extract, settings.limits, annotate=maker) as workers:
+        for batch in batches(items, batch_size):
+            for outcome, made in workers.extract_annotated(batch):
+                if isinstance(outcome, Article):
+                    articles.append(outcome)
+                    features.append(made)
+    return articles, features, [labels[article.url] for article in articles]
+
+
+def corpus_quality(articles: list[Article], features: list[ArticleFeatures], labels: list[int],
+                   settings: StorySettings, batch_size: int) -> None:
+    """Dedup and stories over the corpus articles as a run decides them; scored against the labels."""
+    deduplicator, index = Deduplicator(), StoryIndex(settings)
+    now = datetime.now(UTC)
+    story_of, seconds = {}, 0.0
+    for start in range(0, len(articles), batch_size):
+        batch, made = articles[start:start + batch_size], features[start:start + batch_size]
+        dedup = dedup_batch(batch, deduplicator, [f.signature for f in made])
+        started = time.process_time()
+        decided = assign_stories(batch, dedup.decisions, index, now, [f.terms for f in made])
+        seconds += time.process_time() - started
+        story_of.update((d.article_id, d.story_id) for d in decided.decisions)
+    pairs = pairwise_scores(labels, [story_of[a.id] for a in articles])
+    print(f"max_candidates {settings.max_candidates:>4}, postings_per_day {settings.postings_per_day:>4}: "
+          f"P {pairs.precision:.4f}  R {pairs.recall:.4f}  F1 {pairs.f1:.4f} ({pairs.correct_pairs} right of "
+          f"{pairs.predicted_pairs} predicted, {pairs.true_pairs} true); stories stage CPU "
+          f"{seconds * 10_000 / len(articles):.1f} s per 10k articles")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--input", type=Path, default=LABELLED)
@@ -206,9 +257,21 @@ def main() -> None:
     parser.add_argument("--cost", type=int, default=0, help="time the stage on this many replicated articles")
     parser.add_argument("--per-day", type=int, default=1000, help="news volume of the --cost corpus")
     parser.add_argument("--pipeline", action="store_true", help="with --cost: also through IngestRun and DuckDB")
+    parser.add_argument("--corpus", type=int, default=0,
+                        help="score on this many documents of the text benchmark corpus instead")
+    parser.add_argument("--max-candidates", default=str(StorySettings().max_candidates),
+                        help="with --corpus: comma-separated values to compare")
+    parser.add_argument("--postings-per-day", default=str(StorySettings().postings_per_day),
+                        help="with --corpus: comma-separated values to compare")
     args = parser.parse_args()
     settings = StorySettings(window_days=args.window_days, threshold=args.threshold,
                              prior_documents=args.prior_documents, candidate_terms=args.candidate_terms)
+    if args.corpus:
+        found = corpus_articles(args.corpus, args.batch_size)
+        for cap, postings in itertools.product(args.max_candidates.split(","), args.postings_per_day.split(",")):
+            corpus_quality(*found, replace(settings, max_candidates=int(cap), postings_per_day=int(postings)),
+                           args.batch_size)
+        return
     items = load(args.input)
     english = load(args.input, english_only=True)
     if args.sweep:
