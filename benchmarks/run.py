@@ -41,7 +41,7 @@ from newsingest.dedup import signature_scheme  # noqa: E402
 from newsingest.dedup.index import LshSettings, NearDuplicateIndex  # noqa: E402
 from newsingest.dedup.signatures import (  # noqa: E402
     StoredSignature, compute_signatures, from_stored, shingles, to_stored)
-from newsingest.pipeline import IngestRun, PipelineSettings, iter_source_items  # noqa: E402
+from newsingest.pipeline import DEFAULT_BATCH_SIZE, IngestRun, PipelineSettings, iter_source_items  # noqa: E402
 from newsingest.pipeline import batches as pipeline_batches  # noqa: E402
 from newsingest.extract import extract_document  # noqa: E402
 from newsingest.records import Article, DedupDecision, DedupStatus, RawDocument  # noqa: E402
@@ -50,7 +50,7 @@ from newsingest.warehouse import LandingBatch, Warehouse  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results"
 CORPUS = ROOT / "benchmarks" / "corpus"
 VENV_BIN = Path(sys.executable).parent
-BATCH = 256
+BATCH = DEFAULT_BATCH_SIZE
 REPEATS = 3
 FLOOR_PAGES = 10_000
 

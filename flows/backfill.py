@@ -14,7 +14,7 @@ from prefect.states import State
 from pydantic import BaseModel, Field, model_validator
 
 from flows.ingest import expected_documents, ingest_batches, run_name
-from newsingest.pipeline import PipelineSettings, iter_source_items
+from newsingest.pipeline import DEFAULT_BATCH_SIZE, PipelineSettings, iter_source_items
 from newsingest.records import Article
 
 
@@ -27,7 +27,8 @@ class BackfillRequest(BaseModel):
     published_to: date | None = Field(default=None, description="Last publication day to land (UTC)")
     include_undated: bool = Field(default=True, description="Land articles without a publication date")
     db: str | None = Field(default=None, description="DuckDB file; default $NEWSINGEST_DB or warehouse/news.duckdb")
-    batch_size: int = Field(default=256, ge=1, le=10_000, description="Documents per batch and transaction")
+    batch_size: int = Field(default=DEFAULT_BATCH_SIZE, ge=1, le=10_000,
+                            description="Documents per batch and transaction")
     workers: int = Field(default=2, ge=1, le=64, description="Extraction processes")
 
     @model_validator(mode="after")

@@ -16,7 +16,7 @@ from prefect.states import State
 
 from flows.ingest import ingest_batches, run_name
 from newsingest.health import HealthSettings
-from newsingest.pipeline import PipelineSettings, iter_source_items
+from newsingest.pipeline import DEFAULT_BATCH_SIZE, PipelineSettings, iter_source_items
 from newsingest.sources.fetch import FetchSettings
 from newsingest.sources.state import FetchState
 from newsingest.sources.web import WebCrawl
@@ -24,8 +24,9 @@ from newsingest.warehouse import Warehouse
 
 
 @flow(name="ingest-feeds", flow_run_name=run_name)
-def feeds_flow(sources_file: str = "sources.toml", db: str | None = None, batch_size: int = 256, workers: int = 2,
-               contact: str | None = None, allow_private_network: bool = False, quiet_runs: int = 8) -> State:
+def feeds_flow(sources_file: str = "sources.toml", db: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
+               workers: int = 2, contact: str | None = None, allow_private_network: bool = False,
+               quiet_runs: int = 8) -> State:
     """Fetch and ingest what the sources file's outlets published since the last run.
 
     quiet_runs: a source with no items for this many runs in a row is flagged (8 runs = 2 hours at */15).

@@ -31,7 +31,8 @@ from newsingest.article_features import FeatureMaker
 from newsingest.dedup.signatures import TextSignature
 from newsingest.extract import ExtractSettings
 from newsingest.health import HealthSettings, SourceAlert, SourceTally
-from newsingest.pipeline import ExtractResult, IngestRun, PipelineSettings, RunSummary, batches, iter_source_items
+from newsingest.pipeline import (DEFAULT_BATCH_SIZE, ExtractResult, IngestRun, PipelineSettings, RunSummary, batches,
+                                 iter_source_items)
 from newsingest.records import Article, RawDocument, Rejection
 from newsingest.reports import RunReport, build_report, record_sources, run_rows
 from newsingest.runners import LOCAL, dask_task_runner, extract_with_features, joined, parts
@@ -247,7 +248,7 @@ def expected_documents(inputs: list[str]) -> int:
 
 
 @flow(name="ingest", flow_run_name=run_name)
-def ingest_flow(inputs: list[str], db: str | None = None, batch_size: int = 256, workers: int = 2,
+def ingest_flow(inputs: list[str], db: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 2,
                 allow_hosts: list[str] | None = None, deny_hosts: list[str] | None = None,
                 since: date | None = None, until: date | None = None, force: bool = False,
                 allow_private_network: bool = False, runner: str = LOCAL, redis: str | None = None) -> RunSummary:

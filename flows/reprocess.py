@@ -16,7 +16,7 @@ from prefect.utilities.annotations import opaque
 
 from flows.ingest import ProgressArtifact, dedup, extract, land, report_run, run_name, stage
 from newsingest.dedup.clusters import Deduplicator
-from newsingest.pipeline import IngestRun, PipelineSettings, batches
+from newsingest.pipeline import DEFAULT_BATCH_SIZE, IngestRun, PipelineSettings, batches
 from newsingest.records import RawDocument
 from newsingest.reprocess import ArchivedDocument, archived_documents, raw_documents
 from newsingest.warehouse import Warehouse
@@ -28,7 +28,7 @@ def read_archive(warehouse: Warehouse, documents: list[ArchivedDocument], number
 
 
 @flow(name="reprocess", flow_run_name=run_name)
-def reprocess_flow(db: str | None = None, batch_size: int = 256, workers: int = 2) -> State:
+def reprocess_flow(db: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 2) -> State:
     """Re-extract and re-deduplicate every archived input with the current code; replaces its rows."""
     logger = get_run_logger()
     settings = PipelineSettings(batch_size=batch_size, workers=workers)

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from newsingest.extract import extract_document
 from newsingest.export import ExportFormat, export_warehouse
-from newsingest.pipeline import IngestRun, PipelineSettings, RunSummary, batches, iter_source_items
+from newsingest.pipeline import DEFAULT_BATCH_SIZE, IngestRun, PipelineSettings, RunSummary, batches, iter_source_items
 from newsingest.records import Article, RawDocument
 from newsingest.rededup import DedupChanges
 from newsingest.rededup import rededup as rededup_warehouse
@@ -62,7 +62,8 @@ def ingest(
              "folders are read recursively.",
         show_default=False)],
     db: DbOption = None,
-    batch_size: Annotated[int, typer.Option(min=1, help="Documents per batch (one transaction each).")] = 256,
+    batch_size: Annotated[int, typer.Option(
+        min=1, help="Documents per batch (one transaction each).")] = DEFAULT_BATCH_SIZE,
     workers: Annotated[int, typer.Option(min=1, help="Extraction processes.")] = max(1, os.cpu_count() or 1),
     lock_timeout: Annotated[float, typer.Option(
         help="Seconds to wait while another ingest holds the database.")] = 60.0,

@@ -29,9 +29,9 @@ from newsingest.records import RawDocument
 
 LOCAL = "local"
 DASK_LOCAL_CLUSTER = "dask"
-# Documents per Dask task: 8 tasks per default batch of 256 keep 8 worker threads busy, and one task's
-# overhead (a task run reported to the Prefect API) stays small against ~32 extractions.
-DASK_PART = 32
+# Documents per Dask task: 8 tasks per default batch (pipeline.DEFAULT_BATCH_SIZE) keep 8 worker threads
+# busy, and one task's overhead (a task run reported to the Prefect API) stays small against ~64 extractions.
+DASK_PART = 64
 
 
 def dask_task_runner(runner: str, workers: int) -> DaskTaskRunner | None:
