@@ -19,6 +19,7 @@ from newsingest.dedup.clusters import Deduplicator
 from newsingest.pipeline import DEFAULT_BATCH_SIZE, IngestRun, PipelineSettings, batches
 from newsingest.records import RawDocument
 from newsingest.reprocess import ArchivedDocument, archived_documents, raw_documents
+from newsingest.stories import StoryIndex
 from newsingest.warehouse import Warehouse
 
 
@@ -35,8 +36,11 @@ def reprocess_flow(db: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE, 
     warehouse = Warehouse(db)
     run_id = str(flow_run.get_id() or "").replace("-", "")[:12] or None
     with IngestRun(warehouse, settings, trigger="reprocess", run_id=run_id, inputs=["raw_documents"]) as run:
-        # Every decision is made again, from the first input on, with the dedup settings the warehouse keeps.
+        # Every decision is made again, from the first input on, with the dedup settings the warehouse keeps;
+        # stories too, with IDF statistics that grow again input by input (each batch's landing takes its
+        # inputs' earlier counts out of the stored statistics and adds the new ones).
         run.deduplicator = Deduplicator(run.settings.lsh)
+        run.story_index = StoryIndex(run.settings.stories)
         documents = archived_documents(warehouse)
         logger.info("reprocessing %d archived inputs", len(documents))
         progress = ProgressArtifact(len(documents))

@@ -141,16 +141,22 @@ def test_reprocess_rebuilds_articles_from_the_raw_archive_keeping_ids_and_cluste
 
     ingest_flow(inputs=[str(ROOT / "samples")], db=str(db_path), batch_size=8, workers=1)
     snapshot = "select id, text, dedup_status, cluster_id from articles order by id"
+    # The stories' IDF statistics count every input once, however often it was reprocessed.
+    statistics = ("select scheme, term, documents from story_term_frequencies union all "
+                  "select scheme, '', documents from story_corpus order by all")
     con = duckdb.connect(str(db_path))
     before = con.execute(snapshot).fetchall()
+    counted = con.execute(statistics).fetchall()
     rejected = con.execute("select doc_id, reason from rejections order by 1").fetchall()
     # What an older cleaner might have left: reprocessing must put back what the current code makes of it.
     con.execute("update articles set text = 'stale' where id = (select min(id) from articles)")
     con.close()
 
     summary = reprocess_flow(db=str(db_path), batch_size=8, workers=1)
+    reprocess_flow(db=str(db_path), batch_size=8, workers=1)
     con = duckdb.connect(str(db_path), read_only=True)
     assert con.execute(snapshot).fetchall() == before
+    assert con.execute(statistics).fetchall() == counted and len(counted) > 100
     assert con.execute("select doc_id, reason from rejections order by 1").fetchall() == rejected
     assert con.execute("select trigger, status from runs order by started_at desc limit 1").fetchone() == \
         ("reprocess", "completed")
