@@ -5,7 +5,7 @@ tests/fixtures/stories/articles.jsonl). Articles go through the real dedup stage
 stage in publication order, as they would arrive, in batches of --batch-size. Prints pairwise precision,
 recall and F1 and the Adjusted Rand Index of the predicted stories against `story`.
 
-    python benchmarks/stories_quality.py                          # the pipeline's settings
+    python benchmarks/story_quality.py                            # the pipeline's settings
     python benchmarks/story_quality.py --sweep                    # thresholds x feature weightings
     python benchmarks/story_quality.py --orders 20                # also 20 random arrival orders
     python benchmarks/story_quality.py --cost 10000               # seconds per 10k articles (replicated set)
