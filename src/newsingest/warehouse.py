@@ -274,8 +274,7 @@ class Warehouse:
         if not days:
             return []
         with self.transaction() as con:
-            return con.execute(load_sql("story_members"), {"scheme": scheme, "days": days, "first_day": min(days),
-                                                            "last_day": max(days)}).fetchall()
+            return con.execute(load_sql("story_members"), {"scheme": scheme, "days": days}).fetchall()
 
     def story_of_articles(self, ids: list[str]) -> dict[str, str]:
         with self.transaction() as con:
