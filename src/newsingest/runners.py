@@ -24,14 +24,14 @@ from prefect_dask import DaskTaskRunner
 from newsingest.article_features import FeatureMaker
 from newsingest.extract import ExtractSettings
 from newsingest.extract.workers import ExtractLimits, _extract_one
-from newsingest.pipeline import ExtractResult
+from newsingest.pipeline import DEFAULT_BATCH_SIZE, ExtractResult
 from newsingest.records import RawDocument
 
 LOCAL = "local"
 DASK_LOCAL_CLUSTER = "dask"
-# Documents per Dask task: 8 tasks per default batch (pipeline.DEFAULT_BATCH_SIZE) keep 8 worker threads
-# busy, and one task's overhead (a task run reported to the Prefect API) stays small against ~64 extractions.
-DASK_PART = 64
+# Documents per Dask task: 8 tasks per default batch keep 8 worker threads busy, and one task's overhead (a
+# task run reported to the Prefect API) stays small against a part's extractions (64 in a batch of 512).
+DASK_PART = DEFAULT_BATCH_SIZE // 8
 
 
 def dask_task_runner(runner: str, workers: int) -> DaskTaskRunner | None:
