@@ -77,21 +77,26 @@ def load(path: Path, english_only: bool = False) -> list[Labelled]:
     return found
 
 
-def assign(items: list[Labelled], settings: StorySettings, batch_size: int) -> list[str]:
-    """Story ids for the items, decided in the given order, batch by batch like the pipeline."""
+def assign(articles: list[Article], settings: StorySettings, batch_size: int,
+           features: list[ArticleFeatures] | None = None) -> tuple[list[str], float]:
+    """Story ids for the articles, decided in the given order, batch by batch like the pipeline (from the
+    features the extraction workers made, when given), and the CPU seconds the stories stage took."""
     deduplicator, index = Deduplicator(), StoryIndex(settings)
     now = datetime.now(UTC)
-    story_of = {}
-    for start in range(0, len(items), batch_size):
-        articles = [item.article for item in items[start:start + batch_size]]
-        dedup = dedup_batch(articles, deduplicator)
-        for decision in assign_stories(articles, dedup.decisions, index, now).decisions:
-            story_of[decision.article_id] = decision.story_id
-    return [story_of[item.article.id] for item in items]
+    story_of, seconds = {}, 0.0
+    for start in range(0, len(articles), batch_size):
+        batch = articles[start:start + batch_size]
+        made = features[start:start + batch_size] if features else None
+        dedup = dedup_batch(batch, deduplicator, [f.signature for f in made] if made else None)
+        started = time.process_time()
+        decided = assign_stories(batch, dedup.decisions, index, now, [f.terms for f in made] if made else None)
+        seconds += time.process_time() - started
+        story_of.update((d.article_id, d.story_id) for d in decided.decisions)
+    return [story_of[article.id] for article in articles], seconds
 
 
 def score(items: list[Labelled], settings: StorySettings, batch_size: int) -> tuple:
-    predicted = assign(items, settings, batch_size)
+    predicted, _ = assign([item.article for item in items], settings, batch_size)
     truth = [item.story for item in items]
     return pairwise_scores(truth, predicted), adjusted_rand_index(truth, predicted)
 
@@ -227,17 +232,8 @@ def corpus_articles(size: int, batch_size: int) -> tuple[list[Article], list[Art
 def corpus_quality(articles: list[Article], features: list[ArticleFeatures], labels: list[int],
                    settings: StorySettings, batch_size: int) -> None:
     """Dedup and stories over the corpus articles as a run decides them; scored against the labels."""
-    deduplicator, index = Deduplicator(), StoryIndex(settings)
-    now = datetime.now(UTC)
-    story_of, seconds = {}, 0.0
-    for start in range(0, len(articles), batch_size):
-        batch, made = articles[start:start + batch_size], features[start:start + batch_size]
-        dedup = dedup_batch(batch, deduplicator, [f.signature for f in made])
-        started = time.process_time()
-        decided = assign_stories(batch, dedup.decisions, index, now, [f.terms for f in made])
-        seconds += time.process_time() - started
-        story_of.update((d.article_id, d.story_id) for d in decided.decisions)
-    pairs = pairwise_scores(labels, [story_of[a.id] for a in articles])
+    predicted, seconds = assign(articles, settings, batch_size, features)
+    pairs = pairwise_scores(labels, predicted)
     print(f"max_candidates {settings.max_candidates:>4}, postings_per_day {settings.postings_per_day:>4}: "
           f"P {pairs.precision:.4f}  R {pairs.recall:.4f}  F1 {pairs.f1:.4f} ({pairs.correct_pairs} right of "
           f"{pairs.predicted_pairs} predicted, {pairs.true_pairs} true); stories stage CPU "
