@@ -49,9 +49,12 @@ demo: install
 test: install
 	$(VENV)/bin/pytest -q
 
-# Speed benchmarks, not part of `make test` (an hour or more at 10k documents on 2 cores). Results in
-# benchmarks/results/; e.g. make bench BENCH_ARGS="--sizes 10000,100000 --only ingest" for the 100k runs.
+# Speed benchmarks, not part of `make test`. benchmarks/peer.py: newsingest against datatrove on the real
+# development pages (~15 min; datatrove goes into its own git-ignored virtualenv the first time); then
+# benchmarks/run.py (an hour or more at 10k documents on 2 cores). Results in benchmarks/results/; e.g.
+# make bench PEER_ARGS="--rounds 5" BENCH_ARGS="--sizes 10000,100000 --only ingest" for the 100k runs.
 bench: install
+	$(VENV)/bin/python benchmarks/peer.py $(PEER_ARGS)
 	$(VENV)/bin/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
