@@ -56,10 +56,12 @@ def test_rededup_changes_decisions_persists_settings_and_is_reproducible(db_path
     before = decisions(db_path)
     assert before["https://b.example/1"][0] == "near_duplicate"
 
-    strict = rededup(Warehouse(db_path), DedupChanges(threshold=0.95, containment_threshold=0.99))
+    strict = rededup(Warehouse(db_path), DedupChanges(threshold=0.95, containment_threshold=0.99,
+                                                      char_threshold=0.99))
     assert strict.changed == 1 and strict.recomputed_signatures == 0
     assert decisions(db_path)["https://b.example/1"][0] == "new"
     assert Warehouse(db_path).dedup_settings().threshold == 0.95
+    assert Warehouse(db_path).dedup_settings().char_threshold == 0.99
 
     # a later ingest decides with the stored (strict) settings
     reworded = edited.replace("The mayor said", "The deputy mayor said").replace("next spring", "in the summer")
@@ -68,7 +70,7 @@ def test_rededup_changes_decisions_persists_settings_and_is_reproducible(db_path
 
     again = rededup(Warehouse(db_path), DedupChanges())
     assert again.changed == 0
-    reshingled = rededup(Warehouse(db_path), DedupChanges(threshold=0.33, shingle_size=3))
+    reshingled = rededup(Warehouse(db_path), DedupChanges(threshold=0.33, shingle_size=3, char_threshold=0.5))
     assert reshingled.recomputed_signatures == 4
     relaxed = decisions(db_path)
     assert relaxed["https://b.example/1"][0] == relaxed["https://d.example/1"][0] == "near_duplicate"
@@ -76,7 +78,7 @@ def test_rededup_changes_decisions_persists_settings_and_is_reproducible(db_path
 
 def test_rededup_keeps_near_duplicates_in_their_clusters_story(db_path, tmp_path):
     ingest_records(db_path, tmp_path, "early", [record("https://a.example/1", STORY, days_ago(20))])
-    rededup(Warehouse(db_path), DedupChanges(threshold=0.99, containment_threshold=0.99))
+    rededup(Warehouse(db_path), DedupChanges(threshold=0.99, containment_threshold=0.99, char_threshold=0.99))
     # 15 days later, beyond the story window: under strict dedup the copy starts a cluster and a story
     edited = STORY.replace("three years", "four years")
     ingest_records(db_path, tmp_path, "late", [record("https://c.example/1", edited, days_ago(5))])

@@ -238,6 +238,8 @@ def rededup(
         min=0.05, max=1.0, help="Jaccard similarity at or above which texts are near duplicates.")] = None,
     containment: Annotated[float | None, typer.Option(
         min=0.05, max=1.0, help="Share of a teaser/truncated copy that must be inside the longer text.")] = None,
+    char_threshold: Annotated[float | None, typer.Option(
+        min=0.05, max=1.0, help="Character-n-gram Jaccard similarity at or above which texts are copies.")] = None,
     shingle_size: Annotated[int | None, typer.Option(min=1, max=20, help="Words per shingle.")] = None,
     num_perm: Annotated[int | None, typer.Option(min=16, max=1024, help="MinHash permutations.")] = None,
 ) -> None:
@@ -253,7 +255,7 @@ def rededup(
     if not warehouse.path.exists():
         raise _fail(f"no warehouse at {warehouse.path}: nothing to re-decide")
     changes = DedupChanges(threshold=threshold, containment_threshold=containment, shingle_size=shingle_size,
-                           num_perm=num_perm)
+                           num_perm=num_perm, char_threshold=char_threshold)
     try:
         report = rededup_warehouse(warehouse, changes)
     except WarehouseError as exc:
@@ -264,7 +266,8 @@ def rededup(
     console.print(table)
     settings = report.settings
     console.print(f"  signatures recomputed: {report.recomputed_signatures}; settings now: threshold "
-                  f"{settings.threshold}, containment {settings.containment_threshold}, shingles of "
+                  f"{settings.threshold}, containment {settings.containment_threshold}, characters "
+                  f"{settings.char_threshold}, shingles of "
                   f"{settings.signature.shingle_size} words, {settings.signature.num_perm} permutations")
 
 
