@@ -269,6 +269,7 @@ def build(bodies: dict[str, str], seed: int = SEED) -> list[dict]:
     for i, (page, text) in enumerate(originals):
         day = rng.randrange(60)
         host = hosts[(i // 2) % len(hosts)]
+        host_free = i // 2 < len(hosts)  # a host wrapped around would make two negatives copies of each other
         add(page, "original", text, day)
         for kind in [kinds[i % len(kinds)], *([kinds[(i // 3 + 5) % len(kinds)]] if i % 3 == 0 else [])]:
             args = (host,) if kind == "paragraph_changes" else ()
@@ -276,9 +277,9 @@ def build(bodies: dict[str, str], seed: int = SEED) -> list[dict]:
         if i % 2 == 0 and (pair := template_pair(text, host_names, rng)) is not None:
             add(f"{page}#t1", "negative:template", pair[0], day)
             add(f"{page}#t2", "negative:template", pair[1], day + rng.randrange(2))
-        elif i % 4 == 1 and (quoted := quoting(text, host, rng)) is not None:
+        elif i % 4 == 1 and host_free and (quoted := quoting(text, host, rng)) is not None:
             add(f"{page}#q", "negative:quote", quoted, day + rng.randrange(3))
-        elif i % 4 == 3:
+        elif i % 4 == 3 and host_free:
             add(f"{page}#e", "negative:same_event", same_event(text, host, rng), day + rng.randrange(2))
     return records
 

@@ -183,7 +183,8 @@ def held_out(records: list[Labelled], folds: int, base: LshSettings) -> tuple[Qu
         rows = in_fold[k]
         clusters = newsingest_clusters([records[i] for i in rows], replace(base, **best), [signatures[i] for i in rows])
         predicted.update(zip(rows, clusters))
-    return score(f"newsingest, {folds} held-out folds", records, lambda rs: [predicted[i] for i in range(len(rs))]), chosen
+    folded = score(f"newsingest, {folds} held-out folds", records, lambda rs: [predicted[i] for i in range(len(rs))])
+    return folded, chosen
 
 
 HEADER = "| method | precision | recall | F1 | ARI | seconds |\n|---|---:|---:|---:|---:|---:|"

@@ -127,7 +127,8 @@ def test_an_archive_split_over_runs_clusters_as_one_run(tmp_path):
     one, split = decisions(tmp_path / "one.duckdb"), decisions(tmp_path / "split.duckdb")
     assert one == split
     clusters = {url: cluster for url, (_, _, cluster) in one.items()}
-    assert clusters["https://paper-a.example/1"] == clusters["https://paper-c.example/1"] == clusters["https://wire.example/0"]
+    assert clusters["https://paper-a.example/1"] == clusters["https://paper-c.example/1"] == clusters[
+        "https://wire.example/0"]
     assert clusters["https://paper-b.example/1"] == clusters["https://wire.example/1"]
     assert clusters["https://paper-d.example/1"] == clusters["https://wire.example/2"]
     assert one["https://paper-a.example/2"][0] == "new"  # six months after: outside the 30-day window

@@ -68,8 +68,9 @@ def ingest(
     lock_timeout: Annotated[float, typer.Option(
         help="Seconds to wait while another ingest holds the database.")] = 60.0,
     window_days: Annotated[int, typer.Option(
-        min=0, help="Dedup remembers articles published (or, undated, ingested) this many days back; "
-                    "0 remembers all. Memory: about 3.6 KB per remembered article.")] = 30,
+        min=0, help="Dedup links articles dated (undated: ingested) at most this many days apart, counted from "
+                    "each article's own date (backfills decide as live runs); 0: any. Memory: about 5 KB "
+                    "per remembered article.")] = 30,
     allow_host: Annotated[list[str] | None, typer.Option(
         help="WARC: keep only records of this host or its subdomains (repeatable).", show_default=False)] = None,
     deny_host: Annotated[list[str] | None, typer.Option(

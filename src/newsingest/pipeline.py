@@ -228,7 +228,8 @@ class IngestRun:
             # Lines each source repeats, learned from earlier runs; this run's articles count toward the next.
             learned = self.warehouse.source_boilerplate(self.settings.boilerplate)
             self.settings = replace(self.settings, extract=replace(self.settings.extract, source_boilerplate=learned))
-            self.settings = replace(self.settings, lsh=replace(self.settings.lsh, window_days=self.settings.window_days))
+            lsh = replace(self.settings.lsh, window_days=self.settings.window_days)
+            self.settings = replace(self.settings, lsh=lsh)
             # Earlier runs' articles are restored batch by batch, as the batches' dates need them.
             self.deduplicator = new_deduplicator(self.settings.lsh, self.settings.redis)
             self.remembered = RememberedDays(self.settings.window_days)

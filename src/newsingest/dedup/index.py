@@ -1,25 +1,28 @@
-"""The near-duplicate index: four candidate routes find candidates, stored signatures verify them.
+"""The near-duplicate index: three LSH routes find candidates, stored signatures verify them.
 
-Candidates come from
-- `similar`: LSH bands over the word-5-gram MinHash, laid out so that a pair exactly at `threshold`
-  becomes a candidate with probability >= `recall` (band_layout; 64 bands of 2 rows at 0.33: 0.9994);
-- `leads`: LSH bands over the MinHash of each text's first words (teasers, truncated copies keep them);
-- `chars`: LSH bands over the character-n-gram MinHash (copies damaged by scanning or retyping);
-- `sentences`: every normalised sentence of a text is a key; texts sharing `min_shared_sentences` of them
-  are candidates (excerpts from anywhere in a story; copies with sentences reordered and rewritten).
+Candidates come from LSH bands laid out so that a pair exactly at the route's threshold becomes a
+candidate with probability >= `recall` (band_layout):
+- `similar`: over the word-5-gram MinHash (64 bands of 2 rows at 0.33: 0.9994; an excerpt of a quarter
+  of a story, Jaccard ~0.25, 0.98);
+- `leads`: over the MinHash of each text's first words (teasers, truncated copies keep them);
+- `chars`: over the character-n-gram MinHash (copies damaged by scanning or retyping).
+(A fourth route, texts sharing two or more whole sentences, found no copy on the development set that
+these three miss; it cost ~20 index entries an article.)
 Every candidate from any route is verified the same way on the stored signatures (`verify`), accepted when
 - its word Jaccard estimate is at or above `threshold` (similar), or
 - its character Jaccard estimate is at or above `char_threshold` (a damaged copy), or
 - the shorter text is contained in the longer: estimated word containment at or above
   `containment_threshold` with the two leads alike (a teaser), or, from anywhere in the story, word or
   sentence containment at or above `containment_threshold` when the shorter is at least `min_excerpt`
-  of the longer (an excerpt; a long quote is a smaller part and is not a copy),
+  of the longer (an excerpt; a long quote is a smaller part and is not a copy); sentence containment
+  (the share of the shorter's sentences found word for word in the longer) links copies whose sentences
+  were reordered, dropped and partly rewritten,
 and then only when the facts agree (`facts_agree`): the figures and names of the text with fewer of them
 are mostly in the other's; a templated brief with another company, score or place is another story.
 A candidate dated more than `window_days` from the article is never a match, so a backfill of an old
 archive decides as a live run did (the window is counted from each article's date, not from today).
 
-The bands and sentence keys are kept in sorted numpy arrays rather than datasketch's in-memory
+The bands are kept in sorted numpy arrays rather than datasketch's in-memory
 MinHashLSH, which measured ~20 KB per article (a bytes key and a set per band): 2 GB per 100k articles,
 too much for a 30-day window. Here a key entry is 12 bytes.
 """
@@ -50,7 +53,6 @@ class LshSettings:
     containment_threshold: float = 0.7
     char_threshold: float = 0.5
     min_excerpt: float = 0.2  # share of the longer text an excerpt must be (a quarter, less estimate noise)
-    min_shared_sentences: int = 2
     fact_agreement: float = 0.5  # share of the fewer facts found in the other text
     min_facts: int = 3  # fewer facts than this on either side: nothing to compare
     recall: float = 0.99  # probability that a pair at a threshold becomes a candidate
@@ -95,21 +97,24 @@ class KeyIndex:
         self.merge_at = merge_at
         self.keys = np.empty(0, dtype=np.uint64)  # sorted
         self.members = np.empty(0, dtype=np.int32)  # signature row of each key, same order
-        self.pending: dict[int, list[int]] = {}
+        # key -> row, or -> list of rows for the few keys of more than one: set operations and dict updates
+        # run in C, where a Python loop over every key of every insert and query cost ~1 us a key.
+        self.pending: dict[int, int | list[int]] = {}
         self.pending_entries = 0
 
     def insert(self, row: int, keys: np.ndarray) -> None:
-        for key in keys.tolist():
-            self.pending.setdefault(key, []).append(row)
+        keys = keys.tolist()
+        again = {key: _with(self.pending[key], row) for key in self.pending.keys() & keys}
+        self.pending.update(dict.fromkeys(keys, row))
+        self.pending.update(again)
         self.pending_entries += len(keys)
         if self.pending_entries > max(self.merge_at, len(self.keys) // 8):
             self._merge()
 
     def _merge(self) -> None:
-        keys = np.fromiter((k for k, rows in self.pending.items() for _ in rows), dtype=np.uint64,
-                           count=self.pending_entries)
-        members = np.fromiter((r for rows in self.pending.values() for r in rows), dtype=np.int32,
-                              count=self.pending_entries)
+        pairs = [(key, r) for key, rows in self.pending.items() for r in _rows(rows)]
+        keys = np.fromiter((key for key, _ in pairs), dtype=np.uint64, count=len(pairs))
+        members = np.fromiter((r for _, r in pairs), dtype=np.int32, count=len(pairs))
         # Sort only the pending entries, then merge them in one linear pass (np.insert): re-sorting the
         # whole index made each merge O(N log N), and the last tenth of 100k inserts 0.72x the first.
         order = np.argsort(keys, kind="stable")
@@ -119,16 +124,24 @@ class KeyIndex:
         self.pending, self.pending_entries = {}, 0
 
     def query(self, keys: np.ndarray) -> list[int]:
-        """Rows holding each key, once per key they hold."""
+        """Rows holding any of the keys."""
         found: list[int] = []
-        for key in keys.tolist():
-            found.extend(self.pending.get(key, ()))
+        for key in self.pending.keys() & keys.tolist():
+            found.extend(_rows(self.pending[key]))
         starts = np.searchsorted(self.keys, keys, side="left")
         ends = np.searchsorted(self.keys, keys, side="right")
         for start, end in zip(starts.tolist(), ends.tolist()):
             if end > start:
                 found.extend(self.members[start:end].tolist())
         return found
+
+
+def _rows(rows: int | list[int]) -> list[int]:
+    return [rows] if isinstance(rows, int) else rows
+
+
+def _with(rows: int | list[int], row: int) -> list[int]:
+    return [*_rows(rows), row]
 
 
 class BandIndex:
@@ -226,7 +239,6 @@ class NearDuplicateIndex:
         self.similar = BandIndex(settings.threshold, signature.num_perm, settings.recall)
         self.leads = BandIndex(settings.lead_threshold, signature.num_perm, settings.recall)
         self.chars = BandIndex(settings.char_threshold, signature.char_perm, settings.recall)
-        self.sentences = KeyIndex()
         self.store = SignatureStore(signature)
 
     def __len__(self) -> int:
@@ -239,7 +251,6 @@ class NearDuplicateIndex:
         self.similar.insert(row, signature.minhash.hashvalues)
         self.leads.insert(row, signature.lead.hashvalues)
         self.chars.insert(row, signature.chars.hashvalues)
-        self.sentences.insert(row, signature.sentences)
 
     def measure(self, signature: TextSignature, article_id: str) -> Match:
         return measure_one(signature, self.store.candidates([self.store.row_of[article_id]]))
@@ -248,16 +259,7 @@ class NearDuplicateIndex:
         """The most similar indexed article that verify accepts; ties by id."""
         rows = (self.similar.query(signature.minhash.hashvalues) | self.leads.query(signature.lead.hashvalues)
                 | self.chars.query(signature.chars.hashvalues))
-        rows.update(sharing_sentences(self.sentences.query(signature.sentences), self.settings.min_shared_sentences))
         return verify(self.settings, signature, day, self.store.candidates(sorted(rows)))
-
-
-def sharing_sentences(rows: list, least: int) -> list:
-    """The rows (or ids) found at least `least` times among the sentence keys' members."""
-    counts: dict = {}
-    for row in rows:
-        counts[row] = counts.get(row, 0) + 1
-    return [row for row, count in counts.items() if count >= least]
 
 
 # Shared with the Redis index (dedup/redis_index.py), so both decide the same way on the same candidates.

@@ -3,7 +3,6 @@
 - Band tables: datasketch's `MinHashLSH` on its Redis storage, over full texts, leads and character
   signatures, each given the band layout of the in-process `BandIndex` (`params`); both make two texts
   candidates when all values of a band are equal, so both find the same candidates.
-- Sentence keys: a Redis set of article ids per sentence hash.
 - Signatures: one Redis hash, article id -> every stored value of its signature and its day, so any
   process can verify any candidate. Verification and choice are index.py's own `verify`: on the same
   input, the decisions are those of the in-process index.
@@ -24,8 +23,7 @@ import redis
 from datasketch import MinHashLSH
 
 from newsingest.dedup.clusters import ArticleMemory, Deduplicator
-from newsingest.dedup.index import (Candidates, LshSettings, Match, band_layout, measure_one, sharing_sentences,
-                                    verify)
+from newsingest.dedup.index import Candidates, LshSettings, Match, band_layout, measure_one, verify
 from newsingest.dedup.signatures import SignatureSettings, TextSignature
 
 
@@ -110,7 +108,6 @@ class RedisNearDuplicateIndex:
         self.settings = settings
         self.client = client
         self.signatures_key = f"{namespace}:signatures"
-        self.sentence_prefix = f"{namespace}:sentence:"
         # datasketch opens its own connections (a pool per band table) from these parameters.
         storage = client.connection_pool.connection_kwargs
         redis_params = {name: storage[name] for name in ("host", "port", "db", "username", "password", "path")
@@ -149,24 +146,16 @@ class RedisNearDuplicateIndex:
                 lsh.keys._insert(pipe, key, *band_keys)
                 for band_key, table in zip(band_keys, lsh.hashtables, strict=True):
                     table._insert(pipe, band_key, key)
-            for sentence in signature.sentences.tolist():
-                pipe.sadd(f"{self.sentence_prefix}{sentence}", key)
             pipe.execute()
 
     def _candidates(self, signature: TextSignature) -> list[str]:
-        """MinHashLSH.query of the three LSHs and the articles sharing sentences, in one round trip."""
+        """MinHashLSH.query of the three LSHs, in one round trip."""
         with self.client.pipeline(transaction=False) as pipe:
             for lsh, band_keys in self._bands(signature):
                 for band_key, table in zip(band_keys, lsh.hashtables, strict=True):
                     pipe.smembers(table.redis_key(band_key))
-            bands = len(self.similar.hashtables) + len(self.leads.hashtables) + len(self.chars.hashtables)
-            for sentence in signature.sentences.tolist():
-                pipe.smembers(f"{self.sentence_prefix}{sentence}")
             members = pipe.execute()
-        found = {key for band in members[:bands] for key in band}
-        found.update(sharing_sentences([key for keys in members[bands:] for key in keys],
-                                       self.settings.min_shared_sentences))
-        return sorted(key.decode() for key in found)
+        return sorted({key.decode() for band in members for key in band})
 
     def _stored(self, ids: list[str]) -> Candidates:
         stored = self.client.hmget(self.signatures_key, ids) if ids else []

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import LeanMinHash, MinHash
 
-from newsingest.dedup.text_units import fact_hashes, normalise, sentence_hashes
+from newsingest.dedup.text_units import fact_hashes, normalise, normalise_with_sentences
 from newsingest.records import sha256_hex
 
 WHITESPACE = re.compile(r"\s+", re.UNICODE)
@@ -66,10 +66,10 @@ def text_hash(text: str) -> str:
     return sha256_hex(normalise(text))
 
 
-def _normalised_utf8(text: str) -> bytes:
-    """The normalised text as UTF-8, each character of an unspaced script a word of its own: its words
-    separated by single spaces."""
-    normalised = normalise(text)
+def _normalised_utf8(text: str, normalised: str | None = None) -> bytes:
+    """The normalised text (given, or made here) as UTF-8, each character of an unspaced script a word of
+    its own: its words separated by single spaces."""
+    normalised = normalise(text) if normalised is None else normalised
     # isascii reads a flag, the search scans the text (~2% of a signature): ASCII has no unspaced script.
     if not normalised.isascii() and UNSPACED_CHARACTER.search(normalised):
         normalised = WHITESPACE.sub(" ", UNSPACED_CHARACTER.sub(r" \1 ", normalised)).strip()
@@ -184,7 +184,8 @@ def char_hashes(words: bytes, sample: int) -> np.ndarray:
 
 
 def _signature(text: str, settings: SignatureSettings) -> TextSignature:
-    words = _normalised_utf8(text)
+    normalised, sentences = normalise_with_sentences(text)
+    words = _normalised_utf8(text, normalised)
     # Repeated shingles are hashed too: rare, and a repeat cannot change a minimum.
     digests = _digests(words, settings.shingle_size)
     full, lead = _full_and_lead(words, _hash32(digests), settings)
@@ -193,7 +194,7 @@ def _signature(text: str, settings: SignatureSettings) -> TextSignature:
                               hashvalues=_minimum(_permuted(chars, settings.char_perm, settings.seed)))
     # Distinct digests are distinct shingles (SHA-1 has no collisions among short texts' shingles).
     return TextSignature(_lean(full, settings), _lean(lead, settings), len(set(digests)), char_values,
-                         len(chars), sentence_hashes(text), fact_hashes(text))
+                         len(chars), sentences, fact_hashes(text))
 
 
 def compute_signatures(texts: Sequence[str], settings: SignatureSettings) -> list[TextSignature]:
@@ -228,8 +229,8 @@ def _from_bytes(data: bytes, settings: SignatureSettings) -> LeanMinHash:
 
 def to_stored(signature: TextSignature) -> StoredSignature:
     return StoredSignature(_to_bytes(signature.minhash), _to_bytes(signature.lead), signature.shingle_count,
-                           _to_bytes(signature.chars), signature.char_count, signature.sentences.astype("<u8").tobytes(),
-                           signature.facts.astype("<u8").tobytes())
+                           _to_bytes(signature.chars), signature.char_count,
+                           signature.sentences.astype("<u8").tobytes(), signature.facts.astype("<u8").tobytes())
 
 
 def _hashes_from_bytes(data: bytes | None) -> np.ndarray:
