@@ -395,19 +395,20 @@ def synthetic_signatures(count: int, seed: int = 7) -> Iterator[StoredSignature]
     rng = np.random.default_rng(seed)
     settings = LshSettings().signature
     num_perm = settings.num_perm
-    recent: list[np.ndarray] = []
+    recent: list[tuple[np.ndarray, np.ndarray]] = []
     for _ in range(0, count, 10_000):
         block = rng.integers(0, 2**32, size=(10_000, num_perm), dtype=np.uint32)
         for row in block:
+            chars = rng.integers(0, 2**32, size=settings.char_perm, dtype=np.uint32)
+            units = rng.integers(0, 2**63, size=50, dtype=np.uint64)
             if recent and rng.random() < 0.2:
-                row = recent[rng.integers(len(recent))].copy()
+                row, units = recent[rng.integers(len(recent))]  # a copy has the same facts
+                row = row.copy()
                 changed = rng.random(num_perm) < 0.2
                 row[changed] = rng.integers(0, 2**32, size=int(changed.sum()), dtype=np.uint32)
             else:
-                recent.append(row)
+                recent.append((row, units))
                 recent = recent[-1000:]
-            chars = rng.integers(0, 2**32, size=settings.char_perm, dtype=np.uint32)
-            units = rng.integers(0, 2**63, size=50, dtype=np.uint64)
             yield StoredSignature(row.tobytes(), row.tobytes(), 500, chars.tobytes(), 400,
                                   np.sort(units[:20]).tobytes(), np.sort(units[20:]).tobytes())
 
