@@ -280,6 +280,12 @@ class IngestRun:
         with self._extracting:
             return extract_batch(raws, self.settings.extract, self.executor)
 
+    def decide_afresh(self) -> None:
+        """Make every decision again from the first input on (reprocess): restore nothing stored, or each
+        article would meet its own earlier row."""
+        self.deduplicator = Deduplicator(self.settings.lsh)
+        self.remembered = RememberedDays(None, everything=True)
+
     def dedup(self, articles: list[Article], signatures: list[TextSignature] | None = None) -> DedupResult:
         assert self.deduplicator is not None, "use IngestRun as a context manager"
         for days in self.remembered.missing([day_of(a.published_at) for a in articles]):
