@@ -390,21 +390,27 @@ def bench_signatures(texts: list[str]) -> dict:
 
 def synthetic_signatures(count: int, seed: int = 7) -> Iterator[StoredSignature]:
     """Random uint32 signatures, one in five a near copy of a recent one (about 20% of values changed) so
-    queries find real candidates, as in the corpus."""
+    queries find real candidates, as in the corpus; with random character signatures, 20 sentence and 30
+    fact hashes each (a median article's), so the index holds what it holds for a real article."""
     rng = np.random.default_rng(seed)
-    num_perm = LshSettings().signature.num_perm
-    recent: list[np.ndarray] = []
+    settings = LshSettings().signature
+    num_perm = settings.num_perm
+    recent: list[tuple[np.ndarray, np.ndarray]] = []
     for _ in range(0, count, 10_000):
         block = rng.integers(0, 2**32, size=(10_000, num_perm), dtype=np.uint32)
         for row in block:
+            chars = rng.integers(0, 2**32, size=settings.char_perm, dtype=np.uint32)
+            units = rng.integers(0, 2**63, size=50, dtype=np.uint64)
             if recent and rng.random() < 0.2:
-                row = recent[rng.integers(len(recent))].copy()
+                row, units = recent[rng.integers(len(recent))]  # a copy has the same facts
+                row = row.copy()
                 changed = rng.random(num_perm) < 0.2
                 row[changed] = rng.integers(0, 2**32, size=int(changed.sum()), dtype=np.uint32)
             else:
-                recent.append(row)
+                recent.append((row, units))
                 recent = recent[-1000:]
-            yield StoredSignature(row.tobytes(), row.tobytes(), 500)
+            yield StoredSignature(row.tobytes(), row.tobytes(), 500, chars.tobytes(), 400,
+                                  np.sort(units[:20]).tobytes(), np.sort(units[20:]).tobytes())
 
 
 def lsh_child(count: int) -> dict:
@@ -417,8 +423,8 @@ def lsh_child(count: int) -> dict:
     marks, matches = [], 0
     started = time.perf_counter()
     for number, signature in enumerate(signatures):
-        matches += index.best_match(signature) is not None
-        index.add(f"{number:016x}", signature)
+        matches += index.best_match(signature, 0) is not None
+        index.add(f"{number:016x}", signature, 0)
         if (number + 1) % (count // 10) == 0:
             marks.append(time.perf_counter())
     elapsed = time.perf_counter() - started

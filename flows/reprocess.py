@@ -15,7 +15,6 @@ from prefect.states import State
 from prefect.utilities.annotations import opaque
 
 from flows.ingest import ProgressArtifact, dedup, extract, land, report_run, run_name, stage
-from newsingest.dedup.clusters import Deduplicator
 from newsingest.pipeline import DEFAULT_BATCH_SIZE, IngestRun, PipelineSettings, batches
 from newsingest.records import RawDocument
 from newsingest.reprocess import ArchivedDocument, archived_documents, raw_documents
@@ -39,7 +38,7 @@ def reprocess_flow(db: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE, 
         # Every decision is made again, from the first input on, with the dedup settings the warehouse keeps;
         # stories too, with IDF statistics that grow again input by input (each batch's landing takes its
         # inputs' earlier counts out of the stored statistics and adds the new ones).
-        run.deduplicator = Deduplicator(run.settings.lsh)
+        run.decide_afresh()
         run.story_index = StoryIndex(run.settings.stories)
         documents = archived_documents(warehouse)
         logger.info("reprocessing %d archived inputs", len(documents))

@@ -1,9 +1,11 @@
+from dataclasses import astuple
+
 import numpy as np
 import pytest
 from datasketch import MinHash
 
 from newsingest.dedup import dedup_batch, restore
-from newsingest.dedup.clusters import Deduplicator
+from newsingest.dedup.clusters import Deduplicator, day_of
 from newsingest.dedup.signatures import (SignatureSettings, compute_signatures, from_stored, normalise, shingles,
                                          text_hash, to_stored)
 from newsingest.records import Article, DedupStatus
@@ -97,9 +99,9 @@ def test_restored_state_catches_copies_in_a_later_run():
     first = Deduplicator()
     result = dedup_batch([article("a", STORY)], first)
     stored = result.signatures[0]
-    rows = [("a", result.decisions[0].cluster_id, None, text_hash(STORY), stored.minhash, stored.lead,
-             stored.shingle_count)]
-    later = restore(rows, first.index.settings)
+    rows = [("a", result.decisions[0].cluster_id, None, text_hash(STORY), day_of(None), *astuple(stored))]
+    later = Deduplicator()
+    restore(later, rows)
     (decision,) = dedup_batch([article("z", STORY + " Updated with a new final sentence here.")], later).decisions
     assert decision.status is DedupStatus.NEAR_DUPLICATE and decision.cluster_id == "a"
 
@@ -143,13 +145,13 @@ def test_band_index_finds_exactly_the_rows_sharing_a_band_across_merges():
     from newsingest.dedup.index import BandIndex
 
     rng = np.random.default_rng(7)
-    index = BandIndex(threshold=0.5, num_perm=128, merge_at=300)  # merges every ~12 inserts
+    index = BandIndex(threshold=0.5, num_perm=128, recall=0.99, merge_at=300)  # merges every ~5 inserts
     signatures = [rng.integers(0, 2**32, 128, dtype=np.uint64) for _ in range(200)]
     for row in range(0, 200, 2):  # every odd row copies one band of the row before it
         signatures[row + 1][: index.rows] = signatures[row][: index.rows]
     for row, values in enumerate(signatures):
         index.insert(row, values)
-    assert len(index.keys) > 0 and index.pending_entries < len(index.keys)  # both stores in use
+    assert len(index.entries.keys) > 0 and index.entries.pending_entries < len(index.entries.keys)  # both in use
     bands = lambda v: {tuple(v[b * index.rows:(b + 1) * index.rows]) for b in range(index.bands)}
     for row in (0, 1, 57, 198, 199):
         expected = {other for other in range(200) if bands(signatures[row]) & bands(signatures[other])}

@@ -56,10 +56,12 @@ def test_rededup_changes_decisions_persists_settings_and_is_reproducible(db_path
     before = decisions(db_path)
     assert before["https://b.example/1"][0] == "near_duplicate"
 
-    strict = rededup(Warehouse(db_path), DedupChanges(threshold=0.95, containment_threshold=0.99))
+    strict = rededup(Warehouse(db_path), DedupChanges(threshold=0.95, containment_threshold=0.99,
+                                                      char_threshold=0.99))
     assert strict.changed == 1 and strict.recomputed_signatures == 0
     assert decisions(db_path)["https://b.example/1"][0] == "new"
     assert Warehouse(db_path).dedup_settings().threshold == 0.95
+    assert Warehouse(db_path).dedup_settings().char_threshold == 0.99
 
     # a later ingest decides with the stored (strict) settings
     reworded = edited.replace("The mayor said", "The deputy mayor said").replace("next spring", "in the summer")
@@ -68,7 +70,7 @@ def test_rededup_changes_decisions_persists_settings_and_is_reproducible(db_path
 
     again = rededup(Warehouse(db_path), DedupChanges())
     assert again.changed == 0
-    reshingled = rededup(Warehouse(db_path), DedupChanges(threshold=0.33, shingle_size=3))
+    reshingled = rededup(Warehouse(db_path), DedupChanges(threshold=0.33, shingle_size=3, char_threshold=0.5))
     assert reshingled.recomputed_signatures == 4
     relaxed = decisions(db_path)
     assert relaxed["https://b.example/1"][0] == relaxed["https://d.example/1"][0] == "near_duplicate"
@@ -76,7 +78,7 @@ def test_rededup_changes_decisions_persists_settings_and_is_reproducible(db_path
 
 def test_rededup_keeps_near_duplicates_in_their_clusters_story(db_path, tmp_path):
     ingest_records(db_path, tmp_path, "early", [record("https://a.example/1", STORY, days_ago(20))])
-    rededup(Warehouse(db_path), DedupChanges(threshold=0.99, containment_threshold=0.99))
+    rededup(Warehouse(db_path), DedupChanges(threshold=0.99, containment_threshold=0.99, char_threshold=0.99))
     # 15 days later, beyond the story window: under strict dedup the copy starts a cluster and a story
     edited = STORY.replace("three years", "four years")
     ingest_records(db_path, tmp_path, "late", [record("https://c.example/1", edited, days_ago(5))])
@@ -89,3 +91,55 @@ def test_rededup_keeps_near_duplicates_in_their_clusters_story(db_path, tmp_path
 
 def story_ids(db_path) -> dict[str, str]:
     return dict(rows(db_path, "select url, story_id from articles"))
+
+
+THIRD = ("Health officials in the valley towns reported on Thursday that the number of measles cases had "
+         "doubled in a fortnight, most of them among children who had not been vaccinated. Clinics will open "
+         "on Saturdays until the end of the school term, and the regional health board sent letters to every "
+         "family with a child in primary school. Doctors urged parents to check their children's records.")
+
+
+def cli_ingest(db_path, *paths):
+    from test_cli import run
+
+    run("ingest", *paths, "--db", db_path)
+
+
+def test_an_archive_split_over_runs_clusters_as_one_run(tmp_path):
+    """A 1999 archive: wire copy first, the papers made of it the next day, and a reprint months later.
+    Through the CLI, in one run and in three; the window counts from each article's own date."""
+    wire = [record(f"https://wire.example/{n}", text, "1999-03-01") for n, text in enumerate((STORY, OTHER, THIRD))]
+    papers = [record("https://paper-a.example/1", "BRIDGE TO CLOSE\nBy our correspondent\n" + STORY, "1999-03-02"),
+              record("https://paper-b.example/1", OTHER.replace("Wednesday", "Weds").replace(" last winter", ""),
+                     "1999-03-02"),
+              record("https://paper-c.example/1", " ".join(STORY.split()[:45]) + " Full story inside.", "1999-03-02"),
+              record("https://paper-d.example/1", THIRD.split(". ", 1)[1], "1999-03-03")]
+    reprint = [record("https://paper-a.example/2", STORY + " (First published in March.)", "1999-09-01")]
+    files = []
+    for name, records in (("wire", wire), ("papers", papers), ("reprint", reprint)):
+        files.append(tmp_path / f"{name}.jsonl")
+        files[-1].write_text("\n".join(json.dumps(r) for r in records))
+
+    cli_ingest(tmp_path / "one.duckdb", *files)
+    for path in files:
+        cli_ingest(tmp_path / "split.duckdb", path)
+
+    one, split = decisions(tmp_path / "one.duckdb"), decisions(tmp_path / "split.duckdb")
+    assert one == split
+    clusters = {url: cluster for url, (_, _, cluster) in one.items()}
+    assert clusters["https://paper-a.example/1"] == clusters["https://paper-c.example/1"] == clusters[
+        "https://wire.example/0"]
+    assert clusters["https://paper-b.example/1"] == clusters["https://wire.example/1"]
+    assert clusters["https://paper-d.example/1"] == clusters["https://wire.example/2"]
+    assert one["https://paper-a.example/2"][0] == "new"  # six months after: outside the 30-day window
+
+
+def test_a_copy_published_at_the_same_time_never_takes_over_on_arrival(db_path, tmp_path):
+    same_time = "2026-03-02T09:00:00+00:00"
+    longer_copy = STORY + " The council's full report runs to three hundred pages and is online."
+    ingest_records(db_path, tmp_path, "first", [record("https://a.example/original", STORY, same_time)])
+    ingest_records(db_path, tmp_path, "later", [record("https://b.example/copy", longer_copy, same_time)])
+    ingest_records(db_path, tmp_path, "both", [record("https://c.example/copy", longer_copy + " Updated.", same_time)])
+    result = decisions(db_path)
+    assert result["https://a.example/original"][1] is True  # canonical: the earliest arrival of equal times
+    assert result["https://b.example/copy"][1] is False and result["https://c.example/copy"][1] is False

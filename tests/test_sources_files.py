@@ -75,3 +75,17 @@ def test_document_ids_are_deterministic_and_url_based_when_possible(tmp_path):
     with_url = RawDocument(origin="o", body=b"same", url="https://a.example/1")
     other_bytes = RawDocument(origin="o", body=b"different", url="https://a.example/1")
     assert with_url.doc_id == other_bytes.doc_id
+
+
+def test_a_jsonl_record_is_titled_by_its_title_field_only(tmp_path):
+    from newsingest.extract import extract_document
+
+    brief = ("Firefighters brought a blaze at a disused warehouse on the harbour front under control early on "
+             "Sunday, the fire service said; nobody was hurt and the cause is being investigated.")
+    path = tmp_path / "briefs.jsonl"
+    path.write_text(json.dumps({"url": "https://a.example/brief", "text": brief}) + "\n"
+                    + json.dumps({"url": "https://a.example/titled", "title": "Warehouse fire", "text": brief}))
+    untitled, titled = (extract_document(raw) for raw in read_file(path))
+    # The one paragraph is the text, not a title: kept whole, counted whole, so the brief is long enough.
+    assert untitled.title is None and untitled.text == brief and untitled.word_count == len(brief.split())
+    assert titled.title == "Warehouse fire" and titled.text == brief

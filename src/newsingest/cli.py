@@ -68,8 +68,9 @@ def ingest(
     lock_timeout: Annotated[float, typer.Option(
         help="Seconds to wait while another ingest holds the database.")] = 60.0,
     window_days: Annotated[int, typer.Option(
-        min=0, help="Dedup remembers articles published (or, undated, ingested) this many days back; "
-                    "0 remembers all. Memory: about 3.6 KB per remembered article.")] = 30,
+        min=0, help="Dedup links articles dated (undated: ingested) at most this many days apart, counted from "
+                    "each article's own date (backfills decide as live runs); 0: any. Memory: about 5.7 KB "
+                    "per remembered article.")] = 30,
     allow_host: Annotated[list[str] | None, typer.Option(
         help="WARC: keep only records of this host or its subdomains (repeatable).", show_default=False)] = None,
     deny_host: Annotated[list[str] | None, typer.Option(
@@ -238,6 +239,8 @@ def rededup(
         min=0.05, max=1.0, help="Jaccard similarity at or above which texts are near duplicates.")] = None,
     containment: Annotated[float | None, typer.Option(
         min=0.05, max=1.0, help="Share of a teaser/truncated copy that must be inside the longer text.")] = None,
+    char_threshold: Annotated[float | None, typer.Option(
+        min=0.05, max=1.0, help="Character-n-gram Jaccard similarity at or above which texts are copies.")] = None,
     shingle_size: Annotated[int | None, typer.Option(min=1, max=20, help="Words per shingle.")] = None,
     num_perm: Annotated[int | None, typer.Option(min=16, max=1024, help="MinHash permutations.")] = None,
 ) -> None:
@@ -253,7 +256,7 @@ def rededup(
     if not warehouse.path.exists():
         raise _fail(f"no warehouse at {warehouse.path}: nothing to re-decide")
     changes = DedupChanges(threshold=threshold, containment_threshold=containment, shingle_size=shingle_size,
-                           num_perm=num_perm)
+                           num_perm=num_perm, char_threshold=char_threshold)
     try:
         report = rededup_warehouse(warehouse, changes)
     except WarehouseError as exc:
@@ -264,7 +267,8 @@ def rededup(
     console.print(table)
     settings = report.settings
     console.print(f"  signatures recomputed: {report.recomputed_signatures}; settings now: threshold "
-                  f"{settings.threshold}, containment {settings.containment_threshold}, shingles of "
+                  f"{settings.threshold}, containment {settings.containment_threshold}, characters "
+                  f"{settings.char_threshold}, shingles of "
                   f"{settings.signature.shingle_size} words, {settings.signature.num_perm} permutations")
 
 

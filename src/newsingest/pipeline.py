@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsingest.dedup import DedupResult, dedup_batch, restore, signature_scheme
-from newsingest.dedup.clusters import Deduplicator
+from newsingest.dedup import DedupResult, RememberedDays, dedup_batch, new_deduplicator, restore, signature_scheme
+from newsingest.dedup.clusters import Deduplicator, day_of
 from newsingest.dedup.index import LshSettings
 from newsingest.article_features import ArticleFeatures, FeatureMaker
 from newsingest.dedup.signatures import TextSignature
@@ -46,7 +46,7 @@ DEFAULT_BATCH_SIZE = 512
 class PipelineSettings:
     batch_size: int = DEFAULT_BATCH_SIZE
     workers: int = 1  # extraction processes (always at least one: a document never runs in the caller)
-    window_days: int | None = 30  # dedup remembers articles published (or ingested) this many days back
+    window_days: int | None = 30  # dedup links articles dated (else ingested) at most this many days apart
     max_bytes: int = DEFAULT_MAX_BYTES
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     boilerplate: BoilerplateSettings = field(default_factory=BoilerplateSettings)  # per-source learned lines
@@ -192,6 +192,7 @@ class IngestRun:
         self.trigger = trigger
         self.summary = RunSummary(run_id=run_id or uuid.uuid4().hex[:12], inputs=list(inputs))
         self.deduplicator: Deduplicator | None = None
+        self.remembered = RememberedDays(settings.window_days)
         self.story_index: StoryIndex | None = None
         self.executor: ExtractWorkers | None = None
         self._ids_this_run: set[str] = set()
@@ -227,8 +228,11 @@ class IngestRun:
             # Lines each source repeats, learned from earlier runs; this run's articles count toward the next.
             learned = self.warehouse.source_boilerplate(self.settings.boilerplate)
             self.settings = replace(self.settings, extract=replace(self.settings.extract, source_boilerplate=learned))
-            rows = self.warehouse.dedup_state(self.scheme, self.settings.window_days)
-            self.deduplicator = restore(rows, self.settings.lsh, self.settings.redis)
+            lsh = replace(self.settings.lsh, window_days=self.settings.window_days)
+            self.settings = replace(self.settings, lsh=lsh)
+            # Earlier runs' articles are restored batch by batch, as the batches' dates need them.
+            self.deduplicator = new_deduplicator(self.settings.lsh, self.settings.redis)
+            self.remembered = RememberedDays(self.settings.window_days)
             # Only the IDF statistics here: stories of earlier runs are read by day as batches need them.
             documents, frequencies = self.warehouse.story_statistics(self.story_scheme)
             self.story_index = StoryIndex(self.settings.stories, CorpusStatistics(
@@ -276,8 +280,16 @@ class IngestRun:
         with self._extracting:
             return extract_batch(raws, self.settings.extract, self.executor)
 
+    def decide_afresh(self) -> None:
+        """Make every decision again from the first input on (reprocess): restore nothing stored, or each
+        article would meet its own earlier row."""
+        self.deduplicator = Deduplicator(self.settings.lsh)
+        self.remembered = RememberedDays(None, everything=True)
+
     def dedup(self, articles: list[Article], signatures: list[TextSignature] | None = None) -> DedupResult:
         assert self.deduplicator is not None, "use IngestRun as a context manager"
+        for days in self.remembered.missing([day_of(a.published_at) for a in articles]):
+            restore(self.deduplicator, self.warehouse.dedup_state(self.scheme, days))
         return dedup_batch(articles, self.deduplicator, signatures)
 
     def stories(self, articles: list[Article], dedup: DedupResult,

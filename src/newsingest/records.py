@@ -62,6 +62,8 @@ class RawDocument:
     title_hint: str | None = None
     author_hint: str | None = None
     published_hint: str | None = None
+    # The source says what the title is, if any (a JSONL record's `title`): none is taken from the body.
+    title_given: bool = False
     warc: WarcPointer | None = None  # set for records read from a WARC file: the bytes stay there
 
     @property

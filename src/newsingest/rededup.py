@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from newsingest.dedup import signature_scheme
 from newsingest.dedup.clusters import Deduplicator
@@ -24,6 +25,7 @@ class StoredArticle:
     id: str
     canonical_url: str | None
     text_hash: str
+    published_at: datetime | None  # else ingested: the date the window is counted from
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +36,14 @@ class DedupChanges:
     containment_threshold: float | None = None
     shingle_size: int | None = None
     num_perm: int | None = None
+    char_threshold: float | None = None
 
     def apply(self, current: LshSettings) -> LshSettings:
         signature = replace(current.signature, shingle_size=self.shingle_size or current.signature.shingle_size,
                             num_perm=self.num_perm or current.signature.num_perm)
         return replace(current, threshold=self.threshold or current.threshold, signature=signature,
-                       containment_threshold=self.containment_threshold or current.containment_threshold)
+                       containment_threshold=self.containment_threshold or current.containment_threshold,
+                       char_threshold=self.char_threshold or current.char_threshold)
 
 
 @dataclass(slots=True)
@@ -58,17 +62,17 @@ def rededup(warehouse: Warehouse, changes: DedupChanges = DedupChanges()) -> Red
         warehouse.migrate()
         settings = changes.apply(warehouse.dedup_settings() or LshSettings())
         rows = warehouse.rededup_inputs(signature_scheme(settings))
-        missing = [row for row in rows if row[5] is not None]  # text is selected only where needed
+        missing = [row for row in rows if row[6] is not None]  # text is selected only where needed
         fresh = dict(zip((row[0] for row in missing),
-                         compute_signatures([row[5] for row in missing], settings.signature), strict=True))
+                         compute_signatures([row[6] for row in missing], settings.signature), strict=True))
         deduplicator = Deduplicator(settings)
         previous: dict[str, tuple[str, str]] = {}
         decisions: list[DedupDecision] = []
-        for article_id, canonical_url, text_hash, status, cluster_id, _text, minhash, lead, count in rows:
+        for article_id, canonical_url, text_hash, dated, status, cluster_id, _text, *stored in rows:
             previous[article_id] = (status, cluster_id)
-            signature = fresh.get(article_id) or from_stored(StoredSignature(minhash, lead, count),
-                                                             settings.signature)
-            decisions.append(deduplicator.decide(StoredArticle(article_id, canonical_url, text_hash), signature))
+            signature = fresh.get(article_id) or from_stored(StoredSignature(*stored), settings.signature)
+            decisions.append(deduplicator.decide(StoredArticle(article_id, canonical_url, text_hash, dated),
+                                                 signature))
         recomputed = {article_id: to_stored(signature) for article_id, signature in fresh.items()}
         warehouse.replace_decisions(decisions, recomputed, signature_scheme(settings), settings)
     changed = sum(1 for d in decisions if previous[d.article_id] != (d.status.value, d.cluster_id))

@@ -56,6 +56,6 @@ def _raw_document(document: ArchivedDocument, content_type, encoding, status, he
     return RawDocument(origin=document.origin, body=body, url=document.url, warc=warc,
                        content_type=content_type, fetched_at=fetched_at, status=status, headers=dict(headers or {}),
                        encoding=encoding,
-                       title_hint=document.title if record else None,
+                       title_hint=document.title if record else None, title_given=record,
                        author_hint=document.author if record else None,
                        published_hint=document.published_at.isoformat() if record and document.published_at else None)

@@ -125,7 +125,9 @@ def _insert_signatures(con: duckdb.DuckDBPyConnection, signatures: list[tuple[st
     """(article id, signature) pairs into `signatures`."""
     con.execute(load_sql("insert_signatures"), {**_columns(
         signatures, article_id=lambda r: r[0], minhash=lambda r: r[1].minhash, lead_minhash=lambda r: r[1].lead,
-        shingle_count=lambda r: r[1].shingle_count), "scheme": scheme})
+        shingle_count=lambda r: r[1].shingle_count, char_minhash=lambda r: r[1].chars,
+        char_count=lambda r: r[1].char_count, sentences=lambda r: r[1].sentences, facts=lambda r: r[1].facts),
+        "scheme": scheme})
 
 
 def _learn_source_lines(con: duckdb.DuckDBPyConnection, articles: list[Article], now: datetime) -> None:
@@ -259,9 +261,13 @@ class Warehouse:
         with self.transaction() as con:
             return {row[0] for row in con.execute(load_sql("seen_ids"), {"ids": ids}).fetchall()}
 
-    def dedup_state(self, scheme: str, window_days: int | None) -> list[tuple[str, str, str | None, str, bytes]]:
+    def dedup_state(self, scheme: str, days: tuple[int, int] | None) -> list[tuple]:
+        """What dedup remembers of the stored articles dated within `days` (first, last; days since
+        1970-01-01, both included; None: all), in arrival order."""
+        first, last = days or (None, None)
         with self.transaction() as con:
-            return con.execute(load_sql("dedup_state"), {"scheme": scheme, "window_days": window_days}).fetchall()
+            return con.execute(load_sql("dedup_state"), {"scheme": scheme, "first_day": first,
+                                                         "last_day": last}).fetchall()
 
     def story_statistics(self, scheme: str) -> tuple[int, list[tuple[str, int]]]:
         """The stories stage's IDF statistics: documents counted, and the document frequency per term."""
@@ -357,8 +363,9 @@ class Warehouse:
             row = con.execute(load_sql("dedup_settings")).fetchone()
         if row is None:
             return None
-        shingle_size, num_perm, seed, lead_words, threshold, lead_threshold, containment = row
+        shingle_size, num_perm, seed, lead_words, threshold, lead_threshold, containment, char_threshold = row
         return LshSettings(threshold=threshold, lead_threshold=lead_threshold, containment_threshold=containment,
+                           char_threshold=char_threshold if char_threshold is not None else LshSettings.char_threshold,
                            signature=SignatureSettings(shingle_size=shingle_size, num_perm=num_perm, seed=seed,
                                                        lead_words=lead_words))
 
@@ -384,7 +391,7 @@ class Warehouse:
             con.execute(load_sql("save_dedup_settings"), {
                 "shingle_size": s.shingle_size, "num_perm": s.num_perm, "seed": s.seed, "lead_words": s.lead_words,
                 "threshold": settings.threshold, "lead_threshold": settings.lead_threshold,
-                "containment_threshold": settings.containment_threshold})
+                "containment_threshold": settings.containment_threshold, "char_threshold": settings.char_threshold})
 
     def source_boilerplate(self, settings: BoilerplateSettings = BoilerplateSettings()) -> dict[str, frozenset[str]]:
         """Line keys of each source's learned boilerplate (migration 002), for ExtractSettings."""

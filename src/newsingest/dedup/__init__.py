@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from newsingest.dedup.clusters import Deduplicator, KnownArticle
 from newsingest.dedup.index import LshSettings
@@ -31,14 +31,40 @@ def new_deduplicator(settings: LshSettings, redis_url: str | None = None) -> Ded
     return redis_deduplicator(redis_url, settings, namespace=f"newsingest:{signature_scheme(settings)}:{lsh}")
 
 
-def restore(rows: list[tuple], settings: LshSettings, redis_url: str | None = None) -> Deduplicator:
-    """A Deduplicator that remembers the articles of earlier runs (rows from Warehouse.dedup_state:
-    id, cluster_id, canonical_url, text_hash, minhash, lead_minhash, shingle_count)."""
-    deduplicator = new_deduplicator(settings, redis_url)
-    for article_id, cluster_id, canonical, text_hash, minhash, lead, shingle_count in rows:
-        signature = from_stored(StoredSignature(minhash, lead, shingle_count), settings.signature)
-        deduplicator.remember(KnownArticle(article_id, cluster_id, canonical, text_hash, signature))
-    return deduplicator
+def restore(deduplicator: Deduplicator, rows: list[tuple]) -> None:
+    """Remember articles of earlier runs (rows from Warehouse.dedup_state: id, cluster_id, canonical_url,
+    text_hash, day, then the StoredSignature's fields)."""
+    settings = deduplicator.index.settings.signature
+    for article_id, cluster_id, canonical, text_hash, day, *stored in rows:
+        signature = from_stored(StoredSignature(*stored), settings)
+        deduplicator.remember(KnownArticle(article_id, cluster_id, canonical, text_hash, signature, day))
+
+
+@dataclass(slots=True)
+class RememberedDays:
+    """Which days of stored articles a run's deduplicator remembers, counted from the articles' own dates:
+    a batch of articles dated D needs those dated D ± window_days, in a live run or an archive's backfill."""
+
+    window_days: int | None  # None: every stored article, restored once
+    days: tuple[int, int] | None = field(default=None)  # first and last day restored
+    everything: bool = False
+
+    def missing(self, batch_days: list[int]) -> list[tuple[int, int] | None]:
+        """Day ranges (None: all) to restore before deciding articles of these days; then remembered."""
+        if self.everything or not batch_days:
+            return []
+        if self.window_days is None:
+            self.everything = True
+            return [None]
+        first, last = min(batch_days) - self.window_days, max(batch_days) + self.window_days
+        if self.days is None:
+            self.days = (first, last)
+            return [(first, last)]
+        ranges = [(first, self.days[0] - 1)] if first < self.days[0] else []
+        if last > self.days[1]:
+            ranges.append((self.days[1] + 1, last))
+        self.days = (min(first, self.days[0]), max(last, self.days[1]))  # the gap between is restored too
+        return ranges
 
 
 def dedup_batch(articles: list[Article], deduplicator: Deduplicator,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Protocol
 
 from newsingest.dedup.index import LshSettings, Match, NearDuplicateIndex
@@ -21,6 +22,16 @@ class Decidable(Protocol):
     id: str
     canonical_url: str | None
     text_hash: str
+    published_at: datetime | None
+
+
+def day_of(published_at: datetime | None) -> int:
+    """An article's own UTC date as days since 1970-01-01 (naive times are UTC; undated: today, as it is
+    ingested now), the day the warehouse gives it (dedup_state.sql)."""
+    when = datetime.now(UTC) if published_at is None else published_at
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return (when.date() - date(1970, 1, 1)).days
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +43,7 @@ class KnownArticle:
     canonical_url: str | None
     text_hash: str
     signature: TextSignature
+    day: int  # day_of its date
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +76,14 @@ class Deduplicator:
         if known.canonical_url:
             self.by_url.setdefault(known.canonical_url, known.id)
         self.by_text_hash.setdefault(known.text_hash, known.id)
-        self.index.add(known.id, known.signature)
+        self.index.add(known.id, known.signature, known.day)
 
-    def _match(self, article: Decidable, signature: TextSignature) -> tuple[DedupStatus, Match] | None:
+    def _match(self, article: Decidable, signature: TextSignature, day: int) -> tuple[DedupStatus, Match] | None:
         if article.canonical_url and (original := self.by_url.get(article.canonical_url)):
             return DedupStatus.URL_DUPLICATE, self.index.measure(signature, original)
         if original := self.by_text_hash.get(article.text_hash):
             return DedupStatus.EXACT_DUPLICATE, Match(original, 1.0, 1.0)
-        if match := self.index.best_match(signature):
+        if match := self.index.best_match(signature, day):
             return DedupStatus.NEAR_DUPLICATE, match
         return None
 
@@ -81,7 +93,8 @@ class Deduplicator:
         `duplicate_of` names the cluster's first member here; the warehouse re-points it at the cluster's
         canonical member (earliest published, then longest) when the batch lands.
         """
-        found = self._match(article, signature)
+        day = day_of(article.published_at)
+        found = self._match(article, signature, day)
         if found is None:
             decision = DedupDecision(article_id=article.id, status=DedupStatus.NEW, cluster_id=article.id)
         else:
@@ -91,5 +104,5 @@ class Deduplicator:
                                      duplicate_of=cluster_id, similarity=round(match.similarity, 4),
                                      containment=round(match.containment, 4))
         self.remember(KnownArticle(article.id, decision.cluster_id, article.canonical_url, article.text_hash,
-                                   signature))
+                                   signature, day))
         return decision

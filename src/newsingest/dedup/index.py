@@ -1,28 +1,41 @@
-"""The near-duplicate index: LSH over MinHash bands finds candidates, stored signatures verify them.
+"""The near-duplicate index: three LSH routes find candidates, stored signatures verify them.
 
-Two ways to be a near duplicate:
-- similar: estimated Jaccard similarity of the shingle sets at or above `threshold`;
-- contained: the shorter text is (almost) inside the longer one, as a teaser or a truncated copy is.
-  Candidates come from a second LSH over the texts' *leads* (their first words), which such copies keep;
-  two different articles that merely share a long quote have different leads and are never candidates.
-  The candidate is accepted when the estimated containment of the shorter text in the longer is at or
-  above `containment_threshold`.
+Candidates come from LSH bands laid out so that a pair exactly at the route's threshold becomes a
+candidate with probability >= `recall` (band_layout):
+- `similar`: over the word-5-gram MinHash (64 bands of 2 rows at 0.33: 0.9994; an excerpt of a quarter
+  of a story, Jaccard ~0.25, 0.98);
+- `leads`: over the MinHash of each text's first words (teasers, truncated copies keep them);
+- `chars`: over the character-n-gram MinHash (copies damaged by scanning or retyping).
+(A fourth route, texts sharing two or more whole sentences, found no copy on the development set that
+these three miss; it cost ~20 index entries an article.)
+Every candidate from any route is verified the same way on the stored signatures (`verify`), accepted when
+- its word Jaccard estimate is at or above `threshold` (similar), or
+- its character Jaccard estimate is at or above `char_threshold` (a damaged copy), or
+- the shorter text is contained in the longer: estimated word containment at or above
+  `containment_threshold` with the two leads alike (a teaser), or, from anywhere in the story, word or
+  sentence containment at or above `containment_threshold` when the shorter is at least `min_excerpt`
+  of the longer (an excerpt; a long quote is a smaller part and is not a copy); sentence containment
+  (the share of the shorter's sentences found word for word in the longer) links copies whose sentences
+  were reordered, dropped and partly rewritten,
+and then only when the facts agree (`facts_agree`): the figures and names of the text with fewer of them
+are mostly in the other's; a templated brief with another company, score or place is another story.
+A candidate dated more than `window_days` from the article is never a match, so a backfill of an old
+archive decides as a live run did (the window is counted from each article's date, not from today).
 
-Band layouts are datasketch's own choice for a threshold (`_optimal_param`, equal weight on false
-positives and negatives). The bands are kept in sorted numpy arrays rather than datasketch's in-memory
+The bands are kept in sorted numpy arrays rather than datasketch's in-memory
 MinHashLSH, which measured ~20 KB per article (a bytes key and a set per band): 2 GB per 100k articles,
-too much for a 30-day window. Here a band entry is 12 bytes and a signature pair 1 KB.
+too much for a 30-day window. Here a key entry is 12 bytes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from datasketch.lsh import _optimal_param
 
 from newsingest.dedup.signatures import SignatureSettings, TextSignature
+from newsingest.dedup.text_units import shared
 
 # Recently inserted band keys wait in a dict; they are merged into the sorted arrays when the dict holds
 # more than this many entries or an eighth of the sorted ones (amortised O(n log n) for any n).
@@ -33,11 +46,17 @@ MIX = np.uint64(0xBF58476D1CE4E5B9)
 
 @dataclass(frozen=True, slots=True)
 class LshSettings:
-    """Chosen on tests/fixtures/dedup with benchmarks/dedup_quality.py (see the README's Deduplication)."""
+    """Chosen on held-out folds of the development set (benchmarks/dedup_quality.py, README Deduplication)."""
 
     threshold: float = 0.33
     lead_threshold: float = 0.5
     containment_threshold: float = 0.7
+    char_threshold: float = 0.5
+    min_excerpt: float = 0.2  # share of the longer text an excerpt must be (a quarter, less estimate noise)
+    fact_agreement: float = 0.5  # share of the fewer facts found in the other text
+    min_facts: int = 3  # fewer facts than this on either side: nothing to compare
+    recall: float = 0.99  # probability that a pair at a threshold becomes a candidate
+    window_days: int | None = 30  # a candidate more days apart from the article is never a match
     signature: SignatureSettings = field(default_factory=SignatureSettings)
 
 
@@ -48,24 +67,89 @@ class Match:
     containment: float  # estimated share of the shorter text's shingles found in the longer one
 
 
-def containment(jaccard: float, size_a: int, size_b: int) -> float:
+def band_layout(threshold: float, num_perm: int, recall: float) -> tuple[int, int]:
+    """Bands and rows per band: the most rows (fewest chance candidates) for which a pair at `threshold`
+    becomes a candidate with probability 1 - (1 - threshold**rows)**bands >= recall."""
+    for rows in range(num_perm, 0, -1):
+        bands = num_perm // rows
+        if candidate_probability(threshold, bands, rows) >= recall:
+            return bands, rows
+    return num_perm, 1
+
+
+def candidate_probability(jaccard: float, bands: int, rows: int) -> float:
+    """The LSH S-curve: the chance that two texts of this Jaccard similarity share a whole band."""
+    return 1 - (1 - jaccard**rows) ** bands
+
+
+def containment(jaccard: float | np.ndarray, size_a: int, size_b: int | np.ndarray) -> np.ndarray:
     """Estimated |A∩B| / min(|A|,|B|) from the Jaccard estimate J: |A∩B| = J(|A|+|B|)/(1+J)."""
-    smaller = min(size_a, size_b)
-    if smaller == 0:
-        return 0.0
-    return min(1.0, jaccard * (size_a + size_b) / ((1 + jaccard) * smaller))
+    smaller = np.minimum(size_a, size_b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        estimate = np.asarray(jaccard) * (size_a + np.asarray(size_b)) / ((1 + np.asarray(jaccard)) * smaller)
+    return np.where(smaller > 0, np.minimum(1.0, estimate), 0.0)
+
+
+class KeyIndex:
+    """64-bit keys -> signature rows, kept in sorted numpy arrays: 12 bytes an entry, no object per key."""
+
+    def __init__(self, merge_at: int = MIN_PENDING_MERGE):
+        self.merge_at = merge_at
+        self.keys = np.empty(0, dtype=np.uint64)  # sorted
+        self.members = np.empty(0, dtype=np.int32)  # signature row of each key, same order
+        # key -> row, or -> list of rows for the few keys of more than one: set operations and dict updates
+        # run in C, where a Python loop over every key of every insert and query cost ~1 us a key.
+        self.pending: dict[int, int | list[int]] = {}
+        self.pending_entries = 0
+
+    def insert(self, row: int, keys: np.ndarray) -> None:
+        keys = keys.tolist()
+        again = {key: _with(self.pending[key], row) for key in self.pending.keys() & keys}
+        self.pending.update(dict.fromkeys(keys, row))
+        self.pending.update(again)
+        self.pending_entries += len(keys)
+        if self.pending_entries > max(self.merge_at, len(self.keys) // 8):
+            self._merge()
+
+    def _merge(self) -> None:
+        pairs = [(key, r) for key, rows in self.pending.items() for r in _rows(rows)]
+        keys = np.fromiter((key for key, _ in pairs), dtype=np.uint64, count=len(pairs))
+        members = np.fromiter((r for _, r in pairs), dtype=np.int32, count=len(pairs))
+        # Sort only the pending entries, then merge them in one linear pass (np.insert): re-sorting the
+        # whole index made each merge O(N log N), and the last tenth of 100k inserts 0.72x the first.
+        order = np.argsort(keys, kind="stable")
+        keys, members = keys[order], members[order]
+        at = np.searchsorted(self.keys, keys, side="right")  # after equal keys: older rows stay first
+        self.keys, self.members = np.insert(self.keys, at, keys), np.insert(self.members, at, members)
+        self.pending, self.pending_entries = {}, 0
+
+    def query(self, keys: np.ndarray) -> list[int]:
+        """Rows holding any of the keys."""
+        found: list[int] = []
+        for key in self.pending.keys() & keys.tolist():
+            found.extend(_rows(self.pending[key]))
+        starts = np.searchsorted(self.keys, keys, side="left")
+        ends = np.searchsorted(self.keys, keys, side="right")
+        for start, end in zip(starts.tolist(), ends.tolist()):
+            if end > start:
+                found.extend(self.members[start:end].tolist())
+        return found
+
+
+def _rows(rows: int | list[int]) -> list[int]:
+    return [rows] if isinstance(rows, int) else rows
+
+
+def _with(rows: int | list[int], row: int) -> list[int]:
+    return [*_rows(rows), row]
 
 
 class BandIndex:
     """Banded LSH: rows sharing all values of any band are candidates. One 64-bit key per band."""
 
-    def __init__(self, threshold: float, num_perm: int, merge_at: int = MIN_PENDING_MERGE):
-        self.bands, self.rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
-        self.merge_at = merge_at
-        self.keys = np.empty(0, dtype=np.uint64)  # sorted
-        self.members = np.empty(0, dtype=np.int32)  # signature row of each key, same order
-        self.pending: dict[int, list[int]] = {}
-        self.pending_entries = 0
+    def __init__(self, threshold: float, num_perm: int, recall: float, merge_at: int = MIN_PENDING_MERGE):
+        self.bands, self.rows = band_layout(threshold, num_perm, recall)
+        self.entries = KeyIndex(merge_at)
         with np.errstate(over="ignore"):
             self.salts = np.arange(self.bands, dtype=np.uint64) * BAND_SALT
             # odd 64-bit multipliers, one per row of a band: the key is a wrapped weighted sum of its values
@@ -80,47 +164,42 @@ class BandIndex:
         return keys
 
     def insert(self, row: int, hashvalues: np.ndarray) -> None:
-        for key in self.band_keys(hashvalues).tolist():
-            self.pending.setdefault(key, []).append(row)
-        self.pending_entries += self.bands
-        if self.pending_entries > max(self.merge_at, len(self.keys) // 8):
-            self._merge()
-
-    def _merge(self) -> None:
-        keys = np.fromiter((k for k, rows in self.pending.items() for _ in rows), dtype=np.uint64,
-                           count=self.pending_entries)
-        members = np.fromiter((r for rows in self.pending.values() for r in rows), dtype=np.int32,
-                              count=self.pending_entries)
-        # Sort only the pending entries, then merge them in one linear pass (np.insert): re-sorting the
-        # whole index made each merge O(N log N), and the last tenth of 100k inserts 0.72x the first.
-        order = np.argsort(keys, kind="stable")
-        keys, members = keys[order], members[order]
-        at = np.searchsorted(self.keys, keys, side="right")  # after equal keys: older rows stay first
-        self.keys, self.members = np.insert(self.keys, at, keys), np.insert(self.members, at, members)
-        self.pending, self.pending_entries = {}, 0
+        self.entries.insert(row, self.band_keys(hashvalues))
 
     def query(self, hashvalues: np.ndarray) -> set[int]:
-        keys = self.band_keys(hashvalues)
-        found: set[int] = set()
-        for key in keys.tolist():
-            found.update(self.pending.get(key, ()))
-        starts = np.searchsorted(self.keys, keys, side="left")
-        ends = np.searchsorted(self.keys, keys, side="right")
-        for start, end in zip(starts.tolist(), ends.tolist()):
-            if end > start:
-                found.update(self.members[start:end].tolist())
-        return found
+        return set(self.entries.query(self.band_keys(hashvalues)))
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """Stored signatures of candidate articles, a row each: what verification reads."""
+
+    ids: Sequence[str]
+    full: np.ndarray  # (n, num_perm) uint32
+    lead: np.ndarray
+    sizes: np.ndarray  # word shingle counts
+    chars: np.ndarray  # (n, char_perm) uint32
+    char_counts: np.ndarray
+    days: np.ndarray  # the articles' own dates, days since 1970-01-01
+    sentences: Sequence[np.ndarray]
+    facts: Sequence[np.ndarray]
 
 
 class SignatureStore:
-    """Every indexed article's signatures as rows of growing uint32 matrices (no object per article)."""
+    """Every indexed article's signatures as rows of growing numpy arrays; its sentence and fact hashes
+    (a few dozen values of varying number) as one small array each."""
 
-    def __init__(self, num_perm: int, capacity: int = 1024):
+    def __init__(self, settings: SignatureSettings, capacity: int = 1024):
         self.ids: list[str] = []
         self.row_of: dict[str, int] = {}
-        self.full = np.empty((capacity, num_perm), dtype=np.uint32)
-        self.lead = np.empty((capacity, num_perm), dtype=np.uint32)
+        self.full = np.empty((capacity, settings.num_perm), dtype=np.uint32)
+        self.lead = np.empty((capacity, settings.num_perm), dtype=np.uint32)
+        self.chars = np.empty((capacity, settings.char_perm), dtype=np.uint32)
         self.sizes = np.empty(capacity, dtype=np.int32)
+        self.char_counts = np.empty(capacity, dtype=np.int32)
+        self.days = np.empty(capacity, dtype=np.int32)
+        self.sentences: list[np.ndarray] = []
+        self.facts: list[np.ndarray] = []
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -128,68 +207,102 @@ class SignatureStore:
     def __contains__(self, article_id: str) -> bool:
         return article_id in self.row_of
 
-    def append(self, article_id: str, signature: TextSignature) -> int:
+    def _grow(self) -> None:
+        rows = 2 * len(self.ids)
+        for name in ("full", "lead", "chars", "sizes", "char_counts", "days"):
+            array = getattr(self, name)
+            setattr(self, name, np.resize(array, (rows, *array.shape[1:])))
+
+    def append(self, article_id: str, signature: TextSignature, day: int) -> int:
         row = len(self.ids)
         if row == len(self.sizes):
-            self.full, self.lead = np.resize(self.full, (2 * row, self.full.shape[1])), np.resize(
-                self.lead, (2 * row, self.lead.shape[1]))
-            self.sizes = np.resize(self.sizes, 2 * row)
+            self._grow()
         self.full[row], self.lead[row] = signature.minhash.hashvalues, signature.lead.hashvalues
-        self.sizes[row] = signature.shingle_count
+        self.chars[row] = signature.chars.hashvalues
+        self.sizes[row], self.char_counts[row], self.days[row] = signature.shingle_count, signature.char_count, day
+        self.sentences.append(signature.sentences)
+        self.facts.append(signature.facts)
         self.ids.append(article_id)
         self.row_of[article_id] = row
         return row
+
+    def candidates(self, rows: list[int]) -> Candidates:
+        return Candidates([self.ids[r] for r in rows], self.full[rows], self.lead[rows], self.sizes[rows],
+                          self.chars[rows], self.char_counts[rows], self.days[rows],
+                          [self.sentences[r] for r in rows], [self.facts[r] for r in rows])
 
 
 class NearDuplicateIndex:
     def __init__(self, settings: LshSettings = LshSettings()):
         self.settings = settings
-        num_perm = settings.signature.num_perm
-        self.similar = BandIndex(settings.threshold, num_perm)
-        self.leads = BandIndex(settings.lead_threshold, num_perm)
-        self.store = SignatureStore(num_perm)
+        signature = settings.signature
+        self.similar = BandIndex(settings.threshold, signature.num_perm, settings.recall)
+        self.leads = BandIndex(settings.lead_threshold, signature.num_perm, settings.recall)
+        self.chars = BandIndex(settings.char_threshold, signature.char_perm, settings.recall)
+        self.store = SignatureStore(signature)
 
     def __len__(self) -> int:
         return len(self.store)
 
-    def add(self, article_id: str, signature: TextSignature) -> None:
+    def add(self, article_id: str, signature: TextSignature, day: int) -> None:
         if article_id in self.store:
             return
-        row = self.store.append(article_id, signature)
+        row = self.store.append(article_id, signature, day)
         self.similar.insert(row, signature.minhash.hashvalues)
         self.leads.insert(row, signature.lead.hashvalues)
-
-    def _measure_row(self, signature: TextSignature, row: int) -> tuple[Match, float]:
-        store = self.store
-        return measure_stored(signature, store.ids[row], store.full[row], store.lead[row], int(store.sizes[row]))
+        self.chars.insert(row, signature.chars.hashvalues)
 
     def measure(self, signature: TextSignature, article_id: str) -> Match:
-        return self._measure_row(signature, self.store.row_of[article_id])[0]
+        return measure_one(signature, self.store.candidates([self.store.row_of[article_id]]))
 
-    def best_match(self, signature: TextSignature) -> Match | None:
-        """The most similar indexed article that is similar enough or contains/is contained; ties by id."""
-        rows = self.similar.query(signature.minhash.hashvalues) | self.leads.query(signature.lead.hashvalues)
-        return best_accepted(self.settings, (self._measure_row(signature, row) for row in rows))
+    def best_match(self, signature: TextSignature, day: int) -> Match | None:
+        """The most similar indexed article that verify accepts; ties by id."""
+        rows = (self.similar.query(signature.minhash.hashvalues) | self.leads.query(signature.lead.hashvalues)
+                | self.chars.query(signature.chars.hashvalues))
+        return verify(self.settings, signature, day, self.store.candidates(sorted(rows)))
 
 
 # Shared with the Redis index (dedup/redis_index.py), so both decide the same way on the same candidates.
-def measure_stored(signature: TextSignature, article_id: str, full: np.ndarray, lead: np.ndarray,
-                   shingle_count: int) -> tuple[Match, float]:
-    """The match with an indexed article (its stored hash values), and the Jaccard estimate of the two leads."""
-    jaccard = float(np.count_nonzero(full == signature.minhash.hashvalues)) / len(full)
-    lead_similarity = float(np.count_nonzero(lead == signature.lead.hashvalues)) / len(lead)
-    return Match(article_id, jaccard, containment(jaccard, signature.shingle_count, shingle_count)), lead_similarity
+def jaccard(stored: np.ndarray, values: np.ndarray) -> np.ndarray:
+    return np.count_nonzero(stored == values.astype(np.uint32), axis=1) / stored.shape[1]
 
 
-def accepted(settings: LshSettings, match: Match, lead_similarity: float) -> bool:
-    if match.similarity >= settings.threshold:
-        return True
-    return lead_similarity >= settings.lead_threshold and match.containment >= settings.containment_threshold
+def measure_one(signature: TextSignature, found: Candidates) -> Match:
+    """The similarity and containment of the one candidate in `found` (an URL duplicate's)."""
+    similarity = jaccard(found.full, signature.minhash.hashvalues)
+    return Match(found.ids[0], float(similarity[0]), float(containment(similarity, signature.shingle_count,
+                                                                       found.sizes)[0]))
 
 
-def best_accepted(settings: LshSettings, measured: Iterable[tuple[Match, float]]) -> Match | None:
+def facts_agree(settings: LshSettings, a: np.ndarray, b: np.ndarray) -> bool:
+    fewer = min(len(a), len(b))
+    return fewer < settings.min_facts or shared(a, b) >= settings.fact_agreement * fewer
+
+
+def _sentence_containment(signature: TextSignature, stored: Sequence[np.ndarray]) -> np.ndarray:
+    own = signature.sentences
+    return np.array([shared(own, s) / max(1, min(len(own), len(s))) for s in stored], dtype=float)
+
+
+def verify(settings: LshSettings, signature: TextSignature, day: int, found: Candidates) -> Match | None:
     """The most similar accepted candidate (then the most contained, then the smallest id), or None."""
-    matches = [match for match, lead in measured if accepted(settings, match, lead)]
+    if not found.ids:
+        return None
+    similarity = jaccard(found.full, signature.minhash.hashvalues)
+    contained = containment(similarity, signature.shingle_count, found.sizes)
+    leads_alike = jaccard(found.lead, signature.lead.hashvalues) >= settings.lead_threshold
+    excerpt = (np.minimum(signature.shingle_count, found.sizes)
+               >= settings.min_excerpt * np.maximum(signature.shingle_count, found.sizes))
+    damaged_copy = (jaccard(found.chars, signature.chars.hashvalues) >= settings.char_threshold) & (
+        found.char_counts > 0) & (signature.char_count > 0)
+    sentences_contained = _sentence_containment(signature, found.sentences) >= settings.containment_threshold
+    accepted = ((similarity >= settings.threshold) | damaged_copy
+                | ((contained >= settings.containment_threshold) & (leads_alike | excerpt))
+                | (sentences_contained & excerpt))
+    if settings.window_days is not None:
+        accepted &= np.abs(found.days - day) <= settings.window_days
+    matches = [Match(found.ids[i], float(similarity[i]), float(contained[i])) for i in np.flatnonzero(accepted)
+               if facts_agree(settings, signature.facts, found.facts[i])]
     if not matches:
         return None
     return min(matches, key=lambda m: (-m.similarity, -m.containment, m.article_id))

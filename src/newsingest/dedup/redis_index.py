@@ -1,11 +1,10 @@
 """The near-duplicate index and the dedup memory in Redis, shared by every process that decides duplicates.
 
-- Band tables: datasketch's `MinHashLSH` on its Redis storage, one over full texts at `threshold`, one over
-  leads at `lead_threshold`. datasketch lays out the bands of a threshold with the same `_optimal_param` as
-  the in-process `BandIndex`, and both make two texts candidates when all values of a band are equal, so
-  both find the same candidates.
-- Signatures: one Redis hash, article id -> full and lead hash values (uint32) and shingle count, so any
-  process can verify any candidate. Verification and choice are index.py's own functions: on the same
+- Band tables: datasketch's `MinHashLSH` on its Redis storage, over full texts, leads and character
+  signatures, each given the band layout of the in-process `BandIndex` (`params`); both make two texts
+  candidates when all values of a band are equal, so both find the same candidates.
+- Signatures: one Redis hash, article id -> every stored value of its signature and its day, so any
+  process can verify any candidate. Verification and choice are index.py's own `verify`: on the same
   input, the decisions are those of the in-process index.
 - Memory (`ArticleMemory`): each article's cluster and the first article per canonical URL and per text
   hash, as Redis hashes; a match found in the shared index may be an article this process never saw.
@@ -17,14 +16,15 @@ a rededup with other parameters never mixes with the old index. One Redis databa
 from __future__ import annotations
 
 from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass
 
 import numpy as np
 import redis
 from datasketch import MinHashLSH
 
 from newsingest.dedup.clusters import ArticleMemory, Deduplicator
-from newsingest.dedup.index import LshSettings, Match, best_accepted, measure_stored
-from newsingest.dedup.signatures import TextSignature
+from newsingest.dedup.index import Candidates, LshSettings, Match, band_layout, measure_one, verify
+from newsingest.dedup.signatures import SignatureSettings, TextSignature
 
 
 class RedisHash(MutableMapping[str, str]):
@@ -64,14 +64,41 @@ class RedisHash(MutableMapping[str, str]):
         return self.client.hlen(self.key)
 
 
-def _encode(signature: TextSignature) -> bytes:
-    values = [signature.minhash.hashvalues, signature.lead.hashvalues, [signature.shingle_count]]
-    return np.concatenate(values).astype(np.uint32).tobytes()  # affine32 values are below 2**32
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    full: np.ndarray
+    lead: np.ndarray
+    chars: np.ndarray
+    shingle_count: int
+    char_count: int
+    day: int
+    sentences: np.ndarray
+    facts: np.ndarray
 
 
-def _decode(data: bytes, num_perm: int) -> tuple[np.ndarray, np.ndarray, int]:
-    values = np.frombuffer(data, dtype=np.uint32)
-    return values[:num_perm], values[num_perm:2 * num_perm], int(values[2 * num_perm])
+def _encode(signature: TextSignature, day: int) -> bytes:
+    counts = [signature.shingle_count, signature.char_count, day, len(signature.sentences), len(signature.facts)]
+    values = [counts, signature.minhash.hashvalues, signature.lead.hashvalues, signature.chars.hashvalues]
+    hashes = np.concatenate([signature.sentences, signature.facts]).astype("<u8")
+    return np.concatenate(values).astype(np.int64).astype("<u4").tobytes() + hashes.tobytes()
+
+
+def _decode(data: bytes, settings: SignatureSettings) -> Decoded:
+    perm, char_perm = settings.num_perm, settings.char_perm
+    head = 5 + 2 * perm + char_perm
+    values = np.frombuffer(data, dtype="<u4", count=head)
+    shingle_count, char_count, day, sentence_count, _ = values[:5].astype(np.int32).tolist()
+    hashes = np.frombuffer(data, dtype="<u8", offset=4 * head)
+    return Decoded(values[5:5 + perm], values[5 + perm:5 + 2 * perm], values[5 + 2 * perm:], shingle_count,
+                   char_count, day, hashes[:sentence_count], hashes[sentence_count:])
+
+
+def _candidates(ids: list[str], decoded: list[Decoded]) -> Candidates:
+    def stack(name: str) -> np.ndarray:
+        return np.array([getattr(d, name) for d in decoded])
+
+    return Candidates(ids, stack("full"), stack("lead"), stack("shingle_count"), stack("chars"),
+                      stack("char_count"), stack("day"), [d.sentences for d in decoded], [d.facts for d in decoded])
 
 
 class RedisNearDuplicateIndex:
@@ -80,7 +107,6 @@ class RedisNearDuplicateIndex:
     def __init__(self, settings: LshSettings, client: redis.Redis, namespace: str):
         self.settings = settings
         self.client = client
-        self.num_perm = settings.signature.num_perm
         self.signatures_key = f"{namespace}:signatures"
         # datasketch opens its own connections (a pool per band table) from these parameters.
         storage = client.connection_pool.connection_kwargs
@@ -89,23 +115,27 @@ class RedisNearDuplicateIndex:
         if "path" in redis_params:  # a unix socket
             redis_params["unix_socket_path"] = redis_params.pop("path")
 
-        def lsh(threshold: float, name: str) -> MinHashLSH:
+        def lsh(threshold: float, num_perm: int, name: str) -> MinHashLSH:
             config = {"type": "redis", "basename": f"{namespace}:{name}".encode(), "redis": redis_params}
-            return MinHashLSH(threshold=threshold, num_perm=self.num_perm, storage_config=config, prepickle=False)
+            return MinHashLSH(num_perm=num_perm, params=band_layout(threshold, num_perm, settings.recall),
+                              storage_config=config, prepickle=False)
 
-        self.similar = lsh(settings.threshold, "similar")
-        self.leads = lsh(settings.lead_threshold, "leads")
+        signature = settings.signature
+        self.similar = lsh(settings.threshold, signature.num_perm, "similar")
+        self.leads = lsh(settings.lead_threshold, signature.num_perm, "leads")
+        self.chars = lsh(settings.char_threshold, signature.char_perm, "chars")
 
     def __len__(self) -> int:
         return self.client.hlen(self.signatures_key)
 
     def _bands(self, signature: TextSignature) -> Iterator[tuple[MinHashLSH, list[bytes]]]:
-        for lsh, minhash in ((self.similar, signature.minhash), (self.leads, signature.lead)):
+        for lsh, minhash in ((self.similar, signature.minhash), (self.leads, signature.lead),
+                             (self.chars, signature.chars)):
             yield lsh, [lsh._H(minhash.hashvalues[start:end]) for start, end in lsh.hashranges]
 
-    def add(self, article_id: str, signature: TextSignature) -> None:
+    def add(self, article_id: str, signature: TextSignature, day: int) -> None:
         # The signature first: a process that finds the article among its candidates can then verify it.
-        if not self.client.hsetnx(self.signatures_key, article_id, _encode(signature)):
+        if not self.client.hsetnx(self.signatures_key, article_id, _encode(signature, day)):
             return  # indexed already, by this process or another
         key = article_id.encode()
         # What MinHashLSH.insert writes, through datasketch's own storage objects (same keys, readable by a
@@ -119,7 +149,7 @@ class RedisNearDuplicateIndex:
             pipe.execute()
 
     def _candidates(self, signature: TextSignature) -> list[str]:
-        """MinHashLSH.query of both LSHs, in one round trip."""
+        """MinHashLSH.query of the three LSHs, in one round trip."""
         with self.client.pipeline(transaction=False) as pipe:
             for lsh, band_keys in self._bands(signature):
                 for band_key, table in zip(band_keys, lsh.hashtables, strict=True):
@@ -127,19 +157,16 @@ class RedisNearDuplicateIndex:
             members = pipe.execute()
         return sorted({key.decode() for band in members for key in band})
 
-    def _measure(self, signature: TextSignature, article_id: str, data: bytes) -> tuple[Match, float]:
-        full, lead, shingle_count = _decode(data, self.num_perm)
-        return measure_stored(signature, article_id, full, lead, shingle_count)
+    def _stored(self, ids: list[str]) -> Candidates:
+        stored = self.client.hmget(self.signatures_key, ids) if ids else []
+        return _candidates(ids, [_decode(data, self.settings.signature) for data in stored])
 
     def measure(self, signature: TextSignature, article_id: str) -> Match:
-        return self._measure(signature, article_id, self.client.hget(self.signatures_key, article_id))[0]
+        return measure_one(signature, self._stored([article_id]))
 
-    def best_match(self, signature: TextSignature) -> Match | None:
-        """The most similar indexed article that is similar enough or contains/is contained; ties by id."""
-        ids = self._candidates(signature)
-        stored = self.client.hmget(self.signatures_key, ids) if ids else []
-        return best_accepted(self.settings, (self._measure(signature, article_id, data)
-                                             for article_id, data in zip(ids, stored, strict=True)))
+    def best_match(self, signature: TextSignature, day: int) -> Match | None:
+        """The most similar indexed article that verify accepts; ties by id."""
+        return verify(self.settings, signature, day, self._stored(self._candidates(signature)))
 
 
 def redis_deduplicator(url: str, settings: LshSettings, namespace: str) -> Deduplicator:

@@ -1,10 +1,16 @@
-"""Text normalisation, exact-duplicate hashes, word shingles and MinHash signatures.
+"""Text normalisation, exact-duplicate hashes, word and character shingles and MinHash signatures.
 
 Signatures are the values datasketch's MinHash (affine32 scheme, default sha1_hash32 hash) gives for a
 text's shingles, so stored signatures keep their meaning, but computed here: each shingle hashed once, in
 text order, the lead's signature from the first of those hashes, and the permutation of all of a text's
 hashes in one numpy pass. datasketch's per-shingle calls (and its turning every hash into a Python int)
 measured several times slower (benchmarks/run.py); tests compare the values with datasketch's own.
+
+The character signature is made for copies damaged by scanning or retyping: byte n-grams of the normalised
+text with its spaces removed, so a word split in two or two words run together change nothing and a
+misspelt letter only the n-grams over it. There are as many n-grams as bytes, so only those whose hash is
+0 modulo `char_sample` are kept (Broder's "mod m" sample: the same n-gram is kept in every text, so the
+Jaccard similarity of the samples estimates that of the whole sets), hashed 8 bytes at a time in numpy.
 """
 
 from __future__ import annotations
@@ -12,16 +18,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
 
+from newsingest.dedup.text_units import fact_hashes, normalise, normalise_with_sentences
 from newsingest.records import sha256_hex
 
-WORD = re.compile(r"\w+", re.UNICODE)
 WHITESPACE = re.compile(r"\s+", re.UNICODE)
 # Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar): each character is a
 # token there, so their shingles are character n-grams instead of one "word" per sentence.
@@ -29,6 +34,7 @@ UNSPACED_CHARACTER = re.compile(
     "([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff])")
 AFFINE32 = "affine32"
 EMPTY_VALUE = np.uint32(2**32 - 1)  # an affine32 MinHash of no shingles has this value everywhere
+CHAR_SIZE = 8  # bytes per character n-gram: one uint64
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +47,8 @@ class SignatureSettings:
     scheme: str = AFFINE32  # datasketch 2.x hashing scheme: 32-bit values, stored as uint32
     # Teasers and truncated copies keep an article's opening: the lead signature finds them.
     lead_words: int = 40
+    char_perm: int = 64  # permutations of the character signature
+    char_sample: int = 8  # one character n-gram in this many is kept (by hash value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,23 +56,20 @@ class TextSignature:
     minhash: LeanMinHash  # all shingles of the text
     lead: LeanMinHash  # shingles of the first `lead_words` words
     shingle_count: int  # size of the shingle set, to turn a Jaccard estimate into a containment estimate
-
-
-def normalise(text: str) -> str:
-    """NFKC, case-folded, punctuation dropped, whitespace collapsed: equal for copies differing only there."""
-    # Punctuation and whitespace are all that is not a word character, so joining the runs of word
-    # characters drops the one and collapses the other in one pass (measured ~1.7x faster than two subs).
-    return " ".join(WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+    chars: LeanMinHash  # sampled 8-byte n-grams of the text without spaces (see the module's docstring)
+    char_count: int  # size of that sample
+    sentences: np.ndarray  # dedup/text_units.py: sorted distinct hashes of the normalised sentences
+    facts: np.ndarray  # and of the figures and names
 
 
 def text_hash(text: str) -> str:
     return sha256_hex(normalise(text))
 
 
-def _normalised_utf8(text: str) -> bytes:
-    """The normalised text as UTF-8, each character of an unspaced script a word of its own: its words
-    separated by single spaces."""
-    normalised = normalise(text)
+def _normalised_utf8(text: str, normalised: str | None = None) -> bytes:
+    """The normalised text (given, or made here) as UTF-8, each character of an unspaced script a word of
+    its own: its words separated by single spaces."""
+    normalised = normalise(text) if normalised is None else normalised
     # isascii reads a flag, the search scans the text (~2% of a signature): ASCII has no unspaced script.
     if not normalised.isascii() and UNSPACED_CHARACTER.search(normalised):
         normalised = WHITESPACE.sub(" ", UNSPACED_CHARACTER.sub(r" \1 ", normalised)).strip()
@@ -124,11 +129,11 @@ def _fmix32(hashes: np.ndarray) -> np.ndarray:
     return hashes ^ (hashes >> 16)
 
 
-def _permuted(hashes: np.ndarray, settings: SignatureSettings) -> np.ndarray:
+def _permuted(hashes: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
     """Row k: datasketch's affine32 permutation k of every hash, a_k * fmix32(h) + b_k mod 2**32 (uint32
     arithmetic wraps). All of a text's hashes at once: datasketch's update_batch first turns every value
     into a Python int. A row per permutation: minimums along rows measured 3x faster than down columns."""
-    a, b = _affine32_permutations(settings.num_perm, settings.seed)
+    a, b = _affine32_permutations(num_perm, seed)
     permuted = np.multiply.outer(a, _fmix32(hashes))
     permuted += b[:, np.newaxis]
     return permuted
@@ -142,10 +147,10 @@ def _minimum(permuted: np.ndarray) -> np.ndarray:
 def _full_and_lead(words: bytes, hashes: np.ndarray,
                    settings: SignatureSettings) -> tuple[np.ndarray, np.ndarray]:
     """Signature values of the text and of its first `lead_words` words."""
-    permuted = _permuted(hashes, settings)
+    permuted = _permuted(hashes, settings.num_perm, settings.seed)
     if settings.lead_words < settings.shingle_size:  # the lead is then a shingle of its own
         lead_digests = _digests(_first_words(words, settings.lead_words), settings.shingle_size)
-        return _minimum(permuted), _minimum(_permuted(_hash32(lead_digests), settings))
+        return _minimum(permuted), _minimum(_permuted(_hash32(lead_digests), settings.num_perm, settings.seed))
     # Else the lead's shingles are the text's first ones, permuted already.
     lead_count = settings.lead_words - settings.shingle_size + 1
     lead = _minimum(permuted[:, :lead_count])
@@ -156,13 +161,40 @@ def _lean(values: np.ndarray, settings: SignatureSettings) -> LeanMinHash:
     return LeanMinHash(seed=settings.seed, hashvalues=values, scheme=settings.scheme)
 
 
+def _splitmix64(values: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):  # uint64 arithmetic wraps around by design
+        values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
+
+
+def char_hashes(words: bytes, sample: int) -> np.ndarray:
+    """32-bit hashes of the kept, distinct CHAR_SIZE-byte n-grams of `words` with its spaces removed."""
+    data = words.replace(b" ", b"")
+    grams = len(data) - CHAR_SIZE + 1
+    if grams <= 0:
+        return np.empty(0, dtype=np.uint32)
+    # The n-grams starting at offset k, k+8, ... are one little-endian uint64 view of data[k:]: 8 views
+    # hold every n-gram, without a loop over positions.
+    views = [np.frombuffer(data, dtype="<u8", count=(grams - k + CHAR_SIZE - 1) // CHAR_SIZE, offset=k)
+             for k in range(min(CHAR_SIZE, grams))]
+    mixed = _splitmix64(np.concatenate(views))
+    kept = mixed[mixed % np.uint64(sample) == 0]
+    return np.unique((kept >> np.uint64(32)).astype(np.uint32))
+
+
 def _signature(text: str, settings: SignatureSettings) -> TextSignature:
-    words = _normalised_utf8(text)
+    normalised, sentences = normalise_with_sentences(text)
+    words = _normalised_utf8(text, normalised)
     # Repeated shingles are hashed too: rare, and a repeat cannot change a minimum.
     digests = _digests(words, settings.shingle_size)
     full, lead = _full_and_lead(words, _hash32(digests), settings)
+    chars = char_hashes(words, settings.char_sample)
+    char_values = LeanMinHash(seed=settings.seed, scheme=settings.scheme,
+                              hashvalues=_minimum(_permuted(chars, settings.char_perm, settings.seed)))
     # Distinct digests are distinct shingles (SHA-1 has no collisions among short texts' shingles).
-    return TextSignature(_lean(full, settings), _lean(lead, settings), len(set(digests)))
+    return TextSignature(_lean(full, settings), _lean(lead, settings), len(set(digests)), char_values,
+                         len(chars), sentences, fact_hashes(text))
 
 
 def compute_signatures(texts: Sequence[str], settings: SignatureSettings) -> list[TextSignature]:
@@ -179,6 +211,10 @@ class StoredSignature:
     minhash: bytes
     lead: bytes | None
     shingle_count: int | None
+    chars: bytes | None = None  # None in rows written before migration 012
+    char_count: int | None = None
+    sentences: bytes | None = None  # uint64 hashes
+    facts: bytes | None = None
 
 
 def _to_bytes(minhash: LeanMinHash) -> bytes:
@@ -192,12 +228,23 @@ def _from_bytes(data: bytes, settings: SignatureSettings) -> LeanMinHash:
 
 
 def to_stored(signature: TextSignature) -> StoredSignature:
-    return StoredSignature(_to_bytes(signature.minhash), _to_bytes(signature.lead), signature.shingle_count)
+    return StoredSignature(_to_bytes(signature.minhash), _to_bytes(signature.lead), signature.shingle_count,
+                           _to_bytes(signature.chars), signature.char_count,
+                           signature.sentences.astype("<u8").tobytes(), signature.facts.astype("<u8").tobytes())
+
+
+def _hashes_from_bytes(data: bytes | None) -> np.ndarray:
+    return np.frombuffer(data or b"", dtype="<u8").astype(np.uint64)
 
 
 def from_stored(stored: StoredSignature, settings: SignatureSettings) -> TextSignature:
     """Rows written before leads were stored get their full signature as lead: they still match by
-    similarity, and as the longer side of a containment their lead is never compared (the shorter's is)."""
+    similarity, and as the longer side of a containment their lead is never compared (the shorter's is).
+    Rows from before migration 012 have no character signature (a count of 0 never matches), sentences
+    or facts (no facts: nothing to contradict)."""
     minhash = _from_bytes(stored.minhash, settings)
     lead = _from_bytes(stored.lead, settings) if stored.lead else minhash
-    return TextSignature(minhash, lead, stored.shingle_count or 0)
+    chars = (_from_bytes(stored.chars, settings) if stored.chars
+             else _lean(np.full(settings.char_perm, EMPTY_VALUE), settings))
+    return TextSignature(minhash, lead, stored.shingle_count or 0, chars, stored.char_count or 0,
+                         _hashes_from_bytes(stored.sentences), _hashes_from_bytes(stored.facts))

@@ -106,7 +106,10 @@ def _from_html(text: str, raw: RawDocument, settings: ExtractSettings) -> _Extra
 
 
 def _from_text(text: str, raw: RawDocument) -> _Extracted:
-    title, lines, start = split_title(text, raw.title_hint)
+    if raw.title_given:
+        title, lines, start = raw.title_hint, text.splitlines(), 0
+    else:
+        title, lines, start = split_title(text, raw.title_hint)
     return _Extracted(title=title, lines=lines, start=start, removed=[], extractor="text-cleaner",
                       version=TEXT_CLEANER_VERSION)
 

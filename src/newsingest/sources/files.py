@@ -138,9 +138,11 @@ def parse_jsonl_record(line: bytes, origin: str, fetched_at: datetime) -> Source
     if html is None and text is None:
         return _rejection(origin, "invalid_record", "record has neither a 'text' nor an 'html' field")
     body, content_type = (html, "text/html") if html is not None else (text, "text/plain")
+    # A record's title is its `title` field only: `text` is the article as given, its first paragraph
+    # included (taking that for a title left a one-paragraph brief too short to keep).
     return RawDocument(origin=origin, body=body.encode("utf-8"), url=url, content_type=content_type,
                        fetched_at=fetched_at, encoding="utf-8", title_hint=title, author_hint=author,
-                       published_hint=published)
+                       published_hint=published, title_given=True)
 
 
 def parse_jsonl(data: bytes, origin: str, fetched_at: datetime, max_bytes: int) -> Iterator[SourceItem]:
