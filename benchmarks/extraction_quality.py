@@ -27,6 +27,8 @@ the means), newsingest (title + text) beside plain trafilatura in the same run:
 prints precision, recall, F1 and extraction CPU ms per page of each system, the gold body lines each line
 rule removed, and the worst pages (what was lost, what was kept that is not in the gold, which rule).
 `--main-checkout` also scores another checkout's newsingest (its src/ first on the path) in the same run.
+`--dev --plain-text` instead runs the plain-text cleaner on the pages as trafilatura's recall mode flattens
+them, each line labelled body or cruft by the gold, and prints the cruft removed and the body lines lost.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import subprocess
 import sys
 import tarfile
 import time
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,9 +49,11 @@ from pathlib import Path
 import trafilatura
 
 from newsingest.extract import ExtractSettings, extract_document
+from newsingest.extract.decode import decode
 from newsingest.extract.html import HtmlOptions, extract_html
 from newsingest.extract.quality import (SHINGLE_TOKEN, TokenScores, f1_of_means, mean_scores, shingle_precision_recall,
                                         shingles, token_scores)
+from newsingest.extract.selection import recall_lines
 from newsingest.extract.text import StrayHeadlineSettings, clean_lines, clean_text
 from newsingest.records import Article, RawDocument
 
@@ -343,9 +348,37 @@ def report_worst(pages: list[Page], runs: dict[str, Extraction], count: int) -> 
             print(f"    cut by {rule}: {_short(line)}")
 
 
-def report_dev(folder: Path, main_checkout: Path | None, worst: int) -> None:
+def report_plain_text(pages: list[Page]) -> None:
+    """The plain-text cleaner on real flattened text: each page as trafilatura's recall mode flattens it (one
+    paragraph per line, its first line taken for the title), each line labelled body or cruft by the gold."""
+    body = cruft = body_removed = cruft_removed = 0
+    by_rule: Counter = Counter()
+    for page in pages:
+        html = unicodedata.normalize("NFC", decode(page.html, None).text)
+        cleaned = clean_text("\n".join(recall_lines(html, page.url)))
+        gold, gold_tokens = shingles(page.truth), _tokens(page.truth)
+        for line in cleaned.lines:
+            is_body = in_gold(line, gold, gold_tokens)
+            body, cruft = body + is_body, cruft + (not is_body)
+        for removed in cleaned.removed:
+            if in_gold(removed.line, gold, gold_tokens):
+                body, body_removed = body + 1, body_removed + 1
+                by_rule[removed.rule] += 1
+            else:
+                cruft, cruft_removed = cruft + 1, cruft_removed + 1
+    print(f"\nPlain text ({len(pages)} pages flattened by trafilatura's recall mode): {body} body lines, "
+          f"{cruft} cruft lines by the gold")
+    print(f"cruft removed {cruft_removed}/{cruft} ({cruft_removed / max(1, cruft):.1%}), body lines removed "
+          f"{body_removed}/{body} ({body_removed / max(1, body):.2%}): "
+          + ", ".join(f"{rule} {count}" for rule, count in by_rule.most_common()))
+
+
+def report_dev(folder: Path, main_checkout: Path | None, worst: int, plain_text: bool) -> None:
     pages_dir, ground_truth = folder / "html", folder / "ground-truth.json"
     pages = load_pages(pages_dir, ground_truth)
+    if plain_text:
+        report_plain_text(pages)
+        return
     systems: dict[str, dict[str, Extraction]] = {"newsingest": {page.id: newsingest_page(page) for page in pages}}
     if main_checkout:
         systems[f"newsingest at {main_checkout}"] = other_checkout(main_checkout, pages_dir)
@@ -380,9 +413,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", action="store_true", help=f"score the development set ({DEV_ARCHIVE.name})")
     parser.add_argument("--main-checkout", type=Path, help="with --dev: also score this checkout's newsingest")
     parser.add_argument("--worst", type=int, default=20, help="with --dev: pages listed (default 20)")
+    parser.add_argument("--plain-text", action="store_true",
+                        help="with --dev: the plain-text cleaner on the pages flattened, instead of the table")
     args = parser.parse_args(argv)
     if args.dev:
-        report_dev(unpack_dev(), args.main_checkout, args.worst)
+        report_dev(unpack_dev(), args.main_checkout, args.worst, args.plain_text)
         return 0
     if not (args.html_dir or args.text_dir):
         parser.error("give --dev, --html-dir with --ground-truth, or --text-dir")
