@@ -302,15 +302,19 @@ def in_gold(line: str, gold: Counter, gold_tokens: str) -> bool:
     return sum((own & gold).values()) * 2 >= sum(own.values())
 
 
+# Reasons that are not line rules: a `title` line repeats the title, which is scored with the text (nothing
+# is lost); `line_model` is the line selection, judged by the F1 above and benchmarks/train_line_model.py.
+NOT_LINE_RULES = frozenset({"title", "line_model"})
+
+
 def rule_body_loss(pages: list[Page], runs: dict[str, Extraction]) -> tuple[Counter, Counter, int]:
-    """(lines removed per rule, gold body lines among them per rule, gold body lines the rules were given).
-    A line removed as `title` repeats the title, which is scored with the text: it is not lost."""
+    """(lines removed per rule, gold body lines among them per rule, gold body lines the rules were given)."""
     removed, body, given = Counter(), Counter(), 0
     for page in pages:
         gold, gold_tokens, run = shingles(page.truth), _tokens(page.truth), runs[page.id]
         given += sum(in_gold(line, gold, gold_tokens) for line in run.text.splitlines()[1:])
         for line, rule in run.removed:
-            if rule == "title":
+            if rule in NOT_LINE_RULES:
                 continue
             removed[rule] += 1
             if in_gold(line, gold, gold_tokens):
