@@ -330,3 +330,13 @@ def test_extracted_text_is_nfc(content_type: str):
     assert isinstance(article, Article)
     assert body in article.text
     assert unicodedata.is_normalized("NFC", article.text)
+
+
+def test_a_paragraph_repeated_word_for_word_goes_once():
+    # trafilatura's recall mode takes in a page's teaser of its own story, which repeats the first paragraph.
+    lead = ("Treasury Secretary Timothy Geithner on Monday warned German leaders against leaving Europe on the "
+            "edge of financial disaster.")
+    cleaned = clean_lines([lead, "He spoke in an interview broadcast on Monday night.", lead, "Yes.", "Yes."],
+                          title="Geithner urges action on debt crisis", language="en")
+    assert cleaned.lines == [lead, "He spoke in an interview broadcast on Monday night.", "Yes.", "Yes."]
+    assert [(r.line, r.rule) for r in cleaned.removed] == [(lead, "repeated_paragraph")]

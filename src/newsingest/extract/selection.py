@@ -115,12 +115,16 @@ def candidate_lines(recall: list[str], precision: list[str]) -> list[str]:
 def judge_lines(lines: list[str], precision: list[str], title: str | None, language: str | None,
                 model: LineModel | None = None) -> dict[int, str]:
     """index -> reason for the candidate lines that are not article text: `title` for a line repeating the
-    title (a field of its own), `line_model` for those the model drops."""
+    title (a field of its own), `line_model` for a line only the recall mode found that the model drops.
+    The precision mode's own lines stay: the model is there to add what that mode missed (taking them out
+    too scored lower on the development set, 0.9228 against 0.9242 on real_pages.py's 120 pages)."""
     title_key = _key(title or "")
     reasons = {i: "title" for i, line in enumerate(lines) if title_key and _key(line) == title_key}
     judged = [i for i in range(len(lines)) if i not in reasons]
     if judged:
         model = model or load_model()
         keep = model.probabilities(line_features([lines[i] for i in judged], precision, language)) >= model.threshold
-        reasons.update({i: "line_model" for i, kept in zip(judged, keep) if not kept})
+        in_precision = {_key(line) for line in precision}
+        reasons.update({i: "line_model" for i, kept in zip(judged, keep)
+                        if not kept and _key(lines[i]) not in in_precision})
     return reasons

@@ -127,6 +127,7 @@ HEADLINE_MAX_WORDS = 16
 LIST_MARKER = re.compile(r"(?:\d{1,2}[.)]|[-•*–—·▪])\s+")
 LIST_ITEM_MIN_WORDS = 4  # headlines under a list header have 4+ words; subheadings ("Cold and dark") fewer
 LIST_MAX_ITEMS = 12
+REPEAT_MIN_WORDS = 8
 STEM_LENGTH = 5  # crude stemming: "drones"/"drone", "economy"/"economic" compare by their first letters
 
 
@@ -349,6 +350,20 @@ def _mark_comment_section(candidates: list[tuple[int, str]], reasons: dict[int, 
             return
 
 
+def _mark_repeated_paragraphs(candidates: list[tuple[int, str]], reasons: dict[int, str]) -> None:
+    """A paragraph the article already has, word for word: a page's teaser or summary of its own story,
+    or its print copy, which trafilatura's recall mode takes in too. Short lines ("Yes.", "* * *") may
+    rightly recur; a sentence of REPEAT_MIN_WORDS or more does not."""
+    seen: set[str] = set()
+    for position, line in candidates:
+        if position in reasons or count_words(line) < REPEAT_MIN_WORDS:
+            continue
+        key = " ".join(line.split()).casefold()
+        if key in seen:
+            reasons[position] = "repeated_paragraph"
+        seen.add(key)
+
+
 def _context_rule(line: str, vocabulary: Vocabulary, stray: StrayHeadlineSettings,
                   language: str | None) -> str | None:
     """Rules that judge a line against the rest of the article, each in the languages it knows."""
@@ -384,6 +399,7 @@ def clean_lines(lines: list[str], title: str | None = None,
                 reasons[position] = SOURCE_BOILERPLATE
     _mark_listed_headlines(candidates, reasons)
     _mark_comment_section(candidates, reasons)
+    _mark_repeated_paragraphs(candidates, reasons)
     # Context rules compare with the lines that survived the line rules: a byline naming the author
     # must not make the author's bio look like part of the story.
     vocabulary = Vocabulary([title or "", *(line for p, line in candidates if p not in reasons)],
