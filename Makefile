@@ -12,7 +12,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install demo test bench clean redis-server
+.PHONY: install demo test bench quality clean redis-server
 
 install: $(STAMP) redis-server
 
@@ -56,6 +56,11 @@ test: install
 bench: install
 	$(VENV)/bin/python benchmarks/peer.py $(PEER_ARGS)
 	$(VENV)/bin/python benchmarks/run.py $(BENCH_ARGS)
+
+# Extraction quality on the real pages of ../shared/eval/dragnet-dev.tar.xz (unpacked into benchmarks/corpus/),
+# newsingest beside plain trafilatura in one run; QUALITY_ARGS="--main-checkout ../main" adds main's newsingest.
+quality: install
+	$(VENV)/bin/python benchmarks/extraction_quality.py --dev $(QUALITY_ARGS)
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache

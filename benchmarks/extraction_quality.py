@@ -16,6 +16,19 @@ Plain text (labelled cases `<id>.txt` + `<id>.json` with the lines to keep and t
 
 prints the case pass rate, body lines lost, cruft lines kept, and with --stray-sweep the precision and
 recall of the stray-headline rule at several settings.
+
+Real pages (the yardstick; `make quality` runs it): the development set ../shared/eval/dragnet-dev.tar.xz
+(954 pages, unpacked into the git-ignored benchmarks/corpus/), scored with the article-extraction-benchmark
+metric of ../shared/checks/real_pages.py (4-token shingles, per-page precision and recall averaged, F1 of
+the means), newsingest (title + text) beside plain trafilatura in the same run:
+
+    .venv/bin/python benchmarks/extraction_quality.py --dev [--main-checkout ../main] [--worst 20]
+
+prints precision, recall, F1 and extraction CPU ms per page of each system, the gold body lines each line
+rule removed, and the worst pages (what was lost, what was kept that is not in the gold, which rule).
+`--main-checkout` also scores another checkout's newsingest (its src/ first on the path) in the same run.
+`--dev --plain-text` instead runs the plain-text cleaner on the pages as trafilatura's recall mode flattens
+them, each line labelled body or cruft by the gold, and prints the cruft removed and the body lines lost.
 """
 
 from __future__ import annotations
@@ -23,16 +36,24 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
+import subprocess
 import sys
+import tarfile
 import time
-from dataclasses import dataclass
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import trafilatura
 
 from newsingest.extract import ExtractSettings, extract_document
+from newsingest.extract.decode import decode
 from newsingest.extract.html import HtmlOptions, extract_html
-from newsingest.extract.quality import TokenScores, mean_scores, token_scores
+from newsingest.extract.quality import (SHINGLE_TOKEN, TokenScores, f1_of_means, mean_scores, shingle_precision_recall,
+                                        shingles, token_scores)
+from newsingest.extract.selection import recall_lines
 from newsingest.extract.text import StrayHeadlineSettings, clean_lines, clean_text
 from newsingest.records import Article, RawDocument
 
@@ -195,6 +216,197 @@ def report_stray_sweep(cases: list[TextCase], pages: list[Page]) -> None:
                   f"| {precision:.3f} | {right / labelled:.3f} | {html_removed} | {html_body} |")
 
 
+ROOT = Path(__file__).resolve().parent.parent
+DEV_ARCHIVE = ROOT.parent / "shared" / "eval" / "dragnet-dev.tar.xz"
+CORPUS = ROOT / "benchmarks" / "corpus"  # git-ignored
+PLAIN_TRAFILATURA = {
+    "trafilatura favor_precision": {"favor_precision": True},
+    "trafilatura favor_recall": {"favor_recall": True},
+    "trafilatura default": {},
+}
+
+
+def unpack_dev(archive: Path = DEV_ARCHIVE, into: Path = CORPUS) -> Path:
+    """The development set's folder (html/, ground-truth.json), unpacked on first use."""
+    folder = into / archive.name.removesuffix(".tar.xz")
+    if not (folder / "ground-truth.json").exists():
+        into.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(archive) as tar:
+            tar.extractall(into, filter="data")
+    return folder
+
+
+@dataclass(slots=True)
+class Extraction:
+    """One system's output for one page: what is scored (title + text), the lines its rules removed, CPU."""
+
+    text: str
+    cpu_ms: float
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (line, rule)
+
+
+def newsingest_page(page: Page) -> Extraction:
+    raw = RawDocument(origin=page.id, body=page.html, url=page.url, content_type="text/html")
+    started = time.process_time()
+    result = extract_document(raw)
+    cpu_ms = (time.process_time() - started) * 1000
+    if not isinstance(result, Article):
+        return Extraction("", cpu_ms)
+    return Extraction(f"{result.title or ''}\n{result.text}", cpu_ms, [(r.line, r.rule) for r in result.removed])
+
+
+def plain_trafilatura_page(page: Page, settings: dict) -> Extraction:
+    """What ../shared/checks/real_pages.py runs: `trafilatura.extract` on the raw bytes."""
+    started = time.process_time()
+    text = trafilatura.extract(page.html, include_comments=False, **settings) or ""
+    return Extraction(text, (time.process_time() - started) * 1000)
+
+
+# Run with another checkout's src/ first on the path, so only what every checkout has is imported.
+OTHER_CHECKOUT_RUN = """
+import json, sys, time
+from pathlib import Path
+from newsingest.extract import extract_document
+from newsingest.records import Article, RawDocument
+out = {}
+for path in sorted(Path(sys.argv[1]).glob("*.html")):
+    raw = RawDocument(origin=path.stem, body=path.read_bytes(), url=None, content_type="text/html")
+    started = time.process_time()
+    result = extract_document(raw)
+    cpu_ms = (time.process_time() - started) * 1000
+    ok = isinstance(result, Article)
+    out[path.stem] = {"text": f"{result.title or ''}\\n{result.text}" if ok else "", "cpu_ms": cpu_ms,
+                      "removed": [(r.line, r.rule) for r in result.removed] if ok else []}
+print(json.dumps(out))
+"""
+
+
+def other_checkout(checkout: Path, pages_dir: Path) -> dict[str, Extraction]:
+    """newsingest of another checkout (today's main) on the same pages, in this run."""
+    env = {**os.environ, "PYTHONPATH": str(checkout.resolve() / "src")}
+    run = subprocess.run([sys.executable, "-c", OTHER_CHECKOUT_RUN, str(pages_dir)], capture_output=True, text=True,
+                         env=env, check=True)
+    return {doc_id: Extraction(**fields) for doc_id, fields in json.loads(run.stdout).items()}
+
+
+def _tokens(text: str) -> str:
+    return " ".join(SHINGLE_TOKEN.findall(text))
+
+
+def in_gold(line: str, gold: Counter, gold_tokens: str) -> bool:
+    """Whether a line is article text by the gold: half its shingles are in it (a line of fewer than four
+    words: it occurs in it, word for word)."""
+    own = shingles(line)
+    if len(SHINGLE_TOKEN.findall(line)) < 4:
+        return bool(_tokens(line)) and f" {_tokens(line)} " in f" {gold_tokens} "
+    return sum((own & gold).values()) * 2 >= sum(own.values())
+
+
+# Reasons that are not line rules: a `title` line repeats the title, which is scored with the text (nothing
+# is lost); `line_model` is the line selection, judged by the F1 above and benchmarks/train_line_model.py.
+NOT_LINE_RULES = frozenset({"title", "line_model"})
+
+
+def rule_body_loss(pages: list[Page], runs: dict[str, Extraction]) -> tuple[Counter, Counter, int]:
+    """(lines removed per rule, gold body lines among them per rule, gold body lines the rules were given)."""
+    removed, body, given = Counter(), Counter(), 0
+    for page in pages:
+        gold, gold_tokens, run = shingles(page.truth), _tokens(page.truth), runs[page.id]
+        given += sum(in_gold(line, gold, gold_tokens) for line in run.text.splitlines()[1:])
+        for line, rule in run.removed:
+            if rule in NOT_LINE_RULES:
+                continue
+            removed[rule] += 1
+            if in_gold(line, gold, gold_tokens):
+                body[rule] += 1
+                given += 1
+    return removed, body, given
+
+
+def _short(line: str, width: int = 90) -> str:
+    line = " ".join(line.split())
+    return repr(line if len(line) <= width else line[:width] + "…")
+
+
+def report_worst(pages: list[Page], runs: dict[str, Extraction], count: int) -> None:
+    """The pages newsingest scores worst on, with the lines that explain it."""
+    def page_f1(page: Page) -> float:
+        p, r = shingle_precision_recall(runs[page.id].text, page.truth)
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    print(f"\nWorst {count} pages (newsingest F1; lost: gold lines missing; kept: our lines not in the gold)")
+    for page in sorted(pages, key=page_f1)[:count]:
+        run = runs[page.id]
+        ours, ours_tokens = shingles(run.text), _tokens(run.text)
+        gold, gold_tokens = shingles(page.truth), _tokens(page.truth)
+        lost = [line for line in page.truth.splitlines() if line.strip() and not in_gold(line, ours, ours_tokens)]
+        kept = [line for line in run.text.splitlines() if line.strip() and not in_gold(line, gold, gold_tokens)]
+        cut = [(line, rule) for line, rule in run.removed if in_gold(line, gold, gold_tokens)]
+        print(f"- {page.id}: F1 {page_f1(page):.3f}, gold {len(page.truth)} chars, ours {len(run.text)}; "
+              f"{len(lost)} gold lines lost, {len(kept)} kept wrongly, {len(cut)} cut by rules")
+        for line in lost[:2]:
+            print(f"    lost: {_short(line)}")
+        for line in kept[:2]:
+            print(f"    kept: {_short(line)}")
+        for line, rule in cut[:3]:
+            print(f"    cut by {rule}: {_short(line)}")
+
+
+def report_plain_text(pages: list[Page]) -> None:
+    """The plain-text cleaner on real flattened text: each page as trafilatura's recall mode flattens it (one
+    paragraph per line, its first line taken for the title), each line labelled body or cruft by the gold."""
+    body = cruft = body_removed = cruft_removed = 0
+    by_rule: Counter = Counter()
+    for page in pages:
+        html = unicodedata.normalize("NFC", decode(page.html, None).text)
+        cleaned = clean_text("\n".join(recall_lines(html, page.url)))
+        gold, gold_tokens = shingles(page.truth), _tokens(page.truth)
+        for line in cleaned.lines:
+            is_body = in_gold(line, gold, gold_tokens)
+            body, cruft = body + is_body, cruft + (not is_body)
+        for removed in cleaned.removed:
+            if in_gold(removed.line, gold, gold_tokens):
+                body, body_removed = body + 1, body_removed + 1
+                by_rule[removed.rule] += 1
+            else:
+                cruft, cruft_removed = cruft + 1, cruft_removed + 1
+    print(f"\nPlain text ({len(pages)} pages flattened by trafilatura's recall mode): {body} body lines, "
+          f"{cruft} cruft lines by the gold")
+    print(f"cruft removed {cruft_removed}/{cruft} ({cruft_removed / max(1, cruft):.1%}), body lines removed "
+          f"{body_removed}/{body} ({body_removed / max(1, body):.2%}): "
+          + ", ".join(f"{rule} {count}" for rule, count in by_rule.most_common()))
+
+
+def report_dev(folder: Path, main_checkout: Path | None, worst: int, plain_text: bool) -> None:
+    pages_dir, ground_truth = folder / "html", folder / "ground-truth.json"
+    pages = load_pages(pages_dir, ground_truth)
+    if plain_text:
+        report_plain_text(pages)
+        return
+    systems: dict[str, dict[str, Extraction]] = {"newsingest": {page.id: newsingest_page(page) for page in pages}}
+    if main_checkout:
+        systems[f"newsingest at {main_checkout}"] = other_checkout(main_checkout, pages_dir)
+    for name, settings in PLAIN_TRAFILATURA.items():
+        systems[name] = {page.id: plain_trafilatura_page(page, settings) for page in pages}
+    print(f"Development set: {len(pages)} pages of {folder}; title + text, 4-token shingles, "
+          "per-page P/R averaged, F1 of the means; CPU of one process")
+    print("| system | precision | recall | F1 | CPU ms/page |\n|---|---:|---:|---:|---:|")
+    for name, runs in systems.items():
+        scores = f1_of_means(shingle_precision_recall(runs[page.id].text, page.truth) for page in pages)
+        cpu = sum(run.cpu_ms for run in runs.values()) / len(pages)
+        print(f"| {name} | {scores.precision:.4f} | {scores.recall:.4f} | {scores.f1:.4f} | {cpu:.1f} |")
+    for name, runs in systems.items():
+        if not name.startswith("newsingest"):
+            continue
+        removed, body, given = rule_body_loss(pages, runs)
+        print(f"\nLine rules of {name}: gold body lines removed, of the {given} the rules were given")
+        print("| rule | lines removed | of them gold body | share of gold body lines |\n|---|---:|---:|---:|")
+        for rule, count in removed.most_common():
+            print(f"| {rule} | {count} | {body[rule]} | {body[rule] / given:.2%} |")
+        print(f"| all | {sum(removed.values())} | {sum(body.values())} | {sum(body.values()) / given:.2%} |")
+    report_worst(pages, systems["newsingest"], worst)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--html-dir", type=Path, help="pages named <id>.html or <id>.html.gz")
@@ -202,9 +414,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare-settings", action="store_true", help="sweep trafilatura settings")
     parser.add_argument("--text-dir", type=Path, help="labelled plain-text cases (<id>.txt + <id>.json)")
     parser.add_argument("--stray-sweep", action="store_true", help="measure the stray-headline thresholds")
+    parser.add_argument("--dev", action="store_true", help=f"score the development set ({DEV_ARCHIVE.name})")
+    parser.add_argument("--main-checkout", type=Path, help="with --dev: also score this checkout's newsingest")
+    parser.add_argument("--worst", type=int, default=20, help="with --dev: pages listed (default 20)")
+    parser.add_argument("--plain-text", action="store_true",
+                        help="with --dev: the plain-text cleaner on the pages flattened, instead of the table")
     args = parser.parse_args(argv)
+    if args.dev:
+        report_dev(unpack_dev(), args.main_checkout, args.worst, args.plain_text)
+        return 0
     if not (args.html_dir or args.text_dir):
-        parser.error("give --html-dir with --ground-truth, or --text-dir")
+        parser.error("give --dev, --html-dir with --ground-truth, or --text-dir")
     pages = []
     if args.html_dir:
         if not args.ground_truth:

@@ -23,7 +23,6 @@ GROUND_TRUTH = json.loads((FIXTURES / "extraction" / "ground_truth.json").read_t
 KNOWN_MISSES = {
     ("h024", "title"): "legacy table layout: <title> is 'Site - Headline' and trafilatura keeps the site part",
     ("h025", "title"): "legacy table layout: <title> is 'Site - Headline' and trafilatura keeps the site part",
-    ("h025", "author"): "byline only in a <font> tag, split over a <br>",
     ("h030", "author"): "author only in <div class=story-source>, with no 'By'",
 }
 

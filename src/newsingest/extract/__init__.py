@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-import py3langid
-
 from newsingest.dedup.signatures import text_hash
 from newsingest.extract.decode import Undecodable, decode
 from newsingest.extract.html import EXTRACTOR_VERSION, HtmlOptions, extract_html
-from newsingest.extract.text import clean_lines, normalise_line, parse_date, split_title
-from newsingest.records import Article, RawDocument, Rejection, RemovedLine
+from newsingest.extract.language import count_words, detect_language, primary_language
+from newsingest.extract.selection import candidate_lines, judge_lines, recall_lines
+from newsingest.extract.text import clean_lines, parse_date, split_title
+from newsingest.records import Article, RawDocument, Rejection
 from newsingest.sources.urls import canonical_url, source_host
 
 TEXT_CLEANER_VERSION = "1"
 HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
 EARLIEST_PLAUSIBLE_DATE = datetime(1990, 1, 1, tzinfo=UTC)
-# Kana and Han ideographs: Chinese and Japanese put no spaces between words, so each character counts as
-# one word (a Chinese word averages about 1.5 characters: this errs on the long side).
-UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-WORD_TOKEN = re.compile(f"[{UNSPACED}]|[^\\s{UNSPACED}]+")
-UNSPACED_CHARACTER = re.compile(f"[{UNSPACED}]")
-# py3langid's time grows with the text's length. Its answers on the first 600 characters (about 100 words)
-# are those on the first 2000 for every fixture article and benchmark page, as sure as those it gives on
-# the shortest labelled articles, at a third of the cost.
-LANGUAGE_SAMPLE_CHARS = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +28,6 @@ class ExtractSettings:
     min_words: int = 20  # fewer words than this after cleaning is not an article (nav-only pages, stubs)
     # source -> line keys of its learned boilerplate (Warehouse.source_boilerplate, read at a run's start)
     source_boilerplate: Mapping[str, frozenset[str]] = field(default_factory=dict)
-
-
-def count_words(text: str) -> int:
-    """Whitespace-separated words; in Chinese and Japanese text, characters."""
-    if UNSPACED_CHARACTER.search(text) is None:
-        # The same count (split() breaks at exactly the characters \s matches), in a third of the time.
-        return len(text.split())
-    return len(WORD_TOKEN.findall(text))
 
 
 def looks_like_html(raw: RawDocument) -> bool:
@@ -64,11 +48,6 @@ def plausible_date(value: datetime | str | None, now: datetime | None = None) ->
     return value if EARLIEST_PLAUSIBLE_DATE <= value <= now + timedelta(days=1) else None
 
 
-def detect_language(text: str) -> str | None:
-    language, _ = py3langid.classify(text[:LANGUAGE_SAMPLE_CHARS])
-    return language or None
-
-
 def _reject(raw: RawDocument, reason: str, message: str) -> Rejection:
     return Rejection(doc_id=raw.doc_id, origin=raw.origin, stage="extract", reason=reason, message=message,
                      raw_hash=raw.raw_hash)
@@ -81,7 +60,6 @@ class _Extracted:
     title: str | None
     lines: list[str]
     start: int  # position of lines[0] in the text they came from
-    removed: list[RemovedLine]  # lines taken off before cleaning (a repeated title)
     extractor: str
     version: str
     author: str | None = None
@@ -89,20 +67,21 @@ class _Extracted:
     language: str | None = None
     sitename: str | None = None
     declared_url: str | None = None
+    detected_language: str | None = None
+    judged: dict[int, str] = field(default_factory=dict)  # line position -> why it is not article text
 
 
 def _from_html(text: str, raw: RawDocument, settings: ExtractSettings) -> _Extracted | None:
     page = extract_html(text, raw.url, settings.html)
     if page is None:
         return None
-    lines = page.text.splitlines()
-    # trafilatura often repeats the <h1> as the first line; the title is a field of its own.
-    removed = []
-    if lines and page.title and normalise_line(lines[0]) == normalise_line(page.title):
-        removed.append(RemovedLine(line=lines.pop(0), rule="title", position=0))
-    return _Extracted(title=page.title, lines=lines, start=len(removed), removed=removed, extractor="trafilatura",
+    precision = page.text.splitlines()
+    lines = candidate_lines(recall_lines(text, raw.url), precision)
+    language = primary_language(page.language) or detect_language("\n".join(lines))
+    return _Extracted(title=page.title, lines=lines, start=0, extractor="trafilatura",
                       version=EXTRACTOR_VERSION, author=page.author, date=page.date, language=page.language,
-                      sitename=page.sitename, declared_url=page.canonical_url)
+                      sitename=page.sitename, declared_url=page.canonical_url, detected_language=language,
+                      judged=judge_lines(lines, precision, page.title, language))
 
 
 def _from_text(text: str, raw: RawDocument) -> _Extracted:
@@ -110,7 +89,7 @@ def _from_text(text: str, raw: RawDocument) -> _Extracted:
         title, lines, start = raw.title_hint, text.splitlines(), 0
     else:
         title, lines, start = split_title(text, raw.title_hint)
-    return _Extracted(title=title, lines=lines, start=start, removed=[], extractor="text-cleaner",
+    return _Extracted(title=title, lines=lines, start=start, extractor="text-cleaner",
                       version=TEXT_CLEANER_VERSION)
 
 
@@ -120,17 +99,22 @@ def extract_document(raw: RawDocument, settings: ExtractSettings = ExtractSettin
         decoded = decode(raw.body, raw.encoding)
     except Undecodable as exc:
         return _reject(raw, exc.reason, str(exc))
+    # One form for each accented letter, whichever the page used ("e" + U+0301 becomes "é"): the text is
+    # compared, hashed and searched as words.
+    text = unicodedata.normalize("NFC", decoded.text)
     if looks_like_html(raw):
-        extracted = _from_html(decoded.text, raw, settings)
+        extracted = _from_html(text, raw, settings)
         if extracted is None:
             return _reject(raw, "no_article_text", "trafilatura found no main text in the page")
     else:
-        extracted = _from_text(decoded.text, raw)
+        extracted = _from_text(text, raw)
     canonical = canonical_url(extracted.declared_url or raw.url)
     source = source_host(raw.url or canonical) or (extracted.sitename or "").lower() or None
+    language = (extracted.detected_language or primary_language(extracted.language)
+                or detect_language("\n".join(extracted.lines)))
     cleaned = clean_lines(extracted.lines, title=extracted.title, start=extracted.start,
-                          learned=settings.source_boilerplate.get(source or "", frozenset()))
-    cleaned.removed[:0] = extracted.removed
+                          learned=settings.source_boilerplate.get(source or "", frozenset()), language=language,
+                          judged=extracted.judged)
     body = cleaned.text
     word_count = count_words(body)
     if word_count < settings.min_words:
@@ -147,7 +131,7 @@ def extract_document(raw: RawDocument, settings: ExtractSettings = ExtractSettin
         author=extracted.author or cleaned.author or raw.author_hint,
         published_at=(plausible_date(extracted.date) or plausible_date(cleaned.published_at)
                       or plausible_date(raw.published_hint)),
-        language=extracted.language or detect_language(body),
+        language=extracted.language or language,
         text=body,
         text_hash=text_hash(body),
         word_count=word_count,

@@ -61,7 +61,7 @@ def _bare_extraction(html: str, url: str | None, options: HtmlOptions):
     )
 
 
-def _table_row_share(text: str) -> float:
+def table_row_share(text: str) -> float:
     """Fraction of the characters of trafilatura's text that are in table rows ("| cell | cell |")."""
     rows = sum(len(line) for line in text.splitlines() if line.startswith("|"))
     return rows / len(text) if text else 0.0
@@ -98,7 +98,7 @@ def declared_canonical(html: str, page_url: str | None, found: str | None) -> st
 def extract_html(html: str, url: str | None, options: HtmlOptions = HtmlOptions()) -> HtmlExtract | None:
     """Main text and metadata of a page, or None when trafilatura finds no article text in it."""
     document = _bare_extraction(html, url, options)
-    if options.include_tables and document is not None and _table_row_share(document.text or "") > LAYOUT_TABLE_SHARE:
+    if options.include_tables and document is not None and table_row_share(document.text or "") > LAYOUT_TABLE_SHARE:
         # A page laid out with <table> (the pre-CSS way): trafilatura returns the whole layout grid as table
         # rows. Without tables, and without favor_precision (which then finds nothing), it finds the story.
         retry = _bare_extraction(html, url, replace(options, include_tables=False, favor_precision=False))

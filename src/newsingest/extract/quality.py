@@ -7,6 +7,7 @@ then averaged over documents, so a long page weighs no more than a short one.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,3 +43,35 @@ def mean_scores(scores: Iterable[TokenScores]) -> TokenScores:
         raise ValueError("no documents to average")
     return TokenScores(*(sum(getattr(s, name) for s in scores) / len(scores)
                          for name in ("precision", "recall", "f1")))
+
+
+# The article-extraction-benchmark's metric (and ../shared/checks/real_pages.py's): word tokens in 4-token
+# shingles, precision and recall per page, averaged over pages, and the F1 of the two means.
+SHINGLE_TOKEN = re.compile(r"\w+")
+SHINGLE_SIZE = 4
+
+
+def shingles(text: str) -> Counter[tuple[str, ...]]:
+    tokens = SHINGLE_TOKEN.findall(text or "")
+    return Counter(tuple(tokens[i:i + SHINGLE_SIZE]) for i in range(max(1, len(tokens) - SHINGLE_SIZE + 1))
+                   if tokens[i:i + SHINGLE_SIZE])
+
+
+def shingle_precision_recall(predicted: str, truth: str) -> tuple[float, float]:
+    """Two empty texts agree perfectly; an empty prediction of a non-empty truth scores 0."""
+    true, found = shingles(truth), shingles(predicted)
+    hits = sum((true & found).values())
+    extra, missed = sum((found - true).values()), sum((true - found).values())
+    if extra == missed == 0:
+        return 1.0, 1.0
+    return (hits / (hits + extra) if hits + extra else 0.0), (hits / (hits + missed) if hits + missed else 0.0)
+
+
+def f1_of_means(pairs: Iterable[tuple[float, float]]) -> TokenScores:
+    """Mean precision, mean recall and the F1 of the two means."""
+    pairs = list(pairs)
+    if not pairs:
+        raise ValueError("no documents to average")
+    precision = sum(p for p, _ in pairs) / len(pairs)
+    recall = sum(r for _, r in pairs) / len(pairs)
+    return TokenScores(precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0)

@@ -35,6 +35,9 @@ HANDLE = r"(?:\s*@[\w.]+)?"
 CREDIT = r"[\w .,'’&/()@-]{1,60}"
 CREDIT_LABEL = r"(?:file photo|photo|photos|photograph|image|images|picture|foto|fotos|bild|crédit photo|credit)"
 
+PAGE_TOOL = (r"(?:printer[- ]friendly(?: version)?|print (?:this )?(?:article|story|page)"
+             r"|e-?mail (?:this )?(?:article|story|page)(?: to a friend)?)")
+
 # Headers of link lists ("Most read", "More from Business"): the headlines that follow them belong to the
 # list. text.py removes those headlines with the header's rule.
 LIST_HEADERS: tuple[LineRule, ...] = (
@@ -60,7 +63,7 @@ COMMENT_SECTION = _rule(
 LINE_RULES: tuple[LineRule, ...] = (
     *LIST_HEADERS,
     _rule("related_link", "links to other stories: Read also / Related / Recommended / See also / More from",
-          rf"(?:read|also read|read (?:also|more|next)|related(?: (?:articles?|stories|content|coverage|news))?"
+          rf"(?:read|also read|read (?:also|more|next)|watch|related(?: (?:articles?|stories|content|coverage|news))?"
           rf"|recommended(?: for you| reading)?|see also|more from [\w .'’-]{{1,40}}|you (?:may|might) also like"
           rf"|more on this(?: story)?|don'?t miss|must read|(?:à )?lire aussi|à lire|voir aussi|lea también|leer más"
           rf"|le puede interesar|auch interessant|mehr zum thema|lesen sie auch|weiterlesen|leggi anche"
@@ -79,8 +82,10 @@ LINE_RULES: tuple[LineRule, ...] = (
           # "Follow us on X @news", "Síguenos en Instagram y X para no perderte ninguna noticia"
           rf"(?:follow us|síguenos|siguenos|suivez-nous|folgen sie uns|seguici|siga-nos|follow @[\w.]+)"
           rf"(?: (?:on|en|sur|auf|su|no|at))? {SOCIALS}{HANDLE}(?:\s+(?:for|para|pour|für|per|and|y|et)\b.{{0,80}})?[.!]?",
-          rf"follow us{HANDLE}[.!]?"),
-    _rule("newsletter_prompt", "newsletter, subscription and app prompts",
+          rf"follow us{HANDLE}[.!]?",
+          # "Printer-friendly version | E-mail this story to a friend": the page's print and mail tools
+          rf"{PAGE_TOOL}(?:\s*[|•·/]\s*{PAGE_TOOL})*"),
+    _rule("newsletter_prompt", "newsletter, subscription, app and donation prompts",
           r"(?:sign up|subscribe|register|join)(?: now| today| here)? (?:(?:for|to) )?(?:our |the )?(?:free )?"
           r"(?:[\w-]+ ){0,3}(?:newsletters?|briefing|alerts?|digest|updates)\b.{0,120}",
           r"(?:download|get|install) (?:our|the) (?:free )?(?:[\w ]{0,20})?app\b.{0,100}",
@@ -90,7 +95,10 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"(?:get|receive) (?:our|the) (?:[\w-]+ ){0,3}(?:news|headlines|stories|briefing|newsletter)"
           r"(?: delivered)? (?:to|in) your inbox.{0,80}",
           r"abonnez-vous.{0,100}|suscríbete.{0,100}|jetzt abonnieren.{0,100}|inscrivez-vous à (?:notre|la) newsletter.{0,80}",
-          r"(?:jetzt )?(?:den |unseren )?(?:kostenlosen )?[\w-]*newsletter (?:abonnieren|bestellen)[.!]?"),
+          r"(?:jetzt )?(?:den |unseren )?(?:kostenlosen )?[\w-]*newsletter (?:abonnieren|bestellen)[.!]?",
+          # Donation appeals: "Local news is a public service. Your support keeps KVRN independent."
+          r"(?:donate|make a donation|support us|support (?:our|independent) journalism)\b.{0,100}",
+          r".{0,100}\byour (?:support|donation|contribution|gift)s? (?:keeps|helps|makes|allows|funds)\b.{0,100}"),
     _rule("contact_prompt", "tip lines and press contacts",
           r"(?:got|have) a (?:story|news story|news tip|tip|story tip|story idea)\?.{0,160}",
           r"(?:email|e-mail|contact|call|write to) (?:us|our newsroom|the newsroom) (?:at|on) \S+.{0,120}",
@@ -101,6 +109,8 @@ LINE_RULES: tuple[LineRule, ...] = (
           r" (?:in|on) .{0,200}",
           r"(?:this|the) (?:article|story|piece|report) (?:was|has been) (?:updated|amended|corrected) .{0,200}",
           r"an? (?:earlier )?version of this (?:article|story) .{0,200}",
+          # "Our Standards: The Thomson Reuters Trust Principles."
+          r"our (?:standards|editorial (?:standards|guidelines|principles))\s*:.{1,120}",
           r"(?:cet article (?:est paru|a été publié|a été mis à jour)|este artículo (?:se publicó|fue publicado|apareció)"
           r"|dieser artikel (?:erschien|ist .{0,40} erschienen|wurde aktualisiert)|questo articolo è (?:apparso|stato pubblicato))"
           r" .{0,200}"),

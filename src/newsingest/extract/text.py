@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 
+import justext
 from dateutil import parser as date_parser
 
 from newsingest.extract.boilerplate import SOURCE_BOILERPLATE, line_key
+from newsingest.extract.language import count_words, detect_language, primary_language
 from newsingest.extract.rules import is_comment_section_header, match_line_rule, match_list_header
 from newsingest.records import RemovedLine
 
@@ -25,6 +28,7 @@ PERSON = rf"{NAME}(?:\s+{NAME}){{0,3}}"
 # "By Maria Lopez and David Chen, Reuters": commas separate authors only when an "and" ends the list;
 # otherwise what follows the comma is the affiliation, which is not part of the author's name.
 AUTHORS = rf"{PERSON}(?:\s*,\s*{PERSON})*\s+(?:and|&|y|et|und|e)\s+{PERSON}|{PERSON}"
+PERSON_SEPARATOR = re.compile(r"\s*,\s*|\s+(?:and|&|y|et|und|e)\s+")
 BYLINE = re.compile(
     rf"(?i:by|par|por|von|di|compiled by|written by|reporting by)\s+(?P<author>{AUTHORS})"
     r"(?:\s*(?:,|\||–|—|-)\s*(?P<affiliation>[^.!?]{1,60})|\s+(?i:from agency reports|with agencies))?\s*")
@@ -61,9 +65,16 @@ FOREIGN_MONTH = re.compile(
     r"\b(" + "|".join(name for names in FOREIGN_MONTHS.values() for name in names.split()) + r")\b", re.IGNORECASE)
 ENGLISH_MONTH = {name: english for english, names in FOREIGN_MONTHS.items() for name in names.split()}
 MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.IGNORECASE)
-DATE_WORDS = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|am|pm|gmt|utc|bst|cet"
-    r"|cest|est|edt|pst|pdt|at|on|the|of|th|st|nd|rd|del)[a-z]*\.?", re.IGNORECASE)
+# The only words a date is written with (after FOREIGN_MONTHS): month and weekday names, whole or cut short,
+# time words and the small words between them. A word that merely starts like one ("15 Marines",
+# "200 g Marzipan", "4 Junior") makes the line text, not a date.
+DATE_WORDS = frozenset("""
+january february march april may june july august september october november december jan feb mar apr jun
+jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu
+thur thurs fri sat sun am pm a m p h t z at on the of th st nd rd de del el le à am um il às
+""".split())
+LETTERS = re.compile(r"[^\W\d_]+")
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:\b|(?=T\d))|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")
 STAMP_SEPARATOR = re.compile(r"\s+[|•·]\s+")  # between a date and a reading time in one stamp line
 DOTTED_DATE = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b")  # 03.06.2024 is day first everywhere it is used
@@ -94,6 +105,19 @@ les des une est pour dans par sur qui que pas plus avec aux ces son ses sont ont
 para con una que como más sus fue son der die das und mit von den dem des ist ein eine nicht auf für sich
 """.split())
 
+# jusText's stop lists (a dependency of trafilatura): each language's most frequent words. The stray-headline
+# rule weighs a line by its content words, so it needs its language's list: with our short one alone,
+# common German words ("jetzt", "müssen", "beachten") made subheadings look like other stories' headlines.
+# Without a list (Chinese and Japanese, which have no spaces to split words at, among them) it says nothing.
+JUSTEXT_STOPLISTS = {
+    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+    "nl": "Dutch", "pl": "Polish", "cs": "Czech", "sv": "Swedish", "da": "Danish", "no": "Norwegian_Bokmal",
+    "nb": "Norwegian_Bokmal", "fi": "Finnish", "ro": "Romanian", "ca": "Catalan", "hu": "Hungarian",
+    "tr": "Turkish", "ru": "Russian", "uk": "Ukrainian", "el": "Greek", "id": "Indonesian", "ko": "Korean",
+}
+# The languages AUTHOR_BIO's sentences are written in.
+AUTHOR_BIO_LANGUAGES = frozenset({"en", "fr", "es", "de", "it", "pt"})
+
 # Time-zone abbreviations seen in datelines; dateutil knows only UTC/GMT by itself.
 TZ_OFFSETS = {"GMT": 0, "UTC": 0, "BST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200, "EEST": 10800,
               "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000, "PST": -28800, "PDT": -25200}
@@ -103,6 +127,7 @@ HEADLINE_MAX_WORDS = 16
 LIST_MARKER = re.compile(r"(?:\d{1,2}[.)]|[-•*–—·▪])\s+")
 LIST_ITEM_MIN_WORDS = 4  # headlines under a list header have 4+ words; subheadings ("Cold and dark") fewer
 LIST_MAX_ITEMS = 12
+REPEAT_MIN_WORDS = 8
 STEM_LENGTH = 5  # crude stemming: "drones"/"drone", "economy"/"economic" compare by their first letters
 
 
@@ -146,8 +171,15 @@ def _words(text: str) -> set[str]:
     return set(unicodedata.normalize("NFKC", "\n".join(words)).casefold().split("\n"))
 
 
-def _content_stems(words: set[str]) -> set[str]:
-    return {w[:STEM_LENGTH] for w in words if w not in STOPWORDS}
+@cache
+def stopwords(language: str | None) -> frozenset[str] | None:
+    """The words too common to tell articles apart in `language`, or None when we have no list for it."""
+    name = JUSTEXT_STOPLISTS.get(language or "")
+    return STOPWORDS | justext.get_stoplist(name) if name else None
+
+
+def _content_stems(words: set[str], common: frozenset[str]) -> set[str]:
+    return {w[:STEM_LENGTH] for w in words if w not in common}
 
 
 def _english_months(text: str) -> str:
@@ -173,21 +205,32 @@ def _is_affiliation(text: str | None) -> bool:
                                                     for w in words)
 
 
+def _names_people(author: str) -> bool:
+    """Each person a full name (given and family name) or an agency's initials ("AFP"): "Von Hoffnung und
+    Angst", a German subheading, names two capitalised nouns, not people."""
+    return all(len(person.split()) >= 2 or (len(person) >= 2 and person.isupper())
+               for person in PERSON_SEPARATOR.split(author))
+
+
 def match_byline(line: str) -> str | None:
     """The author named by a byline ("By Tomas Lind, Brussels" -> "Tomas Lind"), or None."""
     match = BYLINE.fullmatch(line)
     if not match or len(line.split()) > 14 or not _is_affiliation(match.group("affiliation")):
         return None
     author = match.group("author").strip()
-    return None if NOT_A_NAME.fullmatch(author.split()[0]) else author
+    return None if NOT_A_NAME.fullmatch(author.split()[0]) or not _names_people(author) else author
 
 
 def _match_date_part(part: str) -> datetime | None:
     prefixed = DATELINE_PREFIX.fullmatch(part)
     date = prefixed.group("date") if prefixed else part
-    # The date must be only a date: no letters besides month, weekday and time-zone words, so that
-    # "Updated guidance is expected in May" stays a sentence.
-    if WORD.search(DATE_WORDS.sub(" ", _english_months(date))):
+    # The date must be only a date: no words besides date and time-zone words, so that "Updated guidance is
+    # expected in May" stays a sentence; and unless a "Published"-like word says so, a whole date with its
+    # year: "12. Juni" alone heads a programme's day, it does not date the article.
+    if not (prefixed or YEAR.search(date)):
+        return None
+    words = LETTERS.findall(_english_months(date))
+    if any(w.casefold() not in DATE_WORDS and w.upper() not in TZ_OFFSETS for w in words):
         return None
     return parse_date(date)
 
@@ -208,8 +251,9 @@ class Vocabulary:
     Counted at the first question: most articles have no line that a context rule weighs against the
     others (an author bio naming someone, a headline-like line with enough content words)."""
 
-    def __init__(self, texts: list[str]):
+    def __init__(self, texts: list[str], common: frozenset[str] | None = STOPWORDS):
         self._texts = texts
+        self.common = common  # the language's stop words; None: no list, so no content words to weigh
 
     @cached_property
     def _counts(self) -> tuple[Counter[str], Counter[str]]:
@@ -218,7 +262,8 @@ class Vocabulary:
         words: Counter[str] = Counter()
         for text in self._texts:
             text_words = _words(text)
-            stems.update(_content_stems(text_words))
+            if self.common is not None:
+                stems.update(_content_stems(text_words, self.common))
             words.update(text_words)
         return stems, words
 
@@ -247,8 +292,7 @@ def is_author_bio(line: str, vocabulary: Vocabulary) -> bool:
 
 def is_headline_like(line: str) -> bool:
     """Short, starts with a capital or a digit, and does not end like a sentence or a list item."""
-    words = line.split()
-    return (2 <= len(words) <= HEADLINE_MAX_WORDS and line[-1] not in ".!;:,\"”’»)…"
+    return (2 <= count_words(line) <= HEADLINE_MAX_WORDS and line[-1] not in ".!;:,\"”’»)…。！？」』"
             and (line[0].isupper() or line[0].isdigit()) and not LIST_MARKER.match(line))
 
 
@@ -263,7 +307,7 @@ def is_stray_headline(line: str, vocabulary: Vocabulary,
     """A headline-like line that shares almost nothing with the rest of the article: another story's."""
     if not is_headline_like(line):
         return False
-    stems = _content_stems(_words(line))
+    stems = _content_stems(_words(line), vocabulary.common)
     # A short subheading ("Cold and dark") is never stray: no need to count the article's words for it.
     return len(stems) >= settings.min_content_words and vocabulary.shared_fraction(stems) < settings.min_overlap
 
@@ -306,40 +350,62 @@ def _mark_comment_section(candidates: list[tuple[int, str]], reasons: dict[int, 
             return
 
 
-def _context_rule(line: str, vocabulary: Vocabulary, stray: StrayHeadlineSettings) -> str | None:
-    """Rules that judge a line against the rest of the article."""
-    if is_author_bio(line, vocabulary):
+def _mark_repeated_paragraphs(candidates: list[tuple[int, str]], reasons: dict[int, str]) -> None:
+    """A paragraph the article already has, word for word: a page's teaser or summary of its own story,
+    or its print copy, which trafilatura's recall mode takes in too. Short lines ("Yes.", "* * *") may
+    rightly recur; a sentence of REPEAT_MIN_WORDS or more does not."""
+    seen: set[str] = set()
+    for position, line in candidates:
+        if position in reasons or count_words(line) < REPEAT_MIN_WORDS:
+            continue
+        key = " ".join(line.split()).casefold()
+        if key in seen:
+            reasons[position] = "repeated_paragraph"
+        seen.add(key)
+
+
+def _context_rule(line: str, vocabulary: Vocabulary, stray: StrayHeadlineSettings,
+                  language: str | None) -> str | None:
+    """Rules that judge a line against the rest of the article, each in the languages it knows."""
+    if language in AUTHOR_BIO_LANGUAGES and is_author_bio(line, vocabulary):
         return "author_bio"
-    if is_stray_headline(line, vocabulary, stray):
+    if vocabulary.common is not None and is_stray_headline(line, vocabulary, stray):
         return "stray_headline"
     return None
 
 
 def clean_lines(lines: list[str], title: str | None = None,
                 stray: StrayHeadlineSettings = StrayHeadlineSettings(), learned: frozenset[str] = frozenset(),
-                start: int = 0) -> CleanedText:
+                start: int = 0, language: str | None = None, judged: Mapping[int, str] | None = None) -> CleanedText:
     """Remove cruft lines from an article body; `title` is used as context, never removed.
 
     `learned` holds the line keys of the source's learned boilerplate (extract/boilerplate.py); `start` is
-    the position of the first line in the text it came from, so that positions stay unique per article.
+    the position of the first line in the text it came from, so that positions stay unique per article;
+    `language` (a tag such as "de" or "en-GB") is detected from the lines when not given; `judged` maps the
+    positions of lines found not to be article text before cleaning (extract/selection.py) to the reason,
+    given when no line rule names them.
     """
+    judged = judged or {}
+    language = primary_language(language) or detect_language("\n".join(lines))
     result = CleanedText(title=title, lines=[])
     candidates: list[tuple[int, str]] = []
     reasons: dict[int, str] = {}
     for position, raw_line in enumerate(lines, start):
         if line := normalise_line(raw_line):
             candidates.append((position, line))
-            if reason := _line_rule(line, result):
+            if reason := _line_rule(line, result) or judged.get(position):
                 reasons[position] = reason
             elif learned and line_key(line) in learned:
                 reasons[position] = SOURCE_BOILERPLATE
     _mark_listed_headlines(candidates, reasons)
     _mark_comment_section(candidates, reasons)
+    _mark_repeated_paragraphs(candidates, reasons)
     # Context rules compare with the lines that survived the line rules: a byline naming the author
     # must not make the author's bio look like part of the story.
-    vocabulary = Vocabulary([title or "", *(line for p, line in candidates if p not in reasons)])
+    vocabulary = Vocabulary([title or "", *(line for p, line in candidates if p not in reasons)],
+                            stopwords(language))
     for position, line in candidates:
-        reason = reasons.get(position) or _context_rule(line, vocabulary, stray)
+        reason = reasons.get(position) or _context_rule(line, vocabulary, stray, language)
         if reason is None:
             result.lines.append(line)
         else:
@@ -362,7 +428,7 @@ def split_title(text: str, title: str | None = None) -> tuple[str | None, list[s
 
 
 def clean_text(text: str, title: str | None = None, stray: StrayHeadlineSettings = StrayHeadlineSettings(),
-               learned: frozenset[str] = frozenset()) -> CleanedText:
+               learned: frozenset[str] = frozenset(), language: str | None = None) -> CleanedText:
     """Clean a flattened article (see split_title for where its title comes from)."""
     title, lines, start = split_title(text, title)
-    return clean_lines(lines, title=title, stray=stray, learned=learned, start=start)
+    return clean_lines(lines, title=title, stray=stray, learned=learned, start=start, language=language)
