@@ -21,12 +21,15 @@ from newsingest.sources.decompress import decoded_pieces
 from newsingest.sources.fetch import PAGE_TYPES, Fetched, Fetcher, FetchRequest, FetchSettings, Refused
 from newsingest.sources.files import read_file
 from newsingest.sources.sources_file import SourcesFileError, parse_sources
-from newsingest.warehouse import Warehouse
+from newsingest.dedup.signatures import StoredSignature
+from newsingest.records import DedupDecision, DedupStatus
+from newsingest.warehouse import LandingBatch, Warehouse
 
 from site_server import SiteServer, SiteState, brotli_bomb, deflate_bomb, gzip_bomb
 from test_fetch import FAST, fetch
 from test_fetch_ingest import NEWSINGEST, newsingest, web_ingest
 from test_pipeline import rows
+from test_warehouse_landing import article
 
 # A response may take 1.5 s in all; silence alone (read timeout) would never trip on a byte every 0.3 s.
 DEADLINE = replace(FAST, read_timeout=10, total_timeout=1.5)
@@ -149,6 +152,22 @@ def test_batches_are_cut_by_bytes_and_a_document_larger_than_a_batch_is_rejected
     assert [[len(getattr(item, "body", b"")) for item in batch] for batch in cut] == [[400, 400], [400, 0, 100]]
     too_large = cut[1][1]
     assert too_large.reason == "too_large" and "2,000 bytes" in too_large.message
+
+
+@pytest.mark.slow
+def test_thirty_articles_of_nine_megabytes_land_batch_after_batch(db_path):
+    """The checkpoint after a batch rewrites the row group of all earlier long texts: past ~250 MB it ran out
+    of the landing memory_limit (FATAL after a durable commit), at the 28th article and at every rerun."""
+    words = " ".join(f"word{n % 5000}" for n in range(1_000_000))  # ~9 MB
+    warehouse = Warehouse(db_path)
+    warehouse.migrate()
+    for number in range(30):
+        text = f"article {number} " + words
+        landed = article(number, text=text, word_count=1_000_000)
+        warehouse.land(LandingBatch(run_id="r1", articles=[(landed, DedupDecision(landed.id, DedupStatus.NEW,
+                                                                                  cluster_id=landed.id),
+                                                            StoredSignature(b"\x00" * 512, b"\x00", 5))]), "s")
+    assert rows(db_path, "select count(*), sum(strlen(text)) > 250e6 from articles") == [(30, True)]
 
 
 # -- 4. decompression bounded as it streams ----------------------------------------------------------------
