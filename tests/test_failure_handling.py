@@ -232,7 +232,7 @@ def test_a_rerun_reports_inputs_still_failing_and_exits_1_when_nothing_landed(tm
     for attempt in range(2):
         result = newsingest("ingest", "--workers", "1", "--db", str(db_path), str(broken), str(missing))
         assert result.returncode == 1, result.stderr
-        assert "nothing landed" in result.stderr
+        assert "no input landed" in result.stderr
     assert "still failing" in result.stdout and "corrupt_gzip" in result.stdout and "not_found" in result.stdout
     good = tmp_path / "good.txt"
     good.write_text("Harbour bridge reopens\n\n" + "The bridge reopened to traffic on Monday morning. " * 20)

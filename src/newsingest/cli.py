@@ -124,8 +124,8 @@ def ingest(
 
     Exits 0 when the run completed and landed something (or had nothing new to land), even if some inputs
     were rejected: rejections are counted here and recorded with their reason in the `rejections` table.
-    Exits 1 when nothing landed and some input failed (inputs rejected by an earlier run count: they are
-    reported as "still failing"). Ctrl-C or SIGTERM stops the run within seconds: what was read so far lands,
+    Exits 1 when no input landed (in this run or an earlier one) and some input failed; inputs rejected by
+    an earlier run count, reported as "still failing". Ctrl-C or SIGTERM stops the run within seconds: what was read so far lands,
     the run is marked `interrupted`, and the exit status is 130 (press Ctrl-C twice to abort at once).
 
     Example: newsingest ingest samples/ --db /tmp/news.duckdb
@@ -154,7 +154,7 @@ def ingest(
     if run.summary.status == "interrupted":
         raise _fail("interrupted: what was read so far landed; run the same command again to finish", 130)
     if run.summary.failed:
-        raise _fail("nothing landed and some inputs failed (see the rejections above)", 1)
+        raise _fail("no input landed and some failed (see the rejections above)", 1)
 
 
 def _progress() -> Progress:

@@ -93,8 +93,10 @@ class RunSummary:
 
     @property
     def failed(self) -> bool:
-        """Nothing landed and some input failed: the CLI exits 1, a flow run ends Failed."""
-        return self.ingested == 0 and bool(self.rejected or self.still_failing)
+        """No input landed, in this run or an earlier one, and some failed: the CLI exits 1, a flow run ends
+        Failed. (A rerun of landed inputs beside a broken one is not a failed run: it reports the broken one
+        as still failing.)"""
+        return self.ingested == 0 and self.already_seen == 0 and bool(self.rejected or self.still_failing)
 
     def counts(self) -> dict[str, int]:
         """The counters stored in the runs table."""

@@ -29,7 +29,7 @@ class RunReport:
 
     def problems(self) -> str:
         """One line for the run's final state message."""
-        parts = ["nothing landed and inputs failed"] if self.summary.failed else []
+        parts = ["no input landed and some failed"] if self.summary.failed else []
         parts += [f"source failed: {s}" for s in self.failed_sources]
         parts += [f"{a.source} {a.kind}: {a.message}" for a in self.alerts]
         return "; ".join(parts)

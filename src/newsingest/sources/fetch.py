@@ -273,7 +273,8 @@ class Fetcher:
                 unfinished -= 1
                 yield refusal
             # Short waits: a stop must be noticed within a fraction of a second.
-            pause = min(POLL_SECONDS, self._seconds_to_next_start(running) or POLL_SECONDS)
+            next_start = self._seconds_to_next_start(running)
+            pause = POLL_SECONDS if next_start is None else min(POLL_SECONDS, next_start)
             if not running:
                 if unfinished:
                     self.stop.wait(pause)
