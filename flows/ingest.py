@@ -156,13 +156,13 @@ def ingest_batches(items: Iterable[SourceItem], inputs: list[str], db: str | Non
     progress = ProgressArtifact(expected)
     warehouse = Warehouse(db)
     deferred = 0
-    run_id = str(flow_run.get_id() or "").replace("-", "")[:12] or None
+    run_id = run_id_of(flow_run.get_id())
     dask = dask_task_runner(runner, settings.workers)  # None: extraction in this machine's guarded workers
     with IngestRun(warehouse, settings, trigger=trigger, run_id=run_id, inputs=inputs) as run, dask or nullcontext():
         run.summary.skipped_files = skipped or []
         # The workers extract the next batch while this thread deduplicates and lands the current one.
         ahead: tuple[int, list[RawDocument], list[Rejection], Callable[[], ExtractResult]] | None = None
-        for number, batch in enumerate(batches(items, settings.batch_size), start=1):
+        for number, batch in enumerate(batches(items, settings.batch_size, settings.batch_bytes), start=1):
             tally.add(batch)
             raws, rejections = filter_unseen(run, opaque(batch), number)
             extraction = extract_on(dask, run, raws, number)
@@ -175,6 +175,12 @@ def ingest_batches(items: Iterable[SourceItem], inputs: list[str], db: str | Non
         alerts, failed = record_sources(warehouse, run.summary, tally, health)
     progress.finish()
     return report_run(warehouse, run.summary, alerts, failed, deferred)
+
+
+def run_id_of(flow_run_id: object) -> str | None:
+    """The warehouse run id of a flow run: its whole id. Prefect's ids begin with a timestamp, so a prefix
+    was shared by runs the scheduler created together (and only the first of them could land)."""
+    return str(flow_run_id).replace("-", "") if flow_run_id else None
 
 
 def decide_and_land(run: IngestRun, number: int, raws: list[RawDocument], rejections: list[Rejection],

@@ -14,7 +14,7 @@ from prefect.runtime import flow_run
 from prefect.states import State
 from prefect.utilities.annotations import opaque
 
-from flows.ingest import ProgressArtifact, dedup, extract, land, report_run, run_name, stage
+from flows.ingest import ProgressArtifact, dedup, extract, land, report_run, run_id_of, run_name, stage
 from newsingest.pipeline import DEFAULT_BATCH_SIZE, IngestRun, PipelineSettings, batches
 from newsingest.records import RawDocument
 from newsingest.reprocess import ArchivedDocument, archived_documents, raw_documents
@@ -33,7 +33,7 @@ def reprocess_flow(db: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE, 
     logger = get_run_logger()
     settings = PipelineSettings(batch_size=batch_size, workers=workers)
     warehouse = Warehouse(db)
-    run_id = str(flow_run.get_id() or "").replace("-", "")[:12] or None
+    run_id = run_id_of(flow_run.get_id())
     with IngestRun(warehouse, settings, trigger="reprocess", run_id=run_id, inputs=["raw_documents"]) as run:
         # Every decision is made again, from the first input on, with the dedup settings the warehouse keeps;
         # stories too, with IDF statistics that grow again input by input (each batch's landing takes its

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import zlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,6 +29,17 @@ def gzip_bomb() -> bytes:
     return gzip.compress(b"<p>" + b"a" * FIFTY_MB, compresslevel=6)
 
 
+@cache
+def brotli_bomb() -> bytes:
+    """Under 1 KB on the wire, 256 MB once decompressed: one network chunk holds all of it."""
+    return brotli.compress(b"a" * (256 * 1024 * 1024), quality=5)
+
+
+@cache
+def deflate_bomb() -> bytes:
+    return zlib.compress(b"<p>" + b"a" * FIFTY_MB, 9)
+
+
 @dataclass(slots=True)
 class Hit:
     at: float  # time.monotonic() on arrival
@@ -39,6 +51,9 @@ class Hit:
 class SiteState:
     crawl_delay: int | None = None
     slow_seconds: float = 2.0
+    drip_seconds: float = 0.5  # the drip routes send one byte this often, for as long as the client listens
+    drip_for: float = 600.0  # ... or this long
+    robots_drip: bool = False  # robots.txt drips too
     retry_after: str = "1"
     feed_extra: bool = False  # the feed gains an item (the ferry story): the next run must fetch only that
     hits: list[Hit] = field(default_factory=list)
@@ -85,6 +100,12 @@ class Handler(BaseHTTPRequestHandler):
         state = self.server.state
         article = (SITE / "articles" / "flaky.html").read_bytes()
         match path:
+            case "/robots.txt" if state.robots_drip:
+                self.drip(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000000\r\n\r\n", b"#")
+            case "/drip-headers.html":
+                self.drip(b"HTTP/1.1 200 OK\r\n", b"X")
+            case "/drip-body.html":
+                self.drip(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000000\r\n\r\n", b"<")
             case "/robots.txt":
                 extra = f"Crawl-delay: {state.crawl_delay}\n" if state.crawl_delay is not None else ""
                 self.send(200, (SITE / "robots.txt").read_bytes() + extra.encode(), "text/plain")
@@ -107,6 +128,10 @@ class Handler(BaseHTTPRequestHandler):
                 self.stream_huge()
             case "/bomb.html":
                 self.send(200, gzip_bomb(), Content_Encoding="gzip")
+            case "/brotli-bomb.html":
+                self.send(200, brotli_bomb(), Content_Encoding="br")
+            case "/deflate-bomb.html":
+                self.send(200, deflate_bomb(), Content_Encoding="deflate")
             case "/brotli.html":
                 self.send(200, brotli.compress(article), Content_Encoding="br")
             case "/loop/a" | "/loop/b":
@@ -115,6 +140,16 @@ class Handler(BaseHTTPRequestHandler):
                 self.send(301, b"", Location="/articles/wind-farm.html")
             case _:
                 self.static(path)
+
+    def drip(self, head: bytes, byte: bytes) -> None:
+        """`head` at once, then one byte every drip_seconds until the client hangs up (or drip_for passed)."""
+        self.close_connection = True
+        self.wfile.write(head)
+        self.wfile.flush()
+        for _ in range(int(self.server.state.drip_for / self.server.state.drip_seconds)):
+            time.sleep(self.server.state.drip_seconds)
+            self.wfile.write(byte)
+            self.wfile.flush()
 
     def stream_huge(self) -> None:
         """50 MB of HTML without Content-Length (generated, never stored): only streaming can stop it."""

@@ -144,7 +144,7 @@ def newsingest(*args):
 def test_cli_ingests_a_feed_then_only_revalidates_it(site, db_path):
     feed = site.url("/feed.xml")
     refused = newsingest("ingest", "--db", str(db_path), "--workers", "1", feed)
-    assert refused.returncode == 0, refused.stderr
+    assert refused.returncode == 1, refused.stderr  # nothing landed and an input failed
     assert rows(db_path, "select reason from rejections") == [("blocked_address",)]
     assert site.state.hits == []
 

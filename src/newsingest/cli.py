@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from newsingest.extract import extract_document
-from newsingest.export import ExportFormat, export_warehouse
+from newsingest.export import ExportFormat, ExportRefused, export_warehouse
 from newsingest.pipeline import DEFAULT_BATCH_SIZE, IngestRun, PipelineSettings, RunSummary, batches, iter_source_items
 from newsingest.records import Article, RawDocument
 from newsingest.rededup import DedupChanges
@@ -29,9 +29,35 @@ from newsingest.sources.fetch import FetchSettings
 from newsingest.sources.state import FetchState
 from newsingest.sources.web import WebCrawl
 from newsingest.search import SearchIndex
+from newsingest.stopping import StopOnSignal
 from newsingest.warehouse import Warehouse, WarehouseError, load_sql
 
-app = typer.Typer(
+# Words of DuckDB errors that mean the file itself is damaged (truncated, overwritten), not the statement.
+DAMAGE_SIGNS = ("could not read enough bytes", "not a valid duckdb database", "checksum", "corrupt",
+                "serialization", "failed to read")
+
+
+class _App(typer.Typer):
+    """Every command explains a warehouse it cannot read or write in one line, never with a traceback."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except duckdb.Error as exc:
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if any(sign in f"{type(exc).__name__} {detail}".lower() for sign in DAMAGE_SIGNS):
+                detail += ". The warehouse file looks damaged or truncated: restore it from a backup, or pass --db"
+            raise SystemExit(_explain(detail))
+        except OSError as exc:
+            raise SystemExit(_explain(f"cannot use {exc.filename or 'a file'}: {exc.strerror or exc}"))
+
+
+def _explain(message: str) -> int:
+    errors.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    return 2
+
+
+app = _App(
     help="News ingestion and deduplication: load articles, strip boilerplate, flag duplicates, land in DuckDB.",
     no_args_is_help=True,
     add_completion=False,
@@ -51,8 +77,7 @@ class OutputFormat(StrEnum):
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}")
-    return typer.Exit(code)
+    return typer.Exit(_explain(message) and code)
 
 
 @app.command()
@@ -98,8 +123,11 @@ def ingest(
     """Run the pipeline on files, web archives, feeds, sitemaps or URLs: extract, deduplicate (against
     every earlier run too), group into stories and land in DuckDB.
 
-    Exits 0 when the run completed, even if some inputs were rejected: rejections are counted here and
-    recorded with their reason in the `rejections` table.
+    Exits 0 when the run completed and landed something (or had nothing new to land), even if some inputs
+    were rejected: rejections are counted here and recorded with their reason in the `rejections` table.
+    Exits 1 when no input landed (in this run or an earlier one) and some input failed; inputs rejected by
+    an earlier run count, reported as "still failing". Ctrl-C or SIGTERM stops the run within seconds: what was read so far lands,
+    the run is marked `interrupted`, and the exit status is 130 (press Ctrl-C twice to abort at once).
 
     Example: newsingest ingest samples/ --db /tmp/news.duckdb
     """
@@ -107,20 +135,27 @@ def ingest(
     warehouse = Warehouse(db, lock_timeout=lock_timeout)
     warc = WarcOptions(WarcFilters.of(allow_host or (), deny_host or (), since and since.date(),
                                       until and until.date()), force=force, max_bytes=settings.max_bytes)
-    web = WebCrawl.from_inputs(inputs, FetchSettings(allow_private_network=allow_private_network, contact=contact),
-                               FetchState(warehouse))
-    items, skipped = iter_source_items(inputs, settings.max_bytes, warc, warehouse.warc_progress, web=web)
     try:
-        with IngestRun(warehouse, settings, trigger="cli", inputs=inputs) as run, _progress() as progress:
-            run.summary.skipped_files = skipped
-            task = progress.add_task("ingesting", total=None)
-            for _ in run.process_all(batches(items, settings.batch_size)):
-                progress.update(task, completed=run.summary.documents_seen, description=_progress_line(run.summary))
+        with StopOnSignal() as stop:
+            web = WebCrawl.from_inputs(inputs, FetchSettings(allow_private_network=allow_private_network,
+                                                             contact=contact), FetchState(warehouse), stop)
+            items, skipped = iter_source_items(inputs, settings.max_bytes, warc, warehouse.warc_progress, web=web)
+            with IngestRun(warehouse, settings, trigger="cli", inputs=inputs, stop=stop) as run, \
+                    _progress() as progress:
+                run.summary.skipped_files = skipped
+                task = progress.add_task("ingesting", total=None)
+                for _ in run.process_all(batches(items, settings.batch_size, settings.batch_bytes, stop)):
+                    progress.update(task, completed=run.summary.documents_seen,
+                                    description=_progress_line(run.summary))
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
     _print_summary(run.summary, warehouse.path)
     if web.sources:
         console.print(f"  web: {web.stats.describe()}")
+    if run.summary.status == "interrupted":
+        raise _fail("interrupted: what was read so far landed; run the same command again to finish", 130)
+    if run.summary.failed:
+        raise _fail("no input landed and some failed (see the rejections above)", 1)
 
 
 def _progress() -> Progress:
@@ -142,6 +177,8 @@ def _print_summary(summary: RunSummary, db: Path) -> None:
     console.print(table)
     for reason, count in summary.rejections_by_reason.most_common():
         console.print(f"  rejected [yellow]{reason}[/]: {count}")
+    for reason, count in summary.still_failing.most_common():
+        console.print(f"  still failing (rejected before) [yellow]{reason}[/]: {count}")
     if summary.skipped_files:
         console.print(f"  passed over {len(summary.skipped_files)} files with unsupported extensions")
     for how, count in summary.warc_files.most_common():
@@ -294,13 +331,14 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Write the warehouse as files partitioned by day and source: OUT/articles/day=.../source=.../ and
-    OUT/rejections/day=.../, replacing an earlier export there. Read-only: it can run beside an ingest.
+    OUT/rejections/day=.../, replacing an earlier export there (never files an export did not write: then
+    it stops and says so). Read-only: it can run beside an ingest.
 
     Example: newsingest export --format parquet --out /tmp/news-export
     """
     try:
         result = export_warehouse(Warehouse(db), out, fmt)
-    except WarehouseError as exc:
+    except (WarehouseError, ExportRefused) as exc:
         raise _fail(str(exc)) from None
     tables = ", ".join(f"{rows} {table}" for table, rows in result.rows.items())
     console.print(f"exported {tables} as {result.files} {fmt} files under {result.out}")

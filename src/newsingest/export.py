@@ -2,12 +2,14 @@
 
 `DIR/articles/day=2024-03-14/source=harborcourier.example/data_0.parquet` and `DIR/rejections/day=.../`:
 DuckDB, Spark, pandas and polars read the tree back with the partition columns restored. Each table is
-written next to the old one and swapped in when complete, so a reader never sees half an export.
+written next to the old one and swapped in when complete, so a reader never sees half an export. Only
+an earlier export is replaced: a folder there that an export did not write is left alone (ExportRefused).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from enum import StrEnum
@@ -23,6 +25,14 @@ class ExportFormat(StrEnum):
 
 # table -> (statement, partition columns)
 EXPORTS = {"articles": ("export_articles", ("day", "source")), "rejections": ("export_rejections", ("day",))}
+# Written into each exported table folder: the proof that replacing the folder deletes only an export.
+MARKER = ".newsingest-export"
+# What COPY ... PARTITION_BY writes, for exports made before the marker existed.
+EXPORTED_FILE = re.compile(r"data_\d+\.(parquet|csv)")
+
+
+class ExportRefused(Exception):
+    """The export would replace files it did not write."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +56,10 @@ def _copy_options(fmt: ExportFormat, partitions: tuple[str, ...]) -> str:
 
 def export_warehouse(warehouse: Warehouse, out: Path, fmt: ExportFormat = ExportFormat.parquet) -> ExportResult:
     """Write every exported table under `out`, replacing an earlier export of the same tables."""
+    for table in EXPORTS:
+        if not _written_by_export(out / table):
+            raise ExportRefused(f"{out / table} holds files an export did not write; they are left alone: "
+                                "choose another --out (or move them away)")
     out.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
     con = warehouse.connect(read_only=True)  # an export only reads: it runs beside an ingest
@@ -63,9 +77,24 @@ def export_warehouse(warehouse: Warehouse, out: Path, fmt: ExportFormat = Export
     return ExportResult(out=out, rows=rows, files=files)
 
 
+def _written_by_export(folder: Path) -> bool:
+    """True for a folder an export wrote (or none at all): its marker, or only partition folders of data files."""
+    if not folder.exists():
+        return True
+    if not folder.is_dir():
+        return False
+    if (folder / MARKER).is_file():
+        return True
+    for path in folder.rglob("*"):
+        if not (("=" in path.name) if path.is_dir() else EXPORTED_FILE.fullmatch(path.name)):
+            return False
+    return True
+
+
 def _swap_in(staging: Path, target: Path) -> None:
     if not staging.exists():  # an empty table writes no files
         staging.mkdir()
+    (staging / MARKER).touch()
     retired = target.with_name(f".{target.name}.old-{os.getpid()}")
     if target.exists():
         target.rename(retired)

@@ -40,11 +40,16 @@ from newsingest.warehouse import LandingBatch, Warehouse
 # 177 / 194 / 196 docs/s and HTML 139 / 160 / 138: past 512 the workers wait longer for the first batch and
 # the last one lands alone.
 DEFAULT_BATCH_SIZE = 512
+# Input bytes per batch: a batch is also cut when its documents' bodies reach this, so a batch of large
+# documents lands under the landing connection's 256 MB memory_limit (warehouse/sql/landing_settings.sql):
+# 30 JSONL articles of ~9 MB in one batch ran out of memory there on every try. See README "Failure handling".
+DEFAULT_BATCH_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class PipelineSettings:
     batch_size: int = DEFAULT_BATCH_SIZE
+    batch_bytes: int = DEFAULT_BATCH_BYTES
     workers: int = 1  # extraction processes (always at least one: a document never runs in the caller)
     window_days: int | None = 30  # dedup links articles dated (else ingested) at most this many days apart
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -68,6 +73,9 @@ class RunSummary:
     near_duplicates: int = 0
     rejected: int = 0
     rejections_by_reason: Counter[str] = field(default_factory=Counter)
+    # Inputs rejected by an earlier run and rejected again now (not stored twice, but reported: a rerun
+    # must not call a broken file "already seen").
+    still_failing: Counter[str] = field(default_factory=Counter)
     articles_by_source: Counter[str] = field(default_factory=Counter)
     skipped_files: list[str] = field(default_factory=list)
     skipped_records: Counter[str] = field(default_factory=Counter)  # WARC records that are not documents
@@ -82,6 +90,13 @@ class RunSummary:
     @property
     def ingested(self) -> int:
         return self.new + self.duplicates
+
+    @property
+    def failed(self) -> bool:
+        """No input landed, in this run or an earlier one, and some failed: the CLI exits 1, a flow run ends
+        Failed. (A rerun of landed inputs beside a broken one is not a failed run: it reports the broken one
+        as still failing.)"""
+        return self.ingested == 0 and self.already_seen == 0 and bool(self.rejected or self.still_failing)
 
     def counts(self) -> dict[str, int]:
         """The counters stored in the runs table."""
@@ -104,6 +119,10 @@ class RunSummary:
         if self.rejections_by_reason:
             lines += ["", "## Rejected, by reason", "", "| reason | count |", "|---|---:|"]
             lines += [f"| {reason} | {n} |" for reason, n in self.rejections_by_reason.most_common()]
+        if self.still_failing:
+            lines += ["", "## Still failing (rejected by an earlier run too), by reason", "", "| reason | count |",
+                      "|---|---:|"]
+            lines += [f"| {reason} | {n} |" for reason, n in self.still_failing.most_common()]
         if self.articles_by_source:
             lines += ["", "## Ingested, by source", "", "| source | articles |", "|---|---:|"]
             lines += [f"| {source} | {n} |" for source, n in self.articles_by_source.most_common(20)]
@@ -165,10 +184,38 @@ def iter_source_items(inputs: list[str], max_bytes: int = DEFAULT_MAX_BYTES, war
     return items, [str(p) for p in scan.skipped]
 
 
-def batches(items: Iterable[SourceItem], size: int) -> Iterator[list[SourceItem]]:
+def batches(items: Iterable[SourceItem], size: int, max_bytes: int = DEFAULT_BATCH_BYTES,
+            stop: threading.Event | None = None) -> Iterator[list[SourceItem]]:
+    """Batches of at most `size` items and (but for a single document) `max_bytes` of bodies. Once `stop`
+    is set, the batch in hand is the last one and the sources are closed (their fetches end)."""
     iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
+    batch: list[SourceItem] = []
+    held = 0
+    try:
+        for item in iterator:
+            item = _landable(item, max_bytes)
+            item_bytes = len(item.body) if isinstance(item, RawDocument) else 0
+            if batch and (len(batch) >= size or held + item_bytes > max_bytes):
+                yield batch
+                batch, held = [], 0
+            batch.append(item)
+            held += item_bytes
+            if stop is not None and stop.is_set():
+                break
+        if batch:
+            yield batch
+    finally:
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            close()
+
+
+def _landable(item: SourceItem, max_bytes: int) -> SourceItem:
+    """A document larger than a whole batch may hold cannot land: it is rejected, with its size."""
+    if not isinstance(item, RawDocument) or len(item.body) <= max_bytes:
+        return item
+    return Rejection(doc_id=item.doc_id, origin=item.origin, stage="source", reason="too_large",
+                     message=f"{len(item.body):,} bytes, more than the {max_bytes:,} bytes a batch may land")
 
 
 def extract_batch(raws: list[RawDocument], settings: ExtractSettings,
@@ -186,11 +233,14 @@ class IngestRun:
     """One run against one warehouse: holds the writer lock and the dedup memory for its duration."""
 
     def __init__(self, warehouse: Warehouse, settings: PipelineSettings = PipelineSettings(),
-                 trigger: str = "cli", run_id: str | None = None, inputs: Iterable[str] = ()):
+                 trigger: str = "cli", run_id: str | None = None, inputs: Iterable[str] = (),
+                 stop: threading.Event | None = None):
         self.warehouse = warehouse
         self.settings = settings
         self.trigger = trigger
-        self.summary = RunSummary(run_id=run_id or uuid.uuid4().hex[:12], inputs=list(inputs))
+        # The whole UUID: runs started in the same instant (a scheduler's) must not share an id.
+        self.summary = RunSummary(run_id=run_id or uuid.uuid4().hex, inputs=list(inputs))
+        self.stop = stop  # set when the run was asked to stop early (StopOnSignal): it ends `interrupted`
         self.deduplicator: Deduplicator | None = None
         self.remembered = RememberedDays(settings.window_days)
         self.story_index: StoryIndex | None = None
@@ -250,12 +300,17 @@ class IngestRun:
         try:
             if self.executor is not None:
                 self.executor.close()
-            self.summary.status = "completed" if exc_type is None else "failed"
+            self.summary.status = self._final_status(exc_type)
             self.summary.duration_s = time.monotonic() - self._started
             self.warehouse.finish_run(self.summary.run_id, self.summary.status, self.summary.counts(),
                                       self.summary.duration_s)
         finally:
             self._lock.__exit__(exc_type, exc, tb)
+
+    def _final_status(self, exc_type: type[BaseException] | None) -> str:
+        if exc_type is KeyboardInterrupt or (self.stop is not None and self.stop.is_set()):
+            return "interrupted"
+        return "completed" if exc_type is None else "failed"
 
     def unseen(self, items: list[SourceItem | WarcFileEnd]) -> tuple[list[RawDocument], list[Rejection]]:
         """Drop inputs already landed (this run or earlier): reruns add nothing."""
@@ -266,7 +321,10 @@ class IngestRun:
         raws, rejections = [], []
         for item in items:
             if item.doc_id in seen:
-                self.summary.already_seen += 1
+                if isinstance(item, Rejection) and item.doc_id not in self._ids_this_run:
+                    self.summary.still_failing[item.reason] += 1
+                else:
+                    self.summary.already_seen += 1
                 continue
             seen.add(item.doc_id)
             self._ids_this_run.add(item.doc_id)

@@ -25,11 +25,12 @@ class RunReport:
 
     @property
     def needs_attention(self) -> bool:
-        return bool(self.alerts or self.failed_sources)
+        return bool(self.alerts or self.failed_sources or self.summary.failed)
 
     def problems(self) -> str:
         """One line for the run's final state message."""
-        parts = [f"source failed: {s}" for s in self.failed_sources]
+        parts = ["no input landed and some failed"] if self.summary.failed else []
+        parts += [f"source failed: {s}" for s in self.failed_sources]
         parts += [f"{a.source} {a.kind}: {a.message}" for a in self.alerts]
         return "; ".join(parts)
 

@@ -33,6 +33,10 @@ from newsingest.stories import StoryResult
 SQL_ROOT = Path(__file__).resolve().parents[2] / "warehouse"
 DEFAULT_DB = Path("warehouse/news.duckdb")
 LOCK_RETRY_SECONDS = 0.2
+# DuckDB's words when a transaction landed but the checkpoint after it ran out of the landing memory_limit:
+# it rewrites the table's last, partly filled row group, holding its long strings (texts over a few KB) in
+# memory, so a row group of ~250 MB of long texts cannot be checkpointed under 256 MB, batch after batch.
+CHECKPOINT_FAILED_AFTER_COMMIT = "COMMIT succeeded and is durable, but the autocheckpoint failed"
 # strerror texts DuckDB passes on when the file system refuses a write.
 STORAGE_FAILURES = ("No space left on device", "Disk quota exceeded", "Read-only file system",
                     "Permission denied", "Operation not permitted")
@@ -183,6 +187,10 @@ class Warehouse:
             yield con
             con.commit()
         except BaseException as exc:
+            if CHECKPOINT_FAILED_AFTER_COMMIT in str(exc):
+                con.close()
+                self._checkpoint_without_limit()
+                return  # the transaction landed
             try:
                 con.rollback()
             except duckdb.Error:
@@ -192,7 +200,20 @@ class Warehouse:
             try:
                 con.close()
             except duckdb.Error as exc:  # closing checkpoints, which writes too
-                raise self._storage_error(exc) or exc
+                if CHECKPOINT_FAILED_AFTER_COMMIT not in str(exc):
+                    raise self._storage_error(exc) or exc
+                self._checkpoint_without_limit()
+
+    def _checkpoint_without_limit(self) -> None:
+        """Finish a checkpoint the landing memory_limit stopped, under DuckDB's default limit: the data is
+        committed (in the WAL), and without this every later batch would fail the same way."""
+        con = self.connect()
+        try:
+            con.execute(load_sql("checkpoint"))
+        except duckdb.Error as exc:
+            raise self._storage_error(exc) or exc
+        finally:
+            con.close()
 
     def _storage_error(self, exc: BaseException) -> WarehouseError | None:
         """The clear error for a write refused by the file system, or None for any other failure."""

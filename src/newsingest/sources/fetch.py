@@ -9,7 +9,9 @@ thread, so a slow or throttled host never stalls the others.
 
 from __future__ import annotations
 
+import math
 import random
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -23,6 +25,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from newsingest.sources.blocked import ACCESS_REFUSED, blocked_page, challenge_message
+from newsingest.sources.deadline import POLL_SECONDS, attempt_deadline
+from newsingest.sources.decompress import UndecodableBody, decoded_pieces
 from newsingest.sources.guard import BlockedAddress, GuardedTransport
 from newsingest.sources.robots import MAX_ROBOTS_BYTES, RobotsRules, robots_for_status
 
@@ -33,9 +37,9 @@ LISTING_TYPES = PAGE_TYPES | {"application/rss+xml", "application/atom+xml", "ap
                               "application/feed+xml", "application/xml", "text/xml", "application/gzip",
                               "application/x-gzip"}
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-CHUNK_BYTES = 64 * 1024
 ALLOW_PRIVATE_HINT = "; refused unless allowed (--allow-private-network, allow_private_network setting)"
-RETRYABLE_REASONS = frozenset({"timeout", "connection_error", "server_error", "rate_limited", "robots_unavailable"})
+RETRYABLE_REASONS = frozenset({"timeout", "connection_error", "server_error", "rate_limited", "robots_unavailable",
+                               "deferred"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +53,24 @@ class FetchSettings:
     global_concurrency: int = 16
     connect_timeout: float = 10.0
     read_timeout: float = 20.0  # longest silence while waiting for bytes
-    total_timeout: float = 60.0  # longest one response may take, headers to last byte
+    total_timeout: float = 60.0  # wall-clock deadline of one attempt, connect to last byte (robots.txt too)
     retries: int = 3  # further attempts after a connection error, timeout, 429 or 5xx
     backoff_base: float = 1.0  # first retry after ~this many seconds, doubling each time, with jitter
     backoff_max: float = 60.0
-    retry_after_max: float = 300.0  # a longer Retry-After is not waited for: the URL is retried next run
+    retry_after_max: float = 60.0  # a longer Retry-After is not waited for: the URL is retried next run
+    # A host asking for longer pauses (Crawl-delay, min_delay) gets one request per run; its other URLs are
+    # `deferred` to later runs rather than holding this one for hours.
+    max_host_delay: float = 60.0
     max_redirects: int = 5
     max_bytes: int = 10 * 1024 * 1024  # decoded body size limit (also cuts off decompression bombs)
     allow_private_network: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("min_delay", "connect_timeout", "read_timeout", "total_timeout", "backoff_base", "backoff_max",
+                     "retry_after_max", "max_host_delay"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
+                raise ValueError(f"fetch setting {name} must be a finite number of seconds >= 0, got {value!r}")
 
     @property
     def user_agent_header(self) -> str:
@@ -152,6 +166,7 @@ class _Host:
     next_start: float = 0.0
     robots: RobotsRules | None = None
     robots_pending: bool = False
+    started: int = 0  # requests (not robots.txt) started this run
 
 
 def media_type(content_type: str | None) -> str | None:
@@ -193,9 +208,13 @@ class Fetcher:
     """One polite HTTP client for a run; robots.txt and pacing state persist across fetch_all calls."""
 
     def __init__(self, settings: FetchSettings = FetchSettings(),
-                 host_policies: dict[str, HostPolicy] | None = None):
+                 host_policies: dict[str, HostPolicy] | None = None, stop: threading.Event | None = None):
         self.settings = settings
         self.host_policies = host_policies or {}
+        # Either ends fetch_all and every wait for bytes within ~POLL_SECONDS: `stop` (a signal handler's) or
+        # closing the fetcher (attempts still running then are abandoned and must not hold up the shutdown).
+        self.stop = stop or threading.Event()
+        self._closing = threading.Event()
         self.client = httpx.Client(
             transport=GuardedTransport(settings.allow_private_network, settings.global_concurrency),
             headers={"User-Agent": settings.user_agent_header},
@@ -212,6 +231,7 @@ class Fetcher:
         self.close()
 
     def close(self) -> None:
+        self._closing.set()
         self.pool.shutdown(wait=True, cancel_futures=True)
         self.client.close()
 
@@ -248,15 +268,18 @@ class Fetcher:
                 host.queue.clear()
 
     def _dispatch(self, running: dict[Future, tuple[str, _Job | None]], unfinished: int) -> Iterator[Outcome]:
-        while unfinished:
+        while unfinished and not self._stopped():
             for refusal in self._start_ready(running):
                 unfinished -= 1
                 yield refusal
+            # Short waits: a stop must be noticed within a fraction of a second.
+            next_start = self._seconds_to_next_start(running)
+            pause = POLL_SECONDS if next_start is None else min(POLL_SECONDS, next_start)
             if not running:
                 if unfinished:
-                    time.sleep(self._seconds_to_next_start(running) or 0.0)
+                    self.stop.wait(pause)
                 continue
-            done, _ = wait(running, timeout=self._seconds_to_next_start(running), return_when=FIRST_COMPLETED)
+            done, _ = wait(running, timeout=pause, return_when=FIRST_COMPLETED)
             for future in done:
                 key, job = running.pop(future)
                 host = self.hosts[key]
@@ -264,18 +287,27 @@ class Fetcher:
                 if job is None:
                     host.robots, host.robots_pending = future.result(), False
                     host.delay = max(host.delay, host.robots.crawl_delay(self.settings.user_agent))
-                    host.next_start = max(host.next_start, host.last_start + host.delay)
+                    pause = min(host.delay, self.settings.max_host_delay)
+                    host.next_start = max(host.next_start, host.last_start + pause)
                     continue
                 outcome = self._follow_up(host, job, future.result())
                 if outcome is not None:
                     unfinished -= 1
                     yield outcome
 
+    def _stopped(self) -> bool:
+        return self.stop.is_set() or self._closing.is_set()
+
     def _start_ready(self, running: dict) -> list[Refused]:
-        """Start every request its host and the global limit allow now; robots refusals come back."""
+        """Start every request its host and the global limit allow now; robots refusals and deferrals
+        come back."""
         now = time.monotonic()
         refusals = []
         for key, host in self.hosts.items():
+            if self._over_delay_cap(host):
+                refusals += [self._robots_refusal(host.robots, job) or self._deferral(host, job) for job in host.queue]
+                host.queue.clear()
+                continue
             while host.queue and host.in_flight < host.concurrency and host.next_start <= now \
                     and len(running) < self.settings.global_concurrency:
                 if host.robots is None:
@@ -291,7 +323,17 @@ class Fetcher:
                 self._launch(running, key, host, job, now)
         return refusals
 
+    def _over_delay_cap(self, host: _Host) -> bool:
+        """A host asking for longer pauses than the cap had its one request of this run."""
+        return host.started > 0 and host.delay > self.settings.max_host_delay and host.robots is not None
+
+    def _deferral(self, host: _Host, job: _Job) -> Refused:
+        return Refused(job.request, job.url, "deferred",
+                       f"the host asks for {host.delay:g}s between requests, more than the "
+                       f"{self.settings.max_host_delay:g}s cap: one request per run, the rest in later runs")
+
     def _launch(self, running: dict, key: str, host: _Host, job: _Job | None, now: float) -> None:
+        host.started += job is not None
         host.in_flight += 1
         host.last_start = now
         host.next_start = now + host.delay
@@ -302,8 +344,8 @@ class Fetcher:
         """How long until some queued request may start; None when only a completion can free one."""
         if len(running) >= self.settings.global_concurrency:
             return None
-        starts = [h.next_start for h in self.hosts.values()
-                  if h.queue and h.in_flight < h.concurrency and not h.robots_pending]
+        # A host over the delay cap has nothing to wait for: its queue is deferred as soon as it is looked at.
+        starts = [0.0 if self._over_delay_cap(h) else h.next_start for h in self.hosts.values() if h.queue and h.in_flight < h.concurrency and not h.robots_pending]
         return max(0.0, min(starts) - time.monotonic()) if starts else None
 
     def _robots_refusal(self, robots: RobotsRules, job: _Job) -> Refused | None:
@@ -358,13 +400,13 @@ class Fetcher:
 
     def _read_robots(self, key: str) -> RobotsRules:
         try:
-            with self.client.stream("GET", f"{key}/robots.txt", follow_redirects=True) as response:
-                body = self._read_body(response, time.monotonic() + self.settings.total_timeout,
-                                       MAX_ROBOTS_BYTES, truncate=True)
+            with attempt_deadline(self.settings.total_timeout, self._stopped), \
+                    self.client.stream("GET", f"{key}/robots.txt", follow_redirects=True) as response:
+                body = self._read_body(response, MAX_ROBOTS_BYTES, truncate=True)
                 return robots_for_status(response.status_code, body)
         except BlockedAddress as exc:
             return RobotsRules(refusal=("blocked_address", f"{exc}{ALLOW_PRIVATE_HINT}"))
-        except (httpx.HTTPError, _Overtime) as exc:
+        except (httpx.HTTPError, UndecodableBody) as exc:
             return RobotsRules(refusal=("robots_unavailable",
                                         f"robots.txt could not be read ({type(exc).__name__}: {exc})"))
 
@@ -375,25 +417,28 @@ class Fetcher:
             headers["If-None-Match"] = request.etag
         if request.last_modified:
             headers["If-Modified-Since"] = request.last_modified
-        deadline = time.monotonic() + settings.total_timeout
         fetched_at = datetime.now(UTC)
-        try:
-            with self.client.stream("GET", job.url, headers=headers) as response:
-                return self._judge(job, response, deadline, fetched_at)
-        except BlockedAddress as exc:
-            return Refused(request, job.url, "blocked_address", f"{exc}{ALLOW_PRIVATE_HINT}", fetched_at=fetched_at)
-        except httpx.TimeoutException as exc:
-            return _Retry("timeout", f"{type(exc).__name__} after the configured timeouts")
-        except _Overtime:
-            return _Retry("timeout", f"the response took longer than {settings.total_timeout:g}s in total")
-        except _TooLarge as exc:
-            return Refused(request, job.url, "too_large", str(exc), fetched_at=fetched_at)
-        except httpx.DecodingError as exc:
-            return Refused(request, job.url, "bad_encoding", f"cannot decode the body: {exc}", fetched_at=fetched_at)
-        except httpx.TransportError as exc:
-            return _Retry("connection_error", f"{type(exc).__name__}: {exc}")
+        with attempt_deadline(settings.total_timeout, self._stopped) as deadline:
+            try:
+                with self.client.stream("GET", job.url, headers=headers) as response:
+                    return self._judge(job, response, fetched_at)
+            except BlockedAddress as exc:
+                return Refused(request, job.url, "blocked_address", f"{exc}{ALLOW_PRIVATE_HINT}",
+                               fetched_at=fetched_at)
+            except httpx.TimeoutException as exc:
+                if time.monotonic() >= deadline:  # not retried in this run: it could hold the run that long again
+                    return Refused(request, job.url, "timeout", f"cut off at the {settings.total_timeout:g}s "
+                                   "deadline of one response (still arriving)", fetched_at=fetched_at)
+                return _Retry("timeout", f"{type(exc).__name__} after the configured timeouts")
+            except _TooLarge as exc:
+                return Refused(request, job.url, "too_large", str(exc), fetched_at=fetched_at)
+            except (httpx.DecodingError, UndecodableBody) as exc:
+                return Refused(request, job.url, "bad_encoding", f"cannot decode the body: {exc}",
+                               fetched_at=fetched_at)
+            except httpx.TransportError as exc:
+                return _Retry("connection_error", f"{type(exc).__name__}: {exc}")
 
-    def _judge(self, job: _Job, response: httpx.Response, deadline: float, fetched_at: datetime) -> Outcome | _Retry | _Redirect:
+    def _judge(self, job: _Job, response: httpx.Response, fetched_at: datetime) -> Outcome | _Retry | _Redirect:
         request, status = job.request, response.status_code
         headers = {k.lower(): v for k, v in response.headers.items()}
 
@@ -406,7 +451,7 @@ class Fetcher:
             return Fetched(request, job.url, status, headers, b"", fetched_at)
         if status in (403, 429, 503) or status in ACCESS_REFUSED:
             # Challenge pages are small; reading them tells a bot wall from plain overload or refusal.
-            message = challenge_message(headers, self._read_body(response, deadline, 256 * 1024, truncate=True))
+            message = challenge_message(headers, self._read_body(response, 256 * 1024, truncate=True))
             if message:
                 return refused("bot_challenge", f"HTTP {status}: {message}")
         if status == 429 or status >= 500:
@@ -424,17 +469,17 @@ class Fetcher:
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.settings.max_bytes:
             raise _TooLarge(f"Content-Length {int(declared):,} exceeds the {self.settings.max_bytes:,}-byte limit")
-        body = self._read_body(response, deadline)
+        body = self._read_body(response)
         if kind in ("text/html", "application/xhtml+xml") and (blocked := blocked_page(headers, body)):
             return refused(*blocked)
         return Fetched(request, str(response.url), status, headers, body, fetched_at)
 
-    def _read_body(self, response: httpx.Response, deadline: float, limit: int | None = None,
-                   truncate: bool = False) -> bytes:
-        """The decoded body, refusing more than `limit` bytes (or returning the head if truncate)."""
+    def _read_body(self, response: httpx.Response, limit: int | None = None, truncate: bool = False) -> bytes:
+        """The decoded body, refusing more than `limit` bytes (or returning the head if truncate). Decoded
+        here in bounded pieces, not by httpx: a bomb is stopped at the limit, not after a chunk's expansion."""
         limit = self.settings.max_bytes if limit is None else limit
         chunks, size = [], 0
-        for chunk in response.iter_bytes(CHUNK_BYTES):
+        for chunk in decoded_pieces(response.iter_raw(), response.headers.get("content-encoding")):
             size += len(chunk)
             if size > limit:
                 if truncate:
@@ -442,14 +487,8 @@ class Fetcher:
                     break
                 raise _TooLarge(f"body larger than the {limit:,}-byte limit (decompressed); download aborted")
             chunks.append(chunk)
-            if time.monotonic() > deadline:
-                raise _Overtime()
         return b"".join(chunks)
 
 
 class _TooLarge(Exception):
-    pass
-
-
-class _Overtime(Exception):
     pass

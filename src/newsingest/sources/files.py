@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from newsingest.records import RawDocument, Rejection, document_id
 
@@ -18,8 +19,9 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUPPORTED_SUFFIXES = HTML_SUFFIXES | TEXT_SUFFIXES | JSONL_SUFFIXES
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-# A JSONL file is a container of many documents, so it may be far larger than one document.
-DEFAULT_MAX_JSONL_BYTES = 2 * 1024 * 1024 * 1024
+# A JSONL file is a container of many documents of any total size: it is read a record at a time, and only
+# a record (a line) is held to max_bytes.
+SKIP_BYTES = 1024 * 1024  # how much of an oversized record is read at a time while passing over it
 
 SourceItem = RawDocument | Rejection
 
@@ -63,10 +65,13 @@ def _rejection(origin: str, reason: str, message: str) -> Rejection:
                      reason=reason, message=message)
 
 
+def _open(path: Path) -> BinaryIO:
+    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
+
+
 def read_limited(path: Path, max_bytes: int) -> bytes:
     """Read a file, gunzipping `.gz`, refusing more than max_bytes of *decompressed* output (gzip bombs)."""
-    opener = gzip.open if path.suffix.lower() == ".gz" else open
-    with opener(path, "rb") as handle:
+    with _open(path) as handle:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise OverflowError(f"more than {max_bytes} bytes")
@@ -81,21 +86,20 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Source
         yield _rejection(origin, "unsupported_file_type",
                          f"'{path.name}' is not .html, .htm, .txt or .jsonl (optionally .gz)")
         return
-    limit = DEFAULT_MAX_JSONL_BYTES if suffix in JSONL_SUFFIXES else max_bytes
     try:
-        data = read_limited(path, limit)
+        if suffix in JSONL_SUFFIXES:
+            yield from read_jsonl(path, max_bytes)
+            return
+        data = read_limited(path, max_bytes)
+        fetched_at = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     except OverflowError:
-        yield _rejection(origin, "too_large", f"larger than the {limit:,}-byte limit once decompressed")
+        yield _rejection(origin, "too_large", f"larger than the {max_bytes:,}-byte limit once decompressed")
         return
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         yield _rejection(origin, "corrupt_gzip", f"cannot decompress: {exc}")
         return
     except OSError as exc:
         yield _rejection(origin, "unreadable", f"cannot read file: {exc}")
-        return
-    fetched_at = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
-    if suffix in JSONL_SUFFIXES:
-        yield from parse_jsonl(data, origin, fetched_at, max_bytes)
         return
     content_type = "text/html" if suffix in HTML_SUFFIXES else "text/plain"
     yield RawDocument(origin=origin, body=data, content_type=content_type, fetched_at=fetched_at)
@@ -145,15 +149,33 @@ def parse_jsonl_record(line: bytes, origin: str, fetched_at: datetime) -> Source
                        published_hint=published, title_given=True)
 
 
-def parse_jsonl(data: bytes, origin: str, fetched_at: datetime, max_bytes: int) -> Iterator[SourceItem]:
-    for number, line in enumerate(data.splitlines(), start=1):
-        if not line.strip():
+def read_jsonl(path: Path, max_bytes: int) -> Iterator[SourceItem]:
+    """A JSONL file of any size, one record at a time: memory stays at one record of at most max_bytes. A
+    longer record is passed over (rejected with its size) and the records after it are read. A read error
+    (a gzip stream cut short) ends the file there, after the records before it."""
+    fetched_at = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    with _open(path) as handle:
+        for number, line, size in _records(handle, max_bytes):
+            line_origin = f"{path}:{number}"
+            if line is None:
+                yield _rejection(line_origin, "too_large",
+                                 f"record of {size:,} bytes, larger than the {max_bytes:,}-byte limit")
+            elif line.strip():
+                yield parse_jsonl_record(line, line_origin, fetched_at)
+
+
+def _records(handle: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None, int]]:
+    """(line number, line or None when longer than max_bytes, its size) for each line of the file."""
+    number = 0
+    while line := handle.readline(max_bytes + 1):
+        number += 1
+        if len(line.rstrip(b"\r\n")) <= max_bytes:
+            yield number, line, len(line)
             continue
-        line_origin = f"{origin}:{number}"
-        if len(line) > max_bytes:
-            yield _rejection(line_origin, "too_large", f"record larger than the {max_bytes:,}-byte limit")
-            continue
-        yield parse_jsonl_record(line, line_origin, fetched_at)
+        size = len(line)
+        while not line.endswith(b"\n") and (line := handle.readline(SKIP_BYTES)):
+            size += len(line)
+        yield number, None, size
 
 
 def read_files(files: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[SourceItem]:

@@ -15,6 +15,8 @@ import httpcore
 import httpx
 from httpcore._backends.sync import SyncStream
 
+from newsingest.sources.deadline import DeadlineBackend
+
 
 class BlockedAddress(Exception):
     """The URL's host resolves to an address the fetcher must not reach."""
@@ -67,11 +69,12 @@ class GuardedBackend(httpcore.SyncBackend):
 
 
 class GuardedTransport(httpx.HTTPTransport):
-    """httpx's transport with the guarded backend. httpx does not expose the backend, so the pool it
-    builds is replaced by an identical one that uses ours (httpx is pinned; see pyproject.toml)."""
+    """httpx's transport with the guarded backend, its sockets bounded by the attempt's deadline
+    (sources/deadline.py). httpx does not expose the backend, so the pool it builds is replaced by an
+    identical one that uses ours (httpx is pinned; see pyproject.toml)."""
 
     def __init__(self, allow_private: bool, max_connections: int):
         super().__init__(trust_env=False)  # a proxy from the environment would bypass the address check
         self._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(), max_connections=max_connections,
-            max_keepalive_connections=max_connections, network_backend=GuardedBackend(allow_private))
+            max_keepalive_connections=max_connections, network_backend=DeadlineBackend(GuardedBackend(allow_private)))

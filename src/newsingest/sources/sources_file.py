@@ -3,6 +3,7 @@ politeness settings. See samples/sources.toml and the README section "Sources fi
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,9 +36,10 @@ def source_for_url(url: str) -> Source:
 def _number(name: str, key: str, value, kind: type, minimum: float):
     if value is None:
         return None
+    # nan slipped past `< minimum` (and hung the fetcher), inf overflowed deep inside it.
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)) \
-            or value < minimum:
-        raise SourcesFileError(f"source '{name}': {key} must be a {kind.__name__} >= {minimum}, got {value!r}")
+            or not math.isfinite(value) or value < minimum:
+        raise SourcesFileError(f"source '{name}': {key} must be a finite {kind.__name__} >= {minimum}, got {value!r}")
     return kind(value)
 
 

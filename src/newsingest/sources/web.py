@@ -4,6 +4,7 @@ links those name that have not landed yet. Yields RawDocument for every body, Re
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -83,9 +84,11 @@ class _Listing:
 
 class WebCrawl:
     def __init__(self, sources: list[Source], settings: FetchSettings = FetchSettings(),
-                 state: FetchState | None = None, input_rejections: list[Rejection] | None = None):
+                 state: FetchState | None = None, input_rejections: list[Rejection] | None = None,
+                 stop: threading.Event | None = None):
         self.sources = sources
         self.settings = settings
+        self.stop = stop  # when set, fetching ends within a fraction of a second (StopOnSignal)
         self.state = state
         self.input_rejections = input_rejections or []  # sources files that could not be read
         self.stats = CrawlStats()
@@ -94,7 +97,7 @@ class WebCrawl:
 
     @classmethod
     def from_inputs(cls, inputs: list[str], settings: FetchSettings = FetchSettings(),
-                    state: FetchState | None = None) -> WebCrawl:
+                    state: FetchState | None = None, stop: threading.Event | None = None) -> WebCrawl:
         """The web part of a run's inputs: URLs (each its own source, named by host) and sources files."""
         sources: list[Source] = []
         rejections = []
@@ -107,7 +110,7 @@ class WebCrawl:
             except SourcesFileError as exc:
                 rejections.append(Rejection(doc_id=document_id(f"input:{value}", b""), origin=value, stage="source",
                                             reason="invalid_sources_file", message=str(exc)))
-        return cls(sources, settings, state, rejections)
+        return cls(sources, settings, state, rejections, stop)
 
     def host_policies(self) -> dict[str, HostPolicy]:
         return {host_key(seed): HostPolicy(source.min_delay, source.concurrency)
@@ -118,7 +121,7 @@ class WebCrawl:
         yield from self.input_rejections
         if not self.sources:
             return
-        with Fetcher(self.settings, self.host_policies()) as fetcher:
+        with Fetcher(self.settings, self.host_policies(), self.stop) as fetcher:
             yield from self._listings(fetcher)
             yield from self._articles(fetcher)
 
