@@ -33,9 +33,15 @@ def test_upgrading_a_warehouse_keeps_every_row_and_comment_and_drops_the_keys(co
     monkeypatch.setattr(warehouse_module, "migrations", lambda: before_010)
     Warehouse(db_path).migrate()
     # Today's landing files story features by day (migration 011): the column is there while it lands only.
+    # So does the publication precision (013).
+    precision = ("articles ADD COLUMN published_date_only BOOLEAN", "articles DROP COLUMN published_date_only",
+                 "articles ADD COLUMN published_utc_offset_minutes INTEGER",
+                 "articles DROP COLUMN published_utc_offset_minutes")
     execute(db_path, "ALTER TABLE story_features ADD COLUMN anchor_day DATE")
+    execute(db_path, f"ALTER TABLE {precision[0]}; ALTER TABLE {precision[2]}")
     ingest([corpus], db_path)
     execute(db_path, "ALTER TABLE story_features DROP COLUMN anchor_day")
+    execute(db_path, f"ALTER TABLE {precision[1]}; ALTER TABLE {precision[3]}")
     landed = dict(rows(db_path, COUNTS))
     assert landed["articles"] > 0 and landed["removed_lines"] > 0 and landed["rejections"] > 0
     monkeypatch.undo()

@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -96,6 +96,10 @@ def _json_value(value: object) -> str:
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
     raise TypeError(f"cannot land a {type(value).__name__} value")
+
+
+def _minutes(offset: timedelta | None) -> int | None:
+    return None if offset is None else int(offset.total_seconds() // 60)
 
 
 def _columns(rows: list, **getters) -> dict[str, str]:
@@ -326,6 +330,8 @@ class Warehouse:
                     url=lambda r: r[0].url, canonical_url=lambda r: r[0].canonical_url,
                     source=lambda r: r[0].source, sitename=lambda r: r[0].sitename, title=lambda r: r[0].title,
                     author=lambda r: r[0].author, published_at=lambda r: r[0].published_at,
+                    published_date_only=lambda r: r[0].published_date_only,
+                    published_utc_offset_minutes=lambda r: _minutes(r[0].published_utc_offset),
                     language=lambda r: r[0].language, text=lambda r: r[0].text,
                     text_hash=lambda r: r[0].text_hash, word_count=lambda r: r[0].word_count,
                     extractor=lambda r: r[0].extractor, extractor_version=lambda r: r[0].extractor_version,
