@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from itertools import compress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact, \
@@ -24,7 +25,6 @@ from prefect.cache_policies import NONE
 from prefect.runtime import deployment, flow_run
 from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import opaque, unmapped
-from prefect_dask import DaskTaskRunner
 
 from newsingest.dedup import DedupResult
 from newsingest.article_features import FeatureMaker
@@ -43,6 +43,9 @@ from newsingest.sources.warc import WarcFilters, WarcOptions
 from newsingest.sources.web import WebCrawl
 from newsingest.stories import StoryResult, TermWeights
 from newsingest.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from prefect_dask import DaskTaskRunner  # scale-out group
 
 # The run object carries open state (dedup memory, writer lock), so task inputs are never cached.
 # A stage that takes this long on one batch is stuck (extraction has its own per-document limits).
