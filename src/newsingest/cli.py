@@ -11,25 +11,23 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import duckdb
+from typing import TYPE_CHECKING
+
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from newsingest.extract import extract_document
+from newsingest.defaults import DEFAULT_BATCH_SIZE
 from newsingest.export import ExportFormat, export_warehouse
-from newsingest.pipeline import DEFAULT_BATCH_SIZE, IngestRun, PipelineSettings, RunSummary, batches, iter_source_items
-from newsingest.records import Article, RawDocument
-from newsingest.rededup import DedupChanges
-from newsingest.rededup import rededup as rededup_warehouse
-from newsingest.sources.files import read_file
-from newsingest.sources.warc import WarcFilters, WarcOptions
-from newsingest.sources.fetch import FetchSettings
-from newsingest.sources.state import FetchState
-from newsingest.sources.web import WebCrawl
-from newsingest.search import SearchIndex
 from newsingest.warehouse import Warehouse, WarehouseError, load_sql
+
+# Each command imports the stages it runs: trafilatura, datasketch/scipy, httpx and Prefect take seconds to
+# import, and `query`, `stats` or `--help` need none of them (python -X importtime, README "Command line").
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from newsingest.pipeline import RunSummary
+    from newsingest.records import Article
 
 app = typer.Typer(
     help="News ingestion and deduplication: load articles, strip boilerplate, flag duplicates, land in DuckDB.",
@@ -40,8 +38,9 @@ app = typer.Typer(
 console = Console()
 errors = Console(stderr=True)
 
+# Not "[default: ...]": rich reads square brackets as markup and printed "DuckDB file ." (issue 23).
 DbOption = Annotated[Path | None, typer.Option(
-    "--db", help="DuckDB file [default: $NEWSINGEST_DB or warehouse/news.duckdb].", show_default=False)]
+    "--db", help="DuckDB file (default: $NEWSINGEST_DB, else warehouse/news.duckdb).", show_default=False)]
 
 
 class OutputFormat(StrEnum):
@@ -53,6 +52,14 @@ class OutputFormat(StrEnum):
 def _fail(message: str, code: int = 2) -> typer.Exit:
     errors.print(f"[bold red]error:[/] {message}")
     return typer.Exit(code)
+
+
+def _existing(db: Path | None) -> Warehouse:
+    """The warehouse a command that must not create one works on: a mistyped --db is an error."""
+    warehouse = Warehouse(db)
+    if not warehouse.path.exists():
+        raise _fail(f"no warehouse at {warehouse.path}: check --db (or $NEWSINGEST_DB), or run `newsingest ingest`")
+    return warehouse
 
 
 @app.command()
@@ -102,6 +109,12 @@ def ingest(
 
     Example: newsingest ingest samples/ --db /tmp/news.duckdb
     """
+    from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
+    from newsingest.sources.fetch import FetchSettings
+    from newsingest.sources.state import FetchState
+    from newsingest.sources.warc import WarcFilters, WarcOptions
+    from newsingest.sources.web import WebCrawl
+
     settings = PipelineSettings(redis=redis, batch_size=batch_size, workers=workers, window_days=window_days or None)
     warehouse = Warehouse(db, lock_timeout=lock_timeout)
     warc = WarcOptions(WarcFilters.of(allow_host or (), deny_host or (), since and since.date(),
@@ -123,6 +136,8 @@ def ingest(
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=errors, transient=True)
 
@@ -173,6 +188,10 @@ def clean(
     Plain text is expected as a title line followed by the body; HTML goes through trafilatura. Every
     removed line is listed with the rule that removed it under --json. Exits 1 if any file was rejected.
     """
+    from newsingest.extract import extract_document
+    from newsingest.records import Article, RawDocument
+    from newsingest.sources.files import read_file
+
     failed = 0
     for number, path in enumerate(files):
         for item in read_file(path):
@@ -219,8 +238,10 @@ def query(
     = OutputFormat.table,
 ) -> None:
     """Run SQL against the warehouse, read-only (it can run beside an ingest, between its batches)."""
-    if (sql is None) == (file is None):
-        raise _fail("give the SQL either as an argument or with --file, not both")
+    if sql is None and file is None:
+        raise _fail('no SQL given: pass it as an argument ("select ...") or as a file with --file')
+    if sql is not None and file is not None:
+        raise _fail("SQL given both as an argument and with --file: pass one")
     statement = sql if sql is not None else file.read_text(encoding="utf-8")
     try:
         columns, rows = Warehouse(db).query(statement)
@@ -249,6 +270,9 @@ def rededup(
 
     Example: newsingest rededup --threshold 0.4
     """
+    from newsingest.rededup import DedupChanges
+    from newsingest.rededup import rededup as rededup_warehouse
+
     warehouse = Warehouse(db)
     if not warehouse.path.exists():
         raise _fail(f"no warehouse at {warehouse.path}: nothing to re-decide")
@@ -269,13 +293,21 @@ def rededup(
 
 
 @app.command()
-def stats(db: DbOption = None) -> None:
+def stats(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="Most sources to list (the largest first).")] = 50,
+) -> None:
     """Counts of articles per dedup status, source and day, and of rejections per reason."""
     warehouse = Warehouse(db)
     try:
         for name, title in (("stats_by_status", "by dedup status"), ("stats_by_source", "by source"),
                             ("stats_by_day", "by day"), ("stats_rejections", "rejections")):
-            columns, rows = warehouse.query(load_sql(name))
+            columns, rows = warehouse.query(load_sql(name), {"limit": limit} if name == "stats_by_source" else None)
+            if name == "stats_by_source":
+                sources = rows[0][-1] if rows else 0
+                columns, rows = columns[:-1], [row[:-1] for row in rows]
+                title = f"by source: {len(rows)} of {sources}" + (
+                    f" (the {limit} largest; --limit N for more)" if sources > len(rows) else "")
             console.rule(title)
             _render(columns, rows, OutputFormat.table)
     except WarehouseError as exc:
@@ -319,6 +351,8 @@ def search(
 
     Example: newsingest search "dockworkers strike"
     """
+    from newsingest.search import SearchIndex
+
     try:
         hits = SearchIndex(Warehouse(db)).search(terms, limit, refresh=not stale_ok)
     except WarehouseError as exc:
@@ -338,6 +372,10 @@ SourceOption = Annotated[str | None, typer.Option(
 def state_show(source: SourceOption = None, db: DbOption = None) -> None:
     """Per source: listings (feeds, sitemaps) with their validators and last answer, links found, landed,
     refused for good and still waiting. Explains a run that found "0 new articles"."""
+    import duckdb
+
+    from newsingest.sources.state import FetchState
+
     state = FetchState(Warehouse(db))
     try:
         for title, (columns, rows) in (("sources", state.summary(source)), ("listings", state.listings(source))):
@@ -353,7 +391,9 @@ def state_show(source: SourceOption = None, db: DbOption = None) -> None:
 def state_reset(source: SourceOption = None, db: DbOption = None) -> None:
     """Forget validators and links (of one source, or all): the next run fetches feeds and sitemaps in
     full and retries links refused before. Landed articles stay in the warehouse and stay "already seen"."""
-    warehouse = Warehouse(db)
+    from newsingest.sources.state import FetchState
+
+    warehouse = _existing(db)
     try:
         with warehouse.writer_lock():
             warehouse.migrate()

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newsingest.dedup import DedupResult, dedup_batch, restore, signature_scheme
+from newsingest.defaults import DEFAULT_BATCH_SIZE
 from newsingest.dedup.clusters import Deduplicator
 from newsingest.dedup.index import LshSettings
 from newsingest.article_features import ArticleFeatures, FeatureMaker
@@ -39,7 +40,6 @@ from newsingest.warehouse import LandingBatch, Warehouse
 # articles/s in batches of 256, 680 in 512, 870 in 1,024. Ingests of 10k documents (2 workers) ran text
 # 177 / 194 / 196 docs/s and HTML 139 / 160 / 138: past 512 the workers wait longer for the first batch and
 # the last one lands alone.
-DEFAULT_BATCH_SIZE = 512
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-from datasketch.lsh import _optimal_param
 
 from newsingest.dedup.signatures import SignatureSettings, TextSignature
 
@@ -60,6 +59,8 @@ class BandIndex:
     """Banded LSH: rows sharing all values of any band are candidates. One 64-bit key per band."""
 
     def __init__(self, threshold: float, num_perm: int, merge_at: int = MIN_PENDING_MERGE):
+        from datasketch.lsh import _optimal_param  # datasketch imports scipy: only when an index is built
+
         self.bands, self.rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
         self.merge_at = merge_at
         self.keys = np.empty(0, dtype=np.uint64)  # sorted

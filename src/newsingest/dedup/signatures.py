@@ -16,10 +16,14 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 
 from newsingest.records import sha256_hex
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 WORD = re.compile(r"\w+", re.UNICODE)
 WHITESPACE = re.compile(r"\s+", re.UNICODE)
@@ -111,7 +115,11 @@ def _hash32(digests: list[bytes]) -> np.ndarray:
 
 @functools.cache
 def _affine32_permutations(num_perm: int, seed: int) -> np.ndarray:
-    # Drawn by datasketch itself, so they are the very (a, b) its MinHash(num_perm, seed) uses.
+    # Drawn by datasketch itself, so they are the very (a, b) its MinHash(num_perm, seed) uses. Imported
+    # here, not at the top: importing datasketch imports scipy (~1 s), which a CLI command that only reads
+    # the warehouse should not wait for.
+    from datasketch import MinHash
+
     return MinHash(num_perm=num_perm, seed=seed, scheme=AFFINE32).permutations
 
 
@@ -153,6 +161,8 @@ def _full_and_lead(words: bytes, hashes: np.ndarray,
 
 
 def _lean(values: np.ndarray, settings: SignatureSettings) -> LeanMinHash:
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=settings.seed, hashvalues=values, scheme=settings.scheme)
 
 
@@ -188,7 +198,7 @@ def _to_bytes(minhash: LeanMinHash) -> bytes:
 
 def _from_bytes(data: bytes, settings: SignatureSettings) -> LeanMinHash:
     values = np.frombuffer(data, dtype=np.uint32).astype(np.uint64)
-    return LeanMinHash(seed=settings.seed, hashvalues=values, scheme=settings.scheme)
+    return _lean(values, settings)
 
 
 def to_stored(signature: TextSignature) -> StoredSignature:

@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from newsingest.sources.blocked import ACCESS_REFUSED, blocked_page, challenge_message
-from newsingest.sources.guard import BlockedAddress, GuardedTransport
+from newsingest.sources.guard import BlockedAddress, GuardedTransport, host_not_found
 from newsingest.sources.robots import MAX_ROBOTS_BYTES, RobotsRules, robots_for_status
 
 DEFAULT_USER_AGENT = "newsingest/0.1 (news archive crawler; honours robots.txt)"
@@ -35,7 +35,8 @@ LISTING_TYPES = PAGE_TYPES | {"application/rss+xml", "application/atom+xml", "ap
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 CHUNK_BYTES = 64 * 1024
 ALLOW_PRIVATE_HINT = "; refused unless allowed (--allow-private-network, allow_private_network setting)"
-RETRYABLE_REASONS = frozenset({"timeout", "connection_error", "server_error", "rate_limited", "robots_unavailable"})
+RETRYABLE_REASONS = frozenset({"timeout", "connection_error", "host_not_found", "server_error", "rate_limited",
+                               "robots_unavailable"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,6 +366,8 @@ class Fetcher:
         except BlockedAddress as exc:
             return RobotsRules(refusal=("blocked_address", f"{exc}{ALLOW_PRIVATE_HINT}"))
         except (httpx.HTTPError, _Overtime) as exc:
+            if missing := host_not_found(exc):
+                return RobotsRules(refusal=("host_not_found", str(missing)))
             return RobotsRules(refusal=("robots_unavailable",
                                         f"robots.txt could not be read ({type(exc).__name__}: {exc})"))
 
@@ -391,6 +394,8 @@ class Fetcher:
         except httpx.DecodingError as exc:
             return Refused(request, job.url, "bad_encoding", f"cannot decode the body: {exc}", fetched_at=fetched_at)
         except httpx.TransportError as exc:
+            if missing := host_not_found(exc):
+                return _Retry("host_not_found", str(missing))
             return _Retry("connection_error", f"{type(exc).__name__}: {exc}")
 
     def _judge(self, job: _Job, response: httpx.Response, deadline: float, fetched_at: datetime) -> Outcome | _Retry | _Redirect:
