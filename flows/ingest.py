@@ -48,8 +48,10 @@ if TYPE_CHECKING:
     from prefect_dask import DaskTaskRunner  # scale-out group
 
 # The run object carries open state (dedup memory, writer lock), so task inputs are never cached.
-# A stage that takes this long on one batch is stuck (extraction has its own per-document limits).
-stage = task(cache_policy=NONE, timeout_seconds=1800)
+# No timeout_seconds: Prefect runs these synchronous tasks in worker threads, where a timeout cannot stop a
+# stage (it only warned, on every task run, about what the operator could do nothing about). A stuck
+# document is stopped by extraction's own per-document time and memory limits (extract/workers.py).
+stage = task(cache_policy=NONE)
 # Batch data goes into every stage wrapped in `opaque`: Prefect then records which task run produced an
 # argument (the run graph) without walking its contents. Walking 256 documents' articles, signatures and
 # terms in every task call (to find futures and states, twice per call) took ~90% of a flow run's time.
@@ -214,22 +216,26 @@ def publish(report: RunReport) -> None:
     summary = report.summary
     create_markdown_artifact(key=artifact_key("summary"), markdown=report.to_markdown(),
                              description="What this run ingested, flagged and rejected")
-    create_table_artifact(key=artifact_key("duplicates"), table=report.duplicates or [{"original_title": "",
-                                                                                        "duplicate_title": ""}],
-                          description=f"Duplicates found by run {summary.run_id} ({len(report.duplicates)} "
-                                      f"shown, {summary.duplicates} in all)")
-    create_table_artifact(key=artifact_key("rejections"), table=report.rejections or [{"origin": "", "reason": ""}],
-                          description=f"Inputs rejected by run {summary.run_id} ({len(report.rejections)} shown, "
-                                      f"{summary.rejected} in all)")
+    publish_table("duplicates", report.duplicates, f"Duplicates found by run {summary.run_id} "
+                  f"({len(report.duplicates)} shown, {summary.duplicates} in all)", "No duplicates")
+    publish_table("rejections", report.rejections, f"Inputs rejected by run {summary.run_id} "
+                  f"({len(report.rejections)} shown, {summary.rejected} in all)", "No inputs rejected")
+
+
+def publish_table(name: str, rows: list[dict], description: str, nothing: str) -> None:
+    """A table artifact, or a line saying there is nothing: an empty table shows as a row of blanks."""
+    if rows:
+        create_table_artifact(key=artifact_key(name), table=rows, description=description)
+    else:
+        create_markdown_artifact(key=artifact_key(name), markdown=f"{nothing} in this run.", description=description)
 
 
 def publish_stories(warehouse: Warehouse, run_id: str) -> None:
     """The largest stories the run started or grew: who else reported what this run brought in."""
     rows = run_rows(warehouse, "run_stories", run_id)
-    create_table_artifact(key=artifact_key("stories"), table=rows or [{"title": "", "size": 0, "added": 0}],
-                          description=f"Stories (same event, several articles) run {run_id} started or added to, "
-                                      f"largest first ({sum(r['new'] for r in rows)} new, "
-                                      f"{sum(not r['new'] for r in rows)} grown)")
+    publish_table("stories", rows, f"Stories (same event, several articles) run {run_id} started or added to, "
+                  f"largest first ({sum(r['new'] for r in rows)} new, {sum(not r['new'] for r in rows)} grown)",
+                  "No stories started or grown")
 
 
 def final_state(report: RunReport) -> State:
