@@ -33,11 +33,12 @@ from newsingest.extract import ExtractSettings
 from newsingest.health import HealthSettings, SourceAlert, SourceTally
 from newsingest.pipeline import (DEFAULT_BATCH_SIZE, ExtractResult, IngestRun, PipelineSettings, RunSummary, batches,
                                  iter_source_items)
+from newsingest.progress import expected_documents
 from newsingest.records import Article, RawDocument, Rejection
 from newsingest.reports import RunReport, build_report, record_sources, run_rows
 from newsingest.runners import LOCAL, dask_task_runner, extract_with_features, joined, parts
 from newsingest.sources.fetch import FetchSettings
-from newsingest.sources.files import SourceItem, scan_paths
+from newsingest.sources.files import SourceItem
 from newsingest.sources.state import FetchState
 from newsingest.sources.warc import WarcFilters, WarcOptions
 from newsingest.sources.web import WebCrawl
@@ -248,12 +249,6 @@ def final_state(report: RunReport) -> State:
         logger.error("run %s needs attention: %s", summary.run_id, message)
         return Failed(name="NeedsAttention", message=message, data=NeedsAttention(message, summary))
     return Completed(message=_counts(summary), data=summary)
-
-
-def expected_documents(inputs: list[str]) -> int:
-    """About how many documents the inputs hold (files and URLs; a JSONL file counts once), for progress."""
-    paths = [Path(i) for i in inputs if not i.startswith(("http://", "https://"))]
-    return len(scan_paths([p for p in paths if p.exists()]).files) + len(inputs) - len(paths)
 
 
 @flow(name="ingest", flow_run_name=run_name)

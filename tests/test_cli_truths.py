@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 
 import duckdb
 
-from test_cli import run
+from site_server import SiteServer
+from test_cli import EXE, run
 
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 IMPORTS_A_READ_NEEDS_NOT = ("trafilatura", "datasketch", "scipy", "httpx", "prefect")
 
 
@@ -61,3 +65,20 @@ def test_reading_commands_import_no_pipeline_stage():
              f"print([m for m in {IMPORTS_A_READ_NEEDS_NOT!r} if m in sys.modules])")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
     assert result.stdout.strip() == "[]"
+
+
+def test_progress_shows_totals_per_document_progress_hosts_and_eta(tmp_path):
+    """A web ingest as seen in a terminal: the article links of the feed give the total, each fetched
+    document moves the count, each host has its line, and the ETA is shown once the total is known."""
+    with SiteServer() as site:
+        terminal = dict(os.environ, TTY_COMPATIBLE="1", COLUMNS="160")
+        result = subprocess.run([str(EXE), "ingest", site.url("/feed.xml"), "--db", str(tmp_path / "news.duckdb"),
+                                 "--allow-private-network", "--workers", "1"],
+                                capture_output=True, text=True, env=terminal, timeout=300)
+    assert result.returncode == 0, result.stderr
+    frames = ANSI.sub("", result.stderr)
+    counts = [int(done) for done in re.findall(r"reading\s.*?(\d+)/\d+", frames)]
+    assert counts and counts == sorted(counts) and len(set(counts)) > 1  # moved document by document
+    assert re.search(r"127\.0\.0\.1: \d+ fetched, \d+ refused", frames)
+    assert re.search(r"ETA\s+0:\d\d:\d\d", frames)
+    assert re.search(r"landed \d+ \(new \d+ · duplicates \d+ · rejected \d+\)", frames)

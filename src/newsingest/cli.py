@@ -24,8 +24,6 @@ from newsingest.warehouse import Warehouse, WarehouseError, load_sql
 # Each command imports the stages it runs: trafilatura, datasketch/scipy, httpx and Prefect take seconds to
 # import, and `query`, `stats` or `--help` need none of them (python -X importtime, README "Command line").
 if TYPE_CHECKING:
-    from rich.progress import Progress
-
     from newsingest.pipeline import RunSummary
     from newsingest.records import Article
 
@@ -110,6 +108,7 @@ def ingest(
     Example: newsingest ingest samples/ --db /tmp/news.duckdb
     """
     from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
+    from newsingest.progress import IngestProgress, expected_documents
     from newsingest.sources.fetch import FetchSettings
     from newsingest.sources.state import FetchState
     from newsingest.sources.warc import WarcFilters, WarcOptions
@@ -122,28 +121,18 @@ def ingest(
     web = WebCrawl.from_inputs(inputs, FetchSettings(allow_private_network=allow_private_network, contact=contact),
                                FetchState(warehouse))
     items, skipped = iter_source_items(inputs, settings.max_bytes, warc, warehouse.warc_progress, web=web)
+    display = IngestProgress(errors, expected_documents(inputs), lambda: web.stats.articles_requested)
     try:
-        with IngestRun(warehouse, settings, trigger="cli", inputs=inputs) as run, _progress() as progress:
+        with IngestRun(warehouse, settings, trigger="cli", inputs=inputs) as run, display:
             run.summary.skipped_files = skipped
-            task = progress.add_task("ingesting", total=None)
-            for _ in run.process_all(batches(items, settings.batch_size)):
-                progress.update(task, completed=run.summary.documents_seen, description=_progress_line(run.summary))
+            for _ in run.process_all(batches(display.counted(items), settings.batch_size)):
+                summary = run.summary
+                display.landed(summary.documents_seen, summary.new, summary.duplicates, summary.rejected)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
     _print_summary(run.summary, warehouse.path)
     if web.sources:
         console.print(f"  web: {web.stats.describe()}")
-
-
-def _progress() -> Progress:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=errors, transient=True)
-
-
-def _progress_line(summary: RunSummary) -> str:
-    return f"new {summary.new} · duplicates {summary.duplicates} · rejected {summary.rejected}"
 
 
 def _print_summary(summary: RunSummary, db: Path) -> None:
