@@ -29,13 +29,12 @@ def _unchanged_warehouse(context: TaskRunContext, parameters: dict[str, Any]) ->
     return f"export|{warehouse.path.resolve()}|{out.resolve()}|{fmt}|{warehouse_version(warehouse)}"
 
 
-# No timeout_seconds (as in flows/ingest.py): in a worker thread it cannot stop the task, only warn.
-@task(task_run_name="export-{fmt}", cache_key_fn=_unchanged_warehouse, persist_result=True)
+@task(task_run_name="export-{fmt}", cache_key_fn=_unchanged_warehouse, persist_result=True, timeout_seconds=3600)
 def export(warehouse: Warehouse, out: str, fmt: ExportFormat) -> ExportResult:
     return export_warehouse(warehouse, Path(out), fmt)
 
 
-@task(task_run_name="refresh-search-index", cache_policy=NONE)  # it checks staleness itself
+@task(task_run_name="refresh-search-index", cache_policy=NONE, timeout_seconds=3600)  # it checks staleness itself
 def refresh_search_index(warehouse: Warehouse) -> bool:
     return SearchIndex(warehouse).refresh()
 

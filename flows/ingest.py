@@ -49,10 +49,11 @@ if TYPE_CHECKING:
     from prefect_dask import DaskTaskRunner  # scale-out group
 
 # The run object carries open state (dedup memory, writer lock), so task inputs are never cached.
-# No timeout_seconds: Prefect runs these synchronous tasks in worker threads, where a timeout cannot stop a
-# stage (it only warned, on every task run, about what the operator could do nothing about). A stuck
-# document is stopped by extraction's own per-document time and memory limits (extract/workers.py).
-stage = task(cache_policy=NONE)
+# A stage that takes this long on one batch is stuck (extraction has its own per-document limits).
+# Prefect warns on each task run that a timeout cannot interrupt a task in a worker thread; without the
+# timeout, though, Prefect 3.8 sometimes linked a task's input to a second, unrelated task run (its lineage
+# goes by object id, tests/test_flow.py caught it), so it stays until that is solved (issue 23).
+stage = task(cache_policy=NONE, timeout_seconds=1800)
 # Batch data goes into every stage wrapped in `opaque`: Prefect then records which task run produced an
 # argument (the run graph) without walking its contents. Walking 256 documents' articles, signatures and
 # terms in every task call (to find futures and states, twice per call) took ~90% of a flow run's time.
