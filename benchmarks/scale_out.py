@@ -6,7 +6,7 @@
 Each run is `flows/ingest.py` in a child process with its own Prefect home (ephemeral API) and a fresh
 warehouse: `--runner local` (the run's guarded extraction processes), `--runner dask` (a LocalCluster of
 `--workers` single-threaded processes), and `--runner dask --redis URL` (plus the shared index in a
-redis-server started here on a free port, stopped by PID). Wall time is process start to exit, so it
+Redis-compatible server started here on a free port, stopped by PID: benchmarks/redis_server.py). Wall time is process start to exit, so it
 includes starting the cluster. Every run must land the same articles and decisions as the local one.
 Prints a Markdown table for the README's Performance section.
 """
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,25 +26,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import corpus  # noqa: E402  (benchmarks/ is a folder of scripts, not a package)
 import redis  # noqa: E402
+from redis_server import INSTALL_HINT, running_server, server_binary  # noqa: E402
 
 from newsingest.warehouse import Warehouse  # noqa: E402
 
 CORPUS = ROOT / "benchmarks" / "corpus"
 DECISIONS = "select id, dedup_status, cluster_id, duplicate_of, similarity, text_hash from articles order by id"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_redis(directory: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(directory)], stdout=subprocess.DEVNULL)
-    time.sleep(0.5)
-    return server, f"redis://127.0.0.1:{port}/0"
 
 
 def ingest(folder: Path, name: str, tmp: Path, workers: int, extra: list[str]) -> dict:
@@ -73,18 +59,17 @@ def main() -> None:
     parser.add_argument("--kind", choices=["html", "text"], default="html")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    binary = server_binary()
+    if binary is None:
+        sys.exit(INSTALL_HINT)
     folder = corpus.generate(CORPUS, args.size, args.kind)
     with tempfile.TemporaryDirectory(prefix="newsingest-scale-") as tmp_name:
         tmp = Path(tmp_name)
-        server, redis_url = start_redis(tmp)
-        try:
+        with running_server(tmp, binary) as redis_url:
             runs = [ingest(folder, "local", tmp, args.workers, ["--runner", "local"]),
                     ingest(folder, "dask", tmp, args.workers, ["--runner", "dask"]),
                     ingest(folder, "dask-redis", tmp, args.workers, ["--runner", "dask", "--redis", redis_url])]
             redis_bytes = redis.Redis.from_url(redis_url).info("memory")["used_memory"]
-        finally:
-            server.terminate()
-            server.wait(10)
     local = runs[0]
     print(f"{args.size} {args.kind} documents, {args.workers} workers, {os.cpu_count()} cores\n")
     print("| flow run | documents | new | duplicates | wall s | run s | docs/s (wall) | vs local | same decisions |")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from itertools import compress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact, \
@@ -24,7 +25,6 @@ from prefect.cache_policies import NONE
 from prefect.runtime import deployment, flow_run
 from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import opaque, unmapped
-from prefect_dask import DaskTaskRunner
 
 from newsingest.dedup import DedupResult
 from newsingest.article_features import FeatureMaker
@@ -33,19 +33,26 @@ from newsingest.extract import ExtractSettings
 from newsingest.health import HealthSettings, SourceAlert, SourceTally
 from newsingest.pipeline import (DEFAULT_BATCH_SIZE, ExtractResult, IngestRun, PipelineSettings, RunSummary, batches,
                                  iter_source_items)
+from newsingest.progress import expected_documents
 from newsingest.records import Article, RawDocument, Rejection
 from newsingest.reports import RunReport, build_report, record_sources, run_rows
 from newsingest.runners import LOCAL, dask_task_runner, extract_with_features, joined, parts
 from newsingest.sources.fetch import FetchSettings
-from newsingest.sources.files import SourceItem, scan_paths
+from newsingest.sources.files import SourceItem
 from newsingest.sources.state import FetchState
 from newsingest.sources.warc import WarcFilters, WarcOptions
 from newsingest.sources.web import WebCrawl
 from newsingest.stories import StoryResult, TermWeights
 from newsingest.warehouse import Warehouse
 
+if TYPE_CHECKING:
+    from prefect_dask import DaskTaskRunner  # scale-out group
+
 # The run object carries open state (dedup memory, writer lock), so task inputs are never cached.
 # A stage that takes this long on one batch is stuck (extraction has its own per-document limits).
+# Prefect warns on each task run that a timeout cannot interrupt a task in a worker thread; without the
+# timeout, though, Prefect 3.8 sometimes linked a task's input to a second, unrelated task run (its lineage
+# goes by object id, tests/test_flow.py caught it), so it stays until that is solved (issue 23).
 stage = task(cache_policy=NONE, timeout_seconds=1800)
 # Batch data goes into every stage wrapped in `opaque`: Prefect then records which task run produced an
 # argument (the run graph) without walking its contents. Walking 256 documents' articles, signatures and
@@ -217,22 +224,26 @@ def publish(report: RunReport) -> None:
     summary = report.summary
     create_markdown_artifact(key=artifact_key("summary"), markdown=report.to_markdown(),
                              description="What this run ingested, flagged and rejected")
-    create_table_artifact(key=artifact_key("duplicates"), table=report.duplicates or [{"original_title": "",
-                                                                                        "duplicate_title": ""}],
-                          description=f"Duplicates found by run {summary.run_id} ({len(report.duplicates)} "
-                                      f"shown, {summary.duplicates} in all)")
-    create_table_artifact(key=artifact_key("rejections"), table=report.rejections or [{"origin": "", "reason": ""}],
-                          description=f"Inputs rejected by run {summary.run_id} ({len(report.rejections)} shown, "
-                                      f"{summary.rejected} in all)")
+    publish_table("duplicates", report.duplicates, f"Duplicates found by run {summary.run_id} "
+                  f"({len(report.duplicates)} shown, {summary.duplicates} in all)", "No duplicates")
+    publish_table("rejections", report.rejections, f"Inputs rejected by run {summary.run_id} "
+                  f"({len(report.rejections)} shown, {summary.rejected} in all)", "No inputs rejected")
+
+
+def publish_table(name: str, rows: list[dict], description: str, nothing: str) -> None:
+    """A table artifact, or a line saying there is nothing: an empty table shows as a row of blanks."""
+    if rows:
+        create_table_artifact(key=artifact_key(name), table=rows, description=description)
+    else:
+        create_markdown_artifact(key=artifact_key(name), markdown=f"{nothing} in this run.", description=description)
 
 
 def publish_stories(warehouse: Warehouse, run_id: str) -> None:
     """The largest stories the run started or grew: who else reported what this run brought in."""
     rows = run_rows(warehouse, "run_stories", run_id)
-    create_table_artifact(key=artifact_key("stories"), table=rows or [{"title": "", "size": 0, "added": 0}],
-                          description=f"Stories (same event, several articles) run {run_id} started or added to, "
-                                      f"largest first ({sum(r['new'] for r in rows)} new, "
-                                      f"{sum(not r['new'] for r in rows)} grown)")
+    publish_table("stories", rows, f"Stories (same event, several articles) run {run_id} started or added to, "
+                  f"largest first ({sum(r['new'] for r in rows)} new, {sum(not r['new'] for r in rows)} grown)",
+                  "No stories started or grown")
 
 
 def final_state(report: RunReport) -> State:
@@ -245,12 +256,6 @@ def final_state(report: RunReport) -> State:
         logger.error("run %s needs attention: %s", summary.run_id, message)
         return Failed(name="NeedsAttention", message=message, data=NeedsAttention(message, summary))
     return Completed(message=_counts(summary), data=summary)
-
-
-def expected_documents(inputs: list[str]) -> int:
-    """About how many documents the inputs hold (files and URLs; a JSONL file counts once), for progress."""
-    paths = [Path(i) for i in inputs if not i.startswith(("http://", "https://"))]
-    return len(scan_paths([p for p in paths if p.exists()]).files) + len(inputs) - len(paths)
 
 
 @flow(name="ingest", flow_run_name=run_name)

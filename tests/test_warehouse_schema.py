@@ -37,14 +37,15 @@ def test_upgrading_a_warehouse_keeps_every_row_and_comment_and_drops_the_keys(co
     before_010 = [m for m in warehouse_module.migrations() if m[0] < 10]
     monkeypatch.setattr(warehouse_module, "migrations", lambda: before_010)
     Warehouse(db_path).migrate()
-    # Today's landing files story features by day (migration 011) and stores more dedup signals (012): the
-    # columns are there while it lands only.
+    # Today's landing files story features by day (migration 011), stores more dedup signals (012) and the
+    # publication precision (013): the columns are there while it lands only.
     execute(db_path, "ALTER TABLE story_features ADD COLUMN anchor_day DATE")
-    execute(db_path, ";".join(f"ALTER TABLE {table} ADD COLUMN {column}" for table, column in DEDUP_SIGNALS))
+    execute(db_path, ";".join(f"ALTER TABLE {table} ADD COLUMN {column}"
+                              for table, column in DEDUP_SIGNALS + PUBLICATION_PRECISION))
     ingest([corpus], db_path)
     execute(db_path, "ALTER TABLE story_features DROP COLUMN anchor_day")
     execute(db_path, ";".join(f"ALTER TABLE {table} DROP COLUMN {column.split()[0]}"
-                              for table, column in DEDUP_SIGNALS))
+                              for table, column in DEDUP_SIGNALS + PUBLICATION_PRECISION))
     landed = dict(rows(db_path, COUNTS))
     assert landed["articles"] > 0 and landed["removed_lines"] > 0 and landed["rejections"] > 0
     monkeypatch.undo()

@@ -9,28 +9,26 @@ import sys
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
 
 import duckdb
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from newsingest.extract import extract_document
+from newsingest.defaults import DEFAULT_BATCH_SIZE
 from newsingest.export import ExportFormat, ExportRefused, export_warehouse
-from newsingest.pipeline import DEFAULT_BATCH_SIZE, IngestRun, PipelineSettings, RunSummary, batches, iter_source_items
-from newsingest.records import Article, RawDocument
-from newsingest.rededup import DedupChanges
-from newsingest.rededup import rededup as rededup_warehouse
-from newsingest.sources.files import read_file
-from newsingest.sources.warc import WarcFilters, WarcOptions
-from newsingest.sources.fetch import FetchSettings
-from newsingest.sources.state import FetchState
-from newsingest.sources.web import WebCrawl
-from newsingest.search import SearchIndex
-from newsingest.stopping import StopOnSignal
 from newsingest.warehouse import Warehouse, WarehouseError, load_sql
+
+# Each command imports the stages it runs: trafilatura, datasketch/scipy, httpx and Prefect take seconds to
+# import, and `query`, `stats` or `--help` need none of them (python -X importtime, README "Command line").
+if TYPE_CHECKING:
+    from newsingest.pipeline import RunSummary
+    from newsingest.records import Article
 
 # Words of DuckDB errors that mean the file itself is damaged (truncated, overwritten), not the statement.
 DAMAGE_SIGNS = ("could not read enough bytes", "not a valid duckdb database", "checksum", "corrupt",
@@ -66,8 +64,9 @@ app = _App(
 console = Console()
 errors = Console(stderr=True)
 
+# Not "[default: ...]": rich reads square brackets as markup and printed "DuckDB file ." (issue 23).
 DbOption = Annotated[Path | None, typer.Option(
-    "--db", help="DuckDB file [default: $NEWSINGEST_DB or warehouse/news.duckdb].", show_default=False)]
+    "--db", help="DuckDB file (default: $NEWSINGEST_DB, else warehouse/news.duckdb).", show_default=False)]
 
 
 class OutputFormat(StrEnum):
@@ -78,6 +77,14 @@ class OutputFormat(StrEnum):
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(_explain(message) and code)
+
+
+def _existing(db: Path | None) -> Warehouse:
+    """The warehouse a command that must not create one works on: a mistyped --db is an error."""
+    warehouse = Warehouse(db)
+    if not warehouse.path.exists():
+        raise _fail(f"no warehouse at {warehouse.path}: check --db (or $NEWSINGEST_DB), or run `newsingest ingest`")
+    return warehouse
 
 
 @app.command()
@@ -131,6 +138,14 @@ def ingest(
 
     Example: newsingest ingest samples/ --db /tmp/news.duckdb
     """
+    from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
+    from newsingest.progress import IngestProgress, expected_documents
+    from newsingest.sources.fetch import FetchSettings
+    from newsingest.sources.state import FetchState
+    from newsingest.sources.warc import WarcFilters, WarcOptions
+    from newsingest.sources.web import WebCrawl
+    from newsingest.stopping import StopOnSignal
+
     settings = PipelineSettings(redis=redis, batch_size=batch_size, workers=workers, window_days=window_days or None)
     warehouse = Warehouse(db, lock_timeout=lock_timeout)
     warc = WarcOptions(WarcFilters.of(allow_host or (), deny_host or (), since and since.date(),
@@ -140,13 +155,13 @@ def ingest(
             web = WebCrawl.from_inputs(inputs, FetchSettings(allow_private_network=allow_private_network,
                                                              contact=contact), FetchState(warehouse), stop)
             items, skipped = iter_source_items(inputs, settings.max_bytes, warc, warehouse.warc_progress, web=web)
-            with IngestRun(warehouse, settings, trigger="cli", inputs=inputs, stop=stop) as run, \
-                    _progress() as progress:
+            display = IngestProgress(errors, expected_documents(inputs), lambda: web.stats.articles_requested)
+            with IngestRun(warehouse, settings, trigger="cli", inputs=inputs, stop=stop) as run, display:
                 run.summary.skipped_files = skipped
-                task = progress.add_task("ingesting", total=None)
-                for _ in run.process_all(batches(items, settings.batch_size, settings.batch_bytes, stop)):
-                    progress.update(task, completed=run.summary.documents_seen,
-                                    description=_progress_line(run.summary))
+                for _ in run.process_all(batches(display.counted(items), settings.batch_size, settings.batch_bytes,
+                                                 stop)):
+                    summary = run.summary
+                    display.landed(summary.documents_seen, summary.new, summary.duplicates, summary.rejected)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
     _print_summary(run.summary, warehouse.path)
@@ -156,15 +171,6 @@ def ingest(
         raise _fail("interrupted: what was read so far landed; run the same command again to finish", 130)
     if run.summary.failed:
         raise _fail("no input landed and some failed (see the rejections above)", 1)
-
-
-def _progress() -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=errors, transient=True)
-
-
-def _progress_line(summary: RunSummary) -> str:
-    return f"new {summary.new} · duplicates {summary.duplicates} · rejected {summary.rejected}"
 
 
 def _print_summary(summary: RunSummary, db: Path) -> None:
@@ -211,6 +217,10 @@ def clean(
     Plain text is expected as a title line followed by the body; HTML goes through trafilatura. Every
     removed line is listed with the rule that removed it under --json. Exits 1 if any file was rejected.
     """
+    from newsingest.extract import extract_document
+    from newsingest.records import Article, RawDocument
+    from newsingest.sources.files import read_file
+
     failed = 0
     for number, path in enumerate(files):
         for item in read_file(path):
@@ -257,8 +267,10 @@ def query(
     = OutputFormat.table,
 ) -> None:
     """Run SQL against the warehouse, read-only (it can run beside an ingest, between its batches)."""
-    if (sql is None) == (file is None):
-        raise _fail("give the SQL either as an argument or with --file, not both")
+    if sql is None and file is None:
+        raise _fail('no SQL given: pass it as an argument ("select ...") or as a file with --file')
+    if sql is not None and file is not None:
+        raise _fail("SQL given both as an argument and with --file: pass one")
     statement = sql if sql is not None else file.read_text(encoding="utf-8")
     try:
         columns, rows = Warehouse(db).query(statement)
@@ -289,6 +301,9 @@ def rededup(
 
     Example: newsingest rededup --threshold 0.4
     """
+    from newsingest.rededup import DedupChanges
+    from newsingest.rededup import rededup as rededup_warehouse
+
     warehouse = Warehouse(db)
     if not warehouse.path.exists():
         raise _fail(f"no warehouse at {warehouse.path}: nothing to re-decide")
@@ -310,13 +325,21 @@ def rededup(
 
 
 @app.command()
-def stats(db: DbOption = None) -> None:
+def stats(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="Most sources to list (the largest first).")] = 50,
+) -> None:
     """Counts of articles per dedup status, source and day, and of rejections per reason."""
     warehouse = Warehouse(db)
     try:
         for name, title in (("stats_by_status", "by dedup status"), ("stats_by_source", "by source"),
                             ("stats_by_day", "by day"), ("stats_rejections", "rejections")):
-            columns, rows = warehouse.query(load_sql(name))
+            columns, rows = warehouse.query(load_sql(name), {"limit": limit} if name == "stats_by_source" else None)
+            if name == "stats_by_source":
+                sources = rows[0][-1] if rows else 0
+                columns, rows = columns[:-1], [row[:-1] for row in rows]
+                title = f"by source: {len(rows)} of {sources}" + (
+                    f" (the {limit} largest; --limit N for more)" if sources > len(rows) else "")
             console.rule(title)
             _render(columns, rows, OutputFormat.table)
     except WarehouseError as exc:
@@ -361,6 +384,8 @@ def search(
 
     Example: newsingest search "dockworkers strike"
     """
+    from newsingest.search import SearchIndex
+
     try:
         hits = SearchIndex(Warehouse(db)).search(terms, limit, refresh=not stale_ok)
     except WarehouseError as exc:
@@ -380,6 +405,10 @@ SourceOption = Annotated[str | None, typer.Option(
 def state_show(source: SourceOption = None, db: DbOption = None) -> None:
     """Per source: listings (feeds, sitemaps) with their validators and last answer, links found, landed,
     refused for good and still waiting. Explains a run that found "0 new articles"."""
+    import duckdb
+
+    from newsingest.sources.state import FetchState
+
     state = FetchState(Warehouse(db))
     try:
         for title, (columns, rows) in (("sources", state.summary(source)), ("listings", state.listings(source))):
@@ -395,7 +424,9 @@ def state_show(source: SourceOption = None, db: DbOption = None) -> None:
 def state_reset(source: SourceOption = None, db: DbOption = None) -> None:
     """Forget validators and links (of one source, or all): the next run fetches feeds and sitemaps in
     full and retries links refused before. Landed articles stay in the warehouse and stay "already seen"."""
-    warehouse = Warehouse(db)
+    from newsingest.sources.state import FetchState
+
+    warehouse = _existing(db)
     try:
         with warehouse.writer_lock():
             warehouse.migrate()

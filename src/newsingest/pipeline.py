@@ -18,6 +18,7 @@ from pathlib import Path
 
 from newsingest.dedup import DedupResult, RememberedDays, dedup_batch, new_deduplicator, restore, signature_scheme
 from newsingest.dedup.clusters import Deduplicator, day_of
+from newsingest.defaults import DEFAULT_BATCH_SIZE
 from newsingest.dedup.index import LshSettings
 from newsingest.article_features import ArticleFeatures, FeatureMaker
 from newsingest.dedup.signatures import TextSignature
@@ -34,15 +35,10 @@ from newsingest.stories import (CorpusStatistics, StoryIndex, StoryResult, Story
 from newsingest.warehouse import LandingBatch, Warehouse
 
 
-# Documents per batch, and so per warehouse transaction. Each transaction opens the file and checkpoints
-# at close (so analysts can query between batches), ~0.3 s whatever the batch holds: landing ran 510
-# articles/s in batches of 256, 680 in 512, 870 in 1,024. Ingests of 10k documents (2 workers) ran text
-# 177 / 194 / 196 docs/s and HTML 139 / 160 / 138: past 512 the workers wait longer for the first batch and
-# the last one lands alone.
-DEFAULT_BATCH_SIZE = 512
-# Input bytes per batch: a batch is also cut when its documents' bodies reach this, so a batch of large
-# documents lands under the landing connection's 256 MB memory_limit (warehouse/sql/landing_settings.sql):
-# 30 JSONL articles of ~9 MB in one batch ran out of memory there on every try. See README "Failure handling".
+# Input bytes per batch (DEFAULT_BATCH_SIZE documents at most): a batch is also cut when its documents'
+# bodies reach this, so a batch of large documents lands under the landing connection's 256 MB memory_limit
+# (warehouse/sql/landing_settings.sql): 30 JSONL articles of ~9 MB in one batch ran out of memory there on
+# every try. See README "Failure handling".
 DEFAULT_BATCH_BYTES = 32 * 1024 * 1024
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -101,6 +101,11 @@ class Article:
     extractor_version: str
     sitename: str | None = None
     removed: list[RemovedLine] = field(default_factory=list)
+    # How much of published_at the source stated: only the day (published_at is then midnight UTC), and the
+    # UTC offset given with the time (None when there was no time or no zone: published_at is then the
+    # source's own clock, stored as UTC).
+    published_date_only: bool | None = None
+    published_utc_offset: timedelta | None = None
 
 
 class DedupStatus(StrEnum):

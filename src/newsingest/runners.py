@@ -17,15 +17,16 @@ results are those of a local run.
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from prefect.client.orchestration import get_client
-from prefect_dask import DaskTaskRunner
+from typing import TYPE_CHECKING
 
 from newsingest.article_features import FeatureMaker
 from newsingest.extract import ExtractSettings
 from newsingest.extract.workers import ExtractLimits, _extract_one
 from newsingest.pipeline import DEFAULT_BATCH_SIZE, ExtractResult
 from newsingest.records import RawDocument
+
+if TYPE_CHECKING:
+    from prefect_dask import DaskTaskRunner
 
 LOCAL = "local"
 DASK_LOCAL_CLUSTER = "dask"
@@ -38,6 +39,13 @@ def dask_task_runner(runner: str, workers: int) -> DaskTaskRunner | None:
     """The Dask task runner a `runner` setting names; None for `local`."""
     if runner == LOCAL:
         return None
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError as exc:
+        raise ValueError(f"the {runner!r} task runner needs the scale-out packages: "
+                         ".tools/bin/uv sync --group scale-out") from exc
+    from prefect.client.orchestration import get_client
+
     if runner == DASK_LOCAL_CLUSTER:
         # The workers report their task runs to this process's API; without its address, each worker
         # process would start an ephemeral Prefect server of its own when the flow runs without a server.

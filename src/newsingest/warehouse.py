@@ -18,17 +18,22 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
-from newsingest.dedup.index import LshSettings
-from newsingest.dedup.signatures import SignatureSettings, StoredSignature
-from newsingest.extract.boilerplate import BoilerplateSettings, learnable_lines
 from newsingest.records import Article, DedupDecision, DedupStatus, RawDocument, Rejection, WarcProgress
-from newsingest.stories import StoryResult
+
+# The stages' modules are imported where used: they pull in trafilatura, datasketch and scipy (over a second),
+# which CLI commands that only read the warehouse (query, stats, search) should not wait for.
+if TYPE_CHECKING:
+    from newsingest.dedup.index import LshSettings
+    from newsingest.dedup.signatures import StoredSignature
+    from newsingest.extract.boilerplate import BoilerplateSettings
+    from newsingest.stories import StoryResult
 
 SQL_ROOT = Path(__file__).resolve().parents[2] / "warehouse"
 DEFAULT_DB = Path("warehouse/news.duckdb")
@@ -102,6 +107,10 @@ def _json_value(value: object) -> str:
     raise TypeError(f"cannot land a {type(value).__name__} value")
 
 
+def _minutes(offset: timedelta | None) -> int | None:
+    return None if offset is None else int(offset.total_seconds() // 60)
+
+
 def _columns(rows: list, **getters) -> dict[str, str]:
     """Rows as the $batch parameter: one JSON document of parallel column lists, which the statement parses
     with from_json_strict and unnests. DuckDB's Python client converts each value of a list parameter on its
@@ -140,6 +149,8 @@ def _learn_source_lines(con: duckdb.DuckDBPyConnection, articles: list[Article],
     if not articles:
         return
     con.execute(load_sql("upsert_source_line_totals"), _columns(articles, source=lambda article: article.source))
+    from newsingest.extract.boilerplate import learnable_lines
+
     lines = [(article.source, key, line) for article in articles for key, line in learnable_lines(article).items()]
     if lines:
         con.execute(load_sql("upsert_source_lines"), {**_columns(
@@ -353,6 +364,8 @@ class Warehouse:
                     url=lambda r: r[0].url, canonical_url=lambda r: r[0].canonical_url,
                     source=lambda r: r[0].source, sitename=lambda r: r[0].sitename, title=lambda r: r[0].title,
                     author=lambda r: r[0].author, published_at=lambda r: r[0].published_at,
+                    published_date_only=lambda r: r[0].published_date_only,
+                    published_utc_offset_minutes=lambda r: _minutes(r[0].published_utc_offset),
                     language=lambda r: r[0].language, text=lambda r: r[0].text,
                     text_hash=lambda r: r[0].text_hash, word_count=lambda r: r[0].word_count,
                     extractor=lambda r: r[0].extractor, extractor_version=lambda r: r[0].extractor_version,
@@ -380,6 +393,8 @@ class Warehouse:
 
     def dedup_settings(self) -> LshSettings | None:
         """The dedup parameters stored by `newsingest rededup`, if it ever ran on this warehouse."""
+        from newsingest.dedup.index import LshSettings, SignatureSettings
+
         with self.transaction() as con:
             row = con.execute(load_sql("dedup_settings")).fetchone()
         if row is None:
@@ -414,8 +429,11 @@ class Warehouse:
                 "threshold": settings.threshold, "lead_threshold": settings.lead_threshold,
                 "containment_threshold": settings.containment_threshold, "char_threshold": settings.char_threshold})
 
-    def source_boilerplate(self, settings: BoilerplateSettings = BoilerplateSettings()) -> dict[str, frozenset[str]]:
+    def source_boilerplate(self, settings: BoilerplateSettings | None = None) -> dict[str, frozenset[str]]:
         """Line keys of each source's learned boilerplate (migration 002), for ExtractSettings."""
+        from newsingest.extract.boilerplate import BoilerplateSettings
+
+        settings = settings or BoilerplateSettings()
         with self.transaction() as con:
             rows = con.execute(load_sql("source_boilerplate"), {"min_articles": settings.min_articles,
                                                                 "min_share": settings.min_share}).fetchall()

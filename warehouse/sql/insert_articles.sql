@@ -3,6 +3,8 @@ INSERT INTO articles BY NAME
 SELECT unnest(b.id) AS id, unnest(b.raw_hash) AS raw_hash, unnest(b.origin) AS origin, unnest(b.url) AS url,
        unnest(b.canonical_url) AS canonical_url, unnest(b.source) AS source, unnest(b.sitename) AS sitename,
        unnest(b.title) AS title, unnest(b.author) AS author, unnest(b.published_at) AS published_at,
+       unnest(b.published_date_only) AS published_date_only,
+       unnest(b.published_utc_offset_minutes) AS published_utc_offset_minutes,
        unnest(b.language) AS language, unnest(b.text) AS text, unnest(b.text_hash) AS text_hash,
        unnest(b.word_count) AS word_count, unnest(b.extractor) AS extractor,
        unnest(b.extractor_version) AS extractor_version, unnest(b.dedup_status) AS dedup_status,
@@ -15,7 +17,8 @@ SELECT unnest(b.id) AS id, unnest(b.raw_hash) AS raw_hash, unnest(b.origin) AS o
        unnest(range(1, len(b.id) + 1)) + (SELECT coalesce(max(arrival), 0) FROM articles) AS arrival
 FROM (SELECT from_json_strict($batch, '{"id": ["VARCHAR"], "raw_hash": ["VARCHAR"], "origin": ["VARCHAR"],
         "url": ["VARCHAR"], "canonical_url": ["VARCHAR"], "source": ["VARCHAR"], "sitename": ["VARCHAR"],
-        "title": ["VARCHAR"], "author": ["VARCHAR"], "published_at": ["TIMESTAMPTZ"], "language": ["VARCHAR"],
+        "title": ["VARCHAR"], "author": ["VARCHAR"], "published_at": ["TIMESTAMPTZ"],
+        "published_date_only": ["BOOLEAN"], "published_utc_offset_minutes": ["INTEGER"], "language": ["VARCHAR"],
         "text": ["VARCHAR"], "text_hash": ["VARCHAR"], "word_count": ["INTEGER"], "extractor": ["VARCHAR"],
         "extractor_version": ["VARCHAR"], "dedup_status": ["VARCHAR"], "duplicate_of": ["VARCHAR"],
         "similarity": ["DOUBLE"], "containment": ["DOUBLE"], "cluster_id": ["VARCHAR"]}') AS b);

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from newsingest.dedup.clusters import Deduplicator, KnownArticle
 from newsingest.dedup.index import LshSettings
-from newsingest.dedup.redis_index import redis_deduplicator
 from newsingest.dedup.signatures import StoredSignature, TextSignature, compute_signatures, from_stored, to_stored
 from newsingest.records import Article, DedupDecision
 
@@ -27,6 +26,8 @@ def new_deduplicator(settings: LshSettings, redis_url: str | None = None) -> Ded
     """In this process, or sharing its index and memory with every process using the Redis at `redis_url`."""
     if redis_url is None:
         return Deduplicator(settings)
+    from newsingest.dedup.redis_index import redis_deduplicator  # scale-out group: redis is optional
+
     lsh = f"t{settings.threshold}:l{settings.lead_threshold}:w{settings.signature.lead_words}"
     return redis_deduplicator(redis_url, settings, namespace=f"newsingest:{signature_scheme(settings)}:{lsh}")
 

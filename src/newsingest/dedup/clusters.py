@@ -14,6 +14,7 @@ from typing import Protocol
 from newsingest.dedup.index import LshSettings, Match, NearDuplicateIndex
 from newsingest.dedup.signatures import TextSignature
 from newsingest.records import DedupDecision, DedupStatus
+from newsingest.sources.urls import canonical_url
 
 
 class Decidable(Protocol):
@@ -73,13 +74,14 @@ class Deduplicator:
 
     def remember(self, known: KnownArticle) -> None:
         self.cluster_of[known.id] = known.cluster_id
-        if known.canonical_url:
-            self.by_url.setdefault(known.canonical_url, known.id)
+        if key := canonical_url(known.canonical_url):
+            self.by_url.setdefault(key, known.id)
         self.by_text_hash.setdefault(known.text_hash, known.id)
         self.index.add(known.id, known.signature, known.day)
 
     def _match(self, article: Decidable, signature: TextSignature, day: int) -> tuple[DedupStatus, Match] | None:
-        if article.canonical_url and (original := self.by_url.get(article.canonical_url)):
+        # The key, not the URL stored: www., mobile and AMP hosts and tracking parameters do not count.
+        if (key := canonical_url(article.canonical_url)) and (original := self.by_url.get(key)):
             return DedupStatus.URL_DUPLICATE, self.index.measure(signature, original)
         if original := self.by_text_hash.get(article.text_hash):
             return DedupStatus.EXACT_DUPLICATE, Match(original, 1.0, 1.0)

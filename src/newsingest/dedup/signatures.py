@@ -20,12 +20,15 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 
 from newsingest.dedup.text_units import fact_hashes, normalise, normalise_with_sentences
 from newsingest.records import sha256_hex
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 WHITESPACE = re.compile(r"\s+", re.UNICODE)
 # Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar): each character is a
@@ -116,7 +119,11 @@ def _hash32(digests: list[bytes]) -> np.ndarray:
 
 @functools.cache
 def _affine32_permutations(num_perm: int, seed: int) -> np.ndarray:
-    # Drawn by datasketch itself, so they are the very (a, b) its MinHash(num_perm, seed) uses.
+    # Drawn by datasketch itself, so they are the very (a, b) its MinHash(num_perm, seed) uses. Imported
+    # here, not at the top: importing datasketch imports scipy (~1 s), which a CLI command that only reads
+    # the warehouse should not wait for.
+    from datasketch import MinHash
+
     return MinHash(num_perm=num_perm, seed=seed, scheme=AFFINE32).permutations
 
 
@@ -158,6 +165,8 @@ def _full_and_lead(words: bytes, hashes: np.ndarray,
 
 
 def _lean(values: np.ndarray, settings: SignatureSettings) -> LeanMinHash:
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=settings.seed, hashvalues=values, scheme=settings.scheme)
 
 
@@ -190,8 +199,7 @@ def _signature(text: str, settings: SignatureSettings) -> TextSignature:
     digests = _digests(words, settings.shingle_size)
     full, lead = _full_and_lead(words, _hash32(digests), settings)
     chars = char_hashes(words, settings.char_sample)
-    char_values = LeanMinHash(seed=settings.seed, scheme=settings.scheme,
-                              hashvalues=_minimum(_permuted(chars, settings.char_perm, settings.seed)))
+    char_values = _lean(_minimum(_permuted(chars, settings.char_perm, settings.seed)), settings)
     # Distinct digests are distinct shingles (SHA-1 has no collisions among short texts' shingles).
     return TextSignature(_lean(full, settings), _lean(lead, settings), len(set(digests)), char_values,
                          len(chars), sentences, fact_hashes(text))
@@ -224,7 +232,7 @@ def _to_bytes(minhash: LeanMinHash) -> bytes:
 
 def _from_bytes(data: bytes, settings: SignatureSettings) -> LeanMinHash:
     values = np.frombuffer(data, dtype=np.uint32).astype(np.uint64)
-    return LeanMinHash(seed=settings.seed, hashvalues=values, scheme=settings.scheme)
+    return _lean(values, settings)
 
 
 def to_stored(signature: TextSignature) -> StoredSignature:

@@ -12,10 +12,11 @@ from newsingest.dedup.signatures import text_hash
 from newsingest.extract.decode import Undecodable, decode
 from newsingest.extract.html import EXTRACTOR_VERSION, HtmlOptions, extract_html
 from newsingest.extract.language import count_words, detect_language, primary_language
+from newsingest.extract.metadata import Published, parse_published
 from newsingest.extract.selection import candidate_lines, judge_lines, recall_lines
-from newsingest.extract.text import clean_lines, parse_date, split_title
+from newsingest.extract.text import clean_lines, split_title
 from newsingest.records import Article, RawDocument, Rejection
-from newsingest.sources.urls import canonical_url, source_host
+from newsingest.sources.urls import link_url, source_host
 
 TEXT_CLEANER_VERSION = "1"
 HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
@@ -36,16 +37,12 @@ def looks_like_html(raw: RawDocument) -> bool:
     return HTML_SNIFF.match(raw.body[:1024]) is not None
 
 
-def plausible_date(value: datetime | str | None, now: datetime | None = None) -> datetime | None:
-    """A publication date, or None when it is missing, unparsable or absurd (before 1990, in the future)."""
-    if isinstance(value, str):
-        value = parse_date(value)
+def plausible_date(value: Published | None, now: datetime | None = None) -> Published | None:
+    """A publication date, or None when it is missing or absurd (before 1990, in the future)."""
     if value is None:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
     now = now or datetime.now(UTC)
-    return value if EARLIEST_PLAUSIBLE_DATE <= value <= now + timedelta(days=1) else None
+    return value if EARLIEST_PLAUSIBLE_DATE <= value.at <= now + timedelta(days=1) else None
 
 
 def _reject(raw: RawDocument, reason: str, message: str) -> Rejection:
@@ -108,7 +105,8 @@ def extract_document(raw: RawDocument, settings: ExtractSettings = ExtractSettin
             return _reject(raw, "no_article_text", "trafilatura found no main text in the page")
     else:
         extracted = _from_text(text, raw)
-    canonical = canonical_url(extracted.declared_url or raw.url)
+    declared = extracted.declared_url or raw.url
+    canonical = link_url(declared) if declared else None
     source = source_host(raw.url or canonical) or (extracted.sitename or "").lower() or None
     language = (extracted.detected_language or primary_language(extracted.language)
                 or detect_language("\n".join(extracted.lines)))
@@ -120,6 +118,9 @@ def extract_document(raw: RawDocument, settings: ExtractSettings = ExtractSettin
     if word_count < settings.min_words:
         return _reject(raw, "too_short",
                        f"{word_count} words after cleaning; an article needs at least {settings.min_words}")
+    published = (plausible_date(parse_published(extracted.date))
+                 or plausible_date(cleaned.published_at and Published.from_datetime(cleaned.published_at))
+                 or plausible_date(parse_published(raw.published_hint)))
     return Article(
         id=raw.doc_id,
         origin=raw.origin,
@@ -129,8 +130,9 @@ def extract_document(raw: RawDocument, settings: ExtractSettings = ExtractSettin
         source=source,
         title=cleaned.title or raw.title_hint,
         author=extracted.author or cleaned.author or raw.author_hint,
-        published_at=(plausible_date(extracted.date) or plausible_date(cleaned.published_at)
-                      or plausible_date(raw.published_hint)),
+        published_at=published and published.at,
+        published_date_only=published and published.date_only,
+        published_utc_offset=published and published.utc_offset,
         language=extracted.language or language,
         text=body,
         text_hash=text_hash(body),

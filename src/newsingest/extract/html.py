@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
-from html import unescape
-from urllib.parse import urljoin
 
 import trafilatura
 from trafilatura.settings import set_date_params
 
+from newsingest.extract.metadata import page_metadata
+
 EXTRACTOR_VERSION = trafilatura.__version__
 # Share of the extracted characters in table rows above which the "table" is the page's layout grid.
 LAYOUT_TABLE_SHARE = 0.5
-# trafilatura joins every byline-like string it finds with "; ": "Carla Jennings; Gazette Staff Writer".
-JOB_TITLE = re.compile(r"\b(?:staff|writer|reporter|correspondent|editor|columnist|contributor|desk|newsroom)\b",
-                       re.IGNORECASE)
-CANONICAL_LINK = re.compile(r"<link\b[^>]*\brel\s*=\s*[\"']?canonical\b[^>]*>", re.IGNORECASE)
-HREF = re.compile(r"\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
 
 
 @dataclass(slots=True, frozen=True)
@@ -67,34 +61,6 @@ def table_row_share(text: str) -> float:
     return rows / len(text) if text else 0.0
 
 
-def author_names(author: str | None) -> str | None:
-    """trafilatura's author field without job titles and repeats: "A; Gazette Staff Writer" -> "A"."""
-    if not author:
-        return None
-    names = []
-    for part in (part.strip() for part in author.split(";")):
-        if part and not JOB_TITLE.search(part) and part not in names:
-            names.append(part)
-    return "; ".join(names) or author
-
-
-def declared_canonical(html: str, page_url: str | None, found: str | None) -> str | None:
-    """The canonical URL the page declares, when it is not the page's own URL. trafilatura (`found`) gives
-    up on a relative `<link rel=canonical>` unless an og: tag names the host, and then answers with the
-    page URL; such a link is resolved here against the page URL, as a browser would."""
-    if found and found != page_url:
-        return found
-    if not page_url:
-        return None
-    head_end = html.find("</head>")
-    link = CANONICAL_LINK.search(html, 0, head_end if head_end >= 0 else len(html))
-    href = HREF.search(link.group(0)) if link else None
-    if href is None:
-        return None
-    declared = urljoin(page_url, unescape(next(value for value in href.groups() if value is not None)).strip())
-    return declared if declared != page_url else None
-
-
 def extract_html(html: str, url: str | None, options: HtmlOptions = HtmlOptions()) -> HtmlExtract | None:
     """Main text and metadata of a page, or None when trafilatura finds no article text in it."""
     document = _bare_extraction(html, url, options)
@@ -106,12 +72,13 @@ def extract_html(html: str, url: str | None, options: HtmlOptions = HtmlOptions(
             document = retry
     if document is None or not (document.text or "").strip():
         return None
+    metadata = page_metadata(html, url, found_title=document.title, found_date=document.date)
     return HtmlExtract(
         text=document.text,
-        title=document.title,
-        author=author_names(document.author),
-        date=document.date,
+        title=metadata.title,
+        author=metadata.author,
+        date=metadata.published and metadata.published.isoformat(),
         language=document.language,
         sitename=document.sitename,
-        canonical_url=declared_canonical(html, url, document.url),
+        canonical_url=metadata.canonical_url,
     )

@@ -27,7 +27,7 @@ import httpx
 from newsingest.sources.blocked import ACCESS_REFUSED, blocked_page, challenge_message
 from newsingest.sources.deadline import POLL_SECONDS, attempt_deadline
 from newsingest.sources.decompress import UndecodableBody, decoded_pieces
-from newsingest.sources.guard import BlockedAddress, GuardedTransport
+from newsingest.sources.guard import BlockedAddress, GuardedTransport, host_not_found
 from newsingest.sources.robots import MAX_ROBOTS_BYTES, RobotsRules, robots_for_status
 
 DEFAULT_USER_AGENT = "newsingest/0.1 (news archive crawler; honours robots.txt)"
@@ -38,8 +38,8 @@ LISTING_TYPES = PAGE_TYPES | {"application/rss+xml", "application/atom+xml", "ap
                               "application/x-gzip"}
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ALLOW_PRIVATE_HINT = "; refused unless allowed (--allow-private-network, allow_private_network setting)"
-RETRYABLE_REASONS = frozenset({"timeout", "connection_error", "server_error", "rate_limited", "robots_unavailable",
-                               "deferred"})
+RETRYABLE_REASONS = frozenset({"timeout", "connection_error", "host_not_found", "server_error", "rate_limited",
+                               "robots_unavailable", "deferred"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,6 +407,8 @@ class Fetcher:
         except BlockedAddress as exc:
             return RobotsRules(refusal=("blocked_address", f"{exc}{ALLOW_PRIVATE_HINT}"))
         except (httpx.HTTPError, UndecodableBody) as exc:
+            if missing := host_not_found(exc):
+                return RobotsRules(refusal=("host_not_found", str(missing)))
             return RobotsRules(refusal=("robots_unavailable",
                                         f"robots.txt could not be read ({type(exc).__name__}: {exc})"))
 
@@ -436,6 +438,8 @@ class Fetcher:
                 return Refused(request, job.url, "bad_encoding", f"cannot decode the body: {exc}",
                                fetched_at=fetched_at)
             except httpx.TransportError as exc:
+                if missing := host_not_found(exc):
+                    return _Retry("host_not_found", str(missing))
                 return _Retry("connection_error", f"{type(exc).__name__}: {exc}")
 
     def _judge(self, job: _Job, response: httpx.Response, fetched_at: datetime) -> Outcome | _Retry | _Redirect:

@@ -22,6 +22,17 @@ class BlockedAddress(Exception):
     """The URL's host resolves to an address the fetcher must not reach."""
 
 
+class HostNotFound(httpcore.ConnectError):
+    """DNS has no address for the host (a typo, a dead domain): not the site's robots.txt failing."""
+
+
+def host_not_found(exc: BaseException) -> HostNotFound | None:
+    """The HostNotFound behind an httpx error (httpx re-raises transport errors as its own, from ours)."""
+    while exc is not None and not isinstance(exc, HostNotFound):
+        exc = exc.__cause__ or exc.__context__
+    return exc
+
+
 def is_public_address(address: str) -> bool:
     """True for globally routable unicast addresses. `is_global` excludes loopback, RFC 1918 and ULA
     private ranges, link-local (169.254.169.254, the cloud metadata service), CGNAT, documentation and
@@ -37,7 +48,7 @@ def vetted_addresses(host: str, port: int, allow_private: bool) -> list[tuple]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise httpcore.ConnectError(f"cannot resolve {host}: {exc.strerror}") from exc
+        raise HostNotFound(f"cannot resolve {host}: {exc.strerror}") from exc
     if not allow_private:
         blocked = sorted({info[4][0] for info in infos if not is_public_address(info[4][0])})
         if blocked:

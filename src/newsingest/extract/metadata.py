@@ -1,0 +1,560 @@
+"""Page metadata an analyst can rely on: headline without the site name, cleaned author names, the
+publication time with the time zone the page states, and the canonical URL the page declares.
+
+trafilatura reads metadata too, but keeps only the day of the publication date (its htmldate answers
+"2024-03-12"), joins every byline-like string it finds ("Jeff Foust Monday; November") and returns
+<title> with the site name in it. Here every place a page states a fact is a *candidate*, read in an order
+of trust, and the answer is chosen by mechanisms that hold on any site:
+
+- **date**: the most trusted candidate names the day; the time of day then comes from the most precise
+  candidate that agrees on that day (a <meta> with the date only, a <time> or byline with the clock).
+- **title**: a candidate headline (og:title, <title>) loses its site-name segments ("... | Wired.com")
+  when the segment matches the site's name or host, or when another candidate (an <h1>, og:title) is the
+  headline without that segment.
+- **authors**: structured data first (JSON-LD, meta author, itemprop=author), then the visible byline;
+  each is cut at what follows a name in a byline (dates, "on ...", "|", affiliations, job titles).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from html import unescape
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+import lxml.html
+from dateutil import parser as date_parser
+from lxml.etree import ParserError
+
+# Zone abbreviations news pages print after a time. The bare US ones ("ET", "PT") follow daylight saving,
+# so they name a zone, not an offset; "IST" is left out (India and Ireland both use it).
+ZONE_NAMES = {
+    "ET": "America/New_York", "EDT": "America/New_York", "EST": "America/New_York",
+    "CT": "America/Chicago", "CDT": "America/Chicago", "CST": "America/Chicago",
+    "MT": "America/Denver", "MDT": "America/Denver", "MST": "America/Denver",
+    "PT": "America/Los_Angeles", "PDT": "America/Los_Angeles", "PST": "America/Los_Angeles",
+    "GMT": "UTC", "UTC": "UTC", "Z": "UTC", "BST": "Europe/London", "WET": "Europe/Lisbon",
+    "CET": "Europe/Paris", "CEST": "Europe/Paris", "EET": "Europe/Athens", "EEST": "Europe/Athens",
+    "JST": "Asia/Tokyo", "KST": "Asia/Seoul", "HKT": "Asia/Hong_Kong", "SGT": "Asia/Singapore",
+    "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney", "NZST": "Pacific/Auckland", "NZDT": "Pacific/Auckland",
+}
+# After a digit too: "2012-10-29T11:55EDT".
+ZONE_WORD = re.compile(r"(?<![^\W\d_])(" + "|".join(sorted(ZONE_NAMES, key=len, reverse=True)) + r")\b")
+NUMERIC_OFFSET = re.compile(r"(?:[+-]\d{2}:?\d{2}|(?<=\d)Z)\s*$")
+# A clock time in a date string: "T16:22", "4:03 pm", "11.55 EDT" (Guardian), "@11:25AM", "5pm".
+CLOCK = re.compile(r"(?:(?<=T)|(?<![\w./-]))\d{1,2}(?::\d{2}|\.\d{2}(?![./-]?\d)|h\d{2})|\b\d{1,2}\s*[ap]\.?m\b",
+                   re.IGNORECASE)
+COMPACT_STAMP = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?$")  # NYT ptime: 20121102163623
+ISO_LIKE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}")
+MONTH_WORD = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+              r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
+DATE_IN_TEXT = re.compile(
+    rf"\b{MONTH_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{MONTH_WORD},?\s+\d{{4}}"
+    r"|\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b",
+    re.IGNORECASE)
+# What may follow a date in one stamp: "12:19 PM PST", "at 4:30pm", ", 10:49 p.m. ET", "· 7:47 AM".
+TIME_AFTER_DATE = re.compile(
+    r"[\s,·•|@-]*(?:at\s+|-\s+|//\s+)?(\d{1,2}(?:[:.]\d{2}(?::\d{2})?)?\s*(?:[ap]\.?m\.?)?)(?:\s*,?\s*("
+    + "|".join(sorted(ZONE_NAMES, key=len, reverse=True)) + r")\b)?", re.IGNORECASE)
+TIME_BEFORE_DATE = re.compile(r"\b(\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)[\s,|·•-]*(?:on\s+)?(?:\w+day,?\s+)?$", re.IGNORECASE)
+UPDATED = re.compile(r"\b(?:updated|modified|last updated|edited)\b", re.IGNORECASE)
+PUBLISHED_META = (
+    "article:published_time", "og:published_time", "datepublished", "article.published", "publishdate",
+    "publish_date", "publish-date", "pubdate", "dcterms.issued", "dc.date.issued", "dcterms.created",
+    "dc.date.created", "dc.created", "originalpublicationdate", "sailthru.date", "parsely-pub-date", "ptime",
+    "pdate",
+)
+# Names that do not say which date they hold (a crawl, a modification, the page's own): trusted less
+# than the stamp printed by the article.
+VAGUE_DATE_META = ("date", "dc.date", "displaydate")
+ARTICLE_TYPES = re.compile(r"article|posting|report|newsarticle|webpage", re.IGNORECASE)
+# Containers whose dates and names belong to readers or to other stories, not to the article. (Not
+# "footer": bylines and time stamps live in an <article>'s footer, and in Blogger's "post-footer".)
+NOT_THE_ARTICLE = re.compile(
+    r"comment|respond|reply|related|sidebar|recent|popular|trackback|pingback", re.IGNORECASE)
+# Marks on the element itself only: Blogger puts the whole post inside a "widget".
+NOT_A_STAMP = re.compile(r"widget|timeline|archive|dropdown|promo|\bnav|form|input|label", re.IGNORECASE)
+STAMP_CLASS = re.compile(r"date|time|byline|posted|publish|meta|stamp|dateline|submitted|entry-?info|post-?info",
+                         re.IGNORECASE)
+BYLINE_CLASS = re.compile(r"byline|author|posted-?by|contributor|writer|dateline|submitted|\bby\b", re.IGNORECASE)
+STAMP_SEARCH_LIMIT = 40  # stamp-like elements read per page; the article's own comes near its top
+
+TITLE_SEPARATOR = re.compile(r"\s+(?:[|»«·•~]|::|-{1,2}|–|—|/{1,2})\s+|\s*[|»«]\s*|:\s+|\s+:")
+DOMAIN_NAME = re.compile(r"^(?:www\.)?[\w-]+(?:\.[a-z]{2,6}){1,2}$", re.IGNORECASE)  # "rightwingwatch.org"
+WORD = re.compile(r"[^\W_]+")
+
+BYLINE_PREFIX = re.compile(
+    r"^(?:(?:posted|written|reported|story|words|text|photos?)\s+)?(?:by|von|par|por|di)\s*:?\s+|^author\s*:\s*"
+    r"|^(?:posted|written)\s*(?:by)?\s*:\s*", re.IGNORECASE)
+# What ends the name part of a byline: a date, "on ...", "in <section>", separators, counters.
+BYLINE_END = re.compile(
+    r"\s+(?:on|at|in|posted|published|updated|filed|-|–|—)\s+(?=\S)|\s*(?:[|•·/]{1,2}|\(|\[|\d)"
+    rf"|\s+(?=(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|{MONTH_WORD}\s+\d)"
+    r"|\s+(?:view profile|email|follow|twitter|about the author|contributor|says:?|wrote:?|said:?)\b", re.IGNORECASE)
+JOB_TITLE = re.compile(
+    r"\b(?:staff|writer|reporter|correspondent|editor|columnist|contributor|desk|newsroom|journalist|producer"
+    r"|manager|director|professor|analyst|ceo|cto|founder|m\.?d\.?|ph\.?d\.?|jr\.?|sr\.?)\b", re.IGNORECASE)
+# Words that end up in trafilatura's author field from a dateline ("Jeff Foust Monday; November"). Month
+# names in full only: "Jan", "May" and "June" are also first names.
+DATE_WORD = re.compile(r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|july|august"
+                       r"|september|october|november|december|today|yesterday|\d.*)\W*$", re.IGNORECASE)
+NAME_SEPARATOR = re.compile(r"\s*(?:;|,|\band\b|&|\bund\b|\bet\b|\by\b)\s*", re.IGNORECASE)
+NAME_CHARACTER = re.compile(r"[^\W\d_]")
+URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+NOT_A_NAME = re.compile(r"https?://|www\.|@|\.(?:com|org|net)\b|^\W*$", re.IGNORECASE)
+# Labels of byline widgets and forms that land where a name is expected.
+WIDGET_LABEL = re.compile(r"(?:name|authors?|posted|admin|administrator|anonymous|view profile|profile|email|"
+                          r"share|comments?|more|none|unknown)\W*", re.IGNORECASE)
+# "By NBC News' Akbar Shinwari": the outlet's possessive before the name.
+POSSESSIVE_OUTLET = re.compile(r"^(?:[A-Z][\w.&-]*\s+){0,3}[A-Z][\w.&-]*['’]s?\s+(?=[A-Z])")
+# First person and verbs: an author's bio ("Hi, I'm Becky. I live in ..."), not a byline.
+SENTENCE = re.compile(r"\b(?:i|i'm|i’m|me|my|is|are|was|has|have|writes|lives?)\b", re.IGNORECASE)
+BY_INSIDE = re.compile(r".*\b(?:by|von|par|por)\s*:?\s+(?=[^\W\d_])", re.IGNORECASE | re.DOTALL)
+MAX_NAME_WORDS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """When an article was published, as precisely as the page says it."""
+
+    at: datetime  # aware; midnight UTC when only the day is known, the page's clock as UTC when no zone
+    date_only: bool
+    utc_offset: timedelta | None  # the offset the page states with its time; None without time or zone
+
+    @property
+    def local_date(self) -> date:
+        return self.at.date()
+
+    def isoformat(self) -> str:
+        """"2012-11-05", "2012-11-05T13:00:00" (no zone stated) or "2012-11-05T13:00:00-08:00": what
+        parse_published reads back into the same value."""
+        if self.date_only:
+            return self.local_date.isoformat()
+        return (self.at if self.utc_offset is not None else self.at.replace(tzinfo=None)).isoformat()
+
+    @classmethod
+    def from_datetime(cls, value: datetime) -> Published:
+        """A datetime from a parser that does not say what it knew: midnight means only the day."""
+        if (value.hour, value.minute, value.second) == (0, 0, 0):
+            return _day_only(value.date())
+        return _aware(value.replace(tzinfo=None), value.tzinfo)
+
+
+@dataclass(frozen=True, slots=True)
+class PageMetadata:
+    title: str | None
+    authors: tuple[str, ...]
+    published: Published | None
+    canonical_url: str | None  # <link rel=canonical> (resolved), else og:url; None when the page has neither
+
+    @property
+    def author(self) -> str | None:
+        return "; ".join(self.authors) or None
+
+
+# ---------------------------------------------------------------------------------------------- dates
+
+
+def _zone_at(name: str, local: datetime) -> timezone | ZoneInfo:
+    zone = ZoneInfo(ZONE_NAMES[name.upper()])
+    offset = local.replace(tzinfo=zone).utcoffset()
+    return timezone(offset) if offset is not None else UTC
+
+
+def _aware(local: datetime, stated: timezone | ZoneInfo | None) -> Published:
+    if stated is None:
+        return Published(local.replace(tzinfo=UTC), date_only=False, utc_offset=None)
+    offset = local.replace(tzinfo=stated).utcoffset() if local.tzinfo is None else local.utcoffset()
+    return Published(local.replace(tzinfo=timezone(offset)), date_only=False, utc_offset=offset)
+
+
+def _day_only(day: date) -> Published:
+    return Published(datetime(day.year, day.month, day.day, tzinfo=UTC), date_only=True, utc_offset=None)
+
+
+def parse_published(value: str | None, default_day: date | None = None) -> Published | None:
+    """A publication date from a machine-readable value ("2012-10-29T15:55:52Z", "20121102163623",
+    "Tue, 06 Nov 2012 05:17:06 -0800") or a stamp written for readers ("November 13, 2012 12:19 PM PST").
+
+    A time of exactly midnight counts as no time: CMSs write "T00:00:00" when they only know the day.
+    With `default_day`, a value holding only a clock ("at 4:59 PM") is that time on that day.
+    """
+    value = unescape(value or "").strip()
+    if not value or len(value) > 80:
+        return None
+    if compact := COMPACT_STAMP.match(value):
+        year, month, day, hour, minute, second = (int(part) if part else None for part in compact.groups())
+        try:
+            local = datetime(year, month, day, hour or 0, minute or 0, second or 0)
+        except ValueError:
+            return None
+        return _day_only(local.date()) if hour is None or (hour, minute) == (0, 0) else _aware(local, None)
+    has_date = bool(DATE_IN_TEXT.search(value) or ISO_LIKE.match(value))
+    if not has_date and default_day is None:
+        return None
+    named_zone = ZONE_WORD.search(value)
+    text = ZONE_WORD.sub(" ", value) if named_zone else value
+    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+    text = re.sub(r"\b([ap])\.m\.?", r"\1m", text, flags=re.IGNORECASE)
+    text = re.sub(r"(?<![\d./-])(\d{1,2})\.(\d{2})\b(?![./-]?\d)", r"\1:\2", text)  # "11.55 EDT"
+    default = datetime.combine(default_day or date(1900, 1, 1), time())
+    try:
+        parsed = date_parser.parse(text, fuzzy=True, default=default,
+                                   dayfirst=bool(re.search(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b", text)))
+    except (ValueError, OverflowError):
+        return None
+    if parsed.year < 1900 or (not has_date and parsed.date() != default_day):
+        return None
+    has_clock = bool(CLOCK.search(value)) and (parsed.hour, parsed.minute) != (0, 0)
+    if not has_clock:
+        return _day_only(parsed.date())
+    if parsed.tzinfo is not None and (NUMERIC_OFFSET.search(value) or named_zone is None):
+        return _aware(parsed, None if parsed.utcoffset() is None else parsed.tzinfo)
+    if named_zone:
+        return _aware(parsed, _zone_at(named_zone.group(1), parsed))
+    return _aware(parsed, None)
+
+
+def _stamp_in_text(text: str) -> Published | None:
+    """The first "date [time [zone]]" in a byline or dateline, before any "Updated"."""
+    text = re.sub(r"\s+", " ", text)
+    # "Published Nov. 7, 2012 2:25 pm Updated Nov. 7, 2012 4:01 pm": the stamp before "Updated" when there is
+    # one, else the updated one (on a page that states no other, it is the only time given).
+    for candidate in (UPDATED.split(text, maxsplit=1)[0], text):
+        if match := DATE_IN_TEXT.search(candidate):
+            following = TIME_AFTER_DATE.match(candidate, match.end())
+            stamp = match.group(0) + (" " + " ".join(p for p in following.groups() if p) if following else "")
+            if not following and (before := TIME_BEFORE_DATE.search(candidate, 0, match.start())):
+                stamp = f"{match.group(0)} {before.group(1)}"  # "2:23 pm, August 9th, 2012"
+            if found := parse_published(stamp):
+                return found
+    return None
+
+
+def choose_published(candidates: Iterable[Published | None]) -> Published | None:
+    """The first (most trusted) candidate names the day; the clock comes from the first candidate with a
+    time on that same day, with a stated zone preferred over none."""
+    found = [candidate for candidate in candidates if candidate is not None]
+    if not found:
+        return None
+    chosen = found[0]
+    for candidate in found[1:]:
+        if candidate.date_only or candidate.local_date != chosen.local_date:
+            continue
+        if chosen.date_only or (chosen.utc_offset is None and candidate.utc_offset is not None
+                                and candidate.at.time() == chosen.at.time()):
+            chosen = candidate
+    return chosen
+
+
+# ------------------------------------------------------------------------------------------ the page
+
+
+def _parse(html: str) -> lxml.html.HtmlElement | None:
+    try:
+        return lxml.html.document_fromstring(html)
+    except (ParserError, ValueError):
+        return None
+
+
+def _meta(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for element in tree.iter("meta"):
+        key = (element.get("property") or element.get("name") or element.get("itemprop") or "").strip().lower()
+        content = element.get("content")
+        if key and content and content.strip():
+            values.setdefault(key, []).append(content.strip())
+    return values
+
+
+def _json_ld(tree: lxml.html.HtmlElement) -> list[dict]:
+    """The article objects of the page's JSON-LD (top level, lists and @graph)."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            kinds = node.get("@type")
+            kinds = " ".join(kinds) if isinstance(kinds, list) else str(kinds or "")
+            if ARTICLE_TYPES.search(kinds):
+                found.append(node)
+            walk(node.get("@graph"))
+
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            walk(json.loads(script.text or ""))
+        except (ValueError, RecursionError):
+            continue
+    found.sort(key=lambda node: "webpage" in str(node.get("@type")).lower())  # articles before pages
+    return found
+
+
+def _outside_the_article(element) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor.tag in ("body", "html"):  # their classes describe the whole page ("feature_newcomments")
+            break
+        marks = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        if ancestor.tag in ("aside", "nav") or (marks.strip() and NOT_THE_ARTICLE.search(marks)):
+            return True
+    return False
+
+
+def _text(element) -> str:
+    return re.sub(r"\s+", " ", element.text_content()).strip()
+
+
+def _marked(tree, pattern: re.Pattern, limit: int) -> Iterator:
+    """Elements of the page body whose class or id matches, in document order, outside comment sections,
+    sidebars and footers."""
+    seen = 0
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "body", "html", "meta", "link"):
+            continue
+        marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if (not pattern.search(marks) or NOT_THE_ARTICLE.search(marks) or NOT_A_STAMP.search(marks)
+                or _outside_the_article(element)):
+            continue
+        yield element
+        seen += 1
+        if seen >= limit:
+            return
+
+
+def _published_candidates(tree, meta: dict[str, list[str]], articles: list[dict]) -> Iterator[Published | None]:
+    for node in articles:
+        yield parse_published(str(node.get("datePublished") or ""))
+    for key in PUBLISHED_META:
+        for value in meta.get(key, ()):
+            yield parse_published(value)
+    for element in tree.xpath('//*[@itemprop="datePublished" or @itemprop="datepublished"][not(self::meta)]'):
+        yield parse_published(element.get("datetime") or element.get("content") or _text(element))
+    for element in tree.xpath("//time[@pubdate or contains(@class, 'publish') or contains(@class, 'entry-date')]"
+                              "|//abbr[contains(@class, 'published')]"):
+        if not _outside_the_article(element):
+            yield parse_published(element.get("datetime") or element.get("title") or _text(element))
+    day: date | None = None
+    for element in _marked(tree, STAMP_CLASS, STAMP_SEARCH_LIMIT):
+        if element.tag == "time" and element.get("datetime"):
+            yield (found := parse_published(element.get("datetime")))
+        else:
+            text = _text(element)[:200]
+            found = _stamp_in_text(text)
+            if found is None and day is not None:
+                # Blogger and friends print the day in one element and "at 4:59 PM" in the next.
+                found = parse_published(text[:40], default_day=day) if CLOCK.search(text[:40]) else None
+            yield found
+        if found is not None and day is None:
+            day = found.local_date
+
+
+def _published(tree, meta, articles, fallback_dates: Iterable[str | None]) -> Published | None:
+    candidates = list(_published_candidates(tree, meta, articles))
+    candidates += [parse_published(value) for key in VAGUE_DATE_META for value in meta.get(key, ())]
+    candidates += [parse_published(value) for value in fallback_dates]
+    return choose_published(candidates)
+
+
+# -------------------------------------------------------------------------------------------- titles
+
+
+def _words(text: str) -> str:
+    return "".join(WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+
+def _site_like(segment: str, site_names: Iterable[str]) -> bool:
+    words = _words(segment)
+    if not words or DOMAIN_NAME.match(segment.strip()):
+        return True
+    for name in site_names:
+        known = _words(name)
+        if known and (words == known or (len(words) >= 3 and (words in known or known in words))):
+            return True
+    return False
+
+
+def _segments(title: str) -> list[str]:
+    return [part for part in TITLE_SEPARATOR.split(title) if part and part.strip()]
+
+
+def strip_site_name(title: str, site_names: Iterable[str]) -> str:
+    """The title without its leading and trailing segments that name the site."""
+    title = re.sub(r"\s+", " ", title).strip()
+    parts = _segments(title)
+    if len(parts) < 2:
+        return title
+    start, end = 0, len(parts)
+    while end - start > 1 and _site_like(parts[end - 1], site_names):
+        end -= 1
+    while end - start > 1 and _site_like(parts[start], site_names):
+        start += 1
+    if (start, end) == (0, len(parts)):
+        return title
+    first = title.find(parts[start])
+    last = title.rfind(parts[end - 1]) + len(parts[end - 1])
+    return title[first:last].strip()
+
+
+def headline_in(title: str, headings: Iterable[str]) -> str | None:
+    """The longest heading of the page that is the whole title or a run of its segments: the title says
+    which of the page's headings is the article's, the heading says where the site name starts."""
+    parts = _segments(re.sub(r"\s+", " ", title).strip())
+    runs = {_words(" ".join(parts[i:j])) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+    matching = [heading for heading in headings if (words := _words(heading)) and words in runs]
+    return max(matching, key=lambda heading: len(_words(heading)), default=None)
+
+
+def _site_names(meta: dict[str, list[str]], page_url: str | None, articles: list[dict]) -> list[str]:
+    names = meta.get("og:site_name", []) + meta.get("application-name", []) + meta.get("cps_site_name", [])
+    for node in articles:
+        publisher = node.get("publisher")
+        if isinstance(publisher, dict) and publisher.get("name"):
+            names.append(str(publisher["name"]))
+    host = urlsplit(page_url or "").hostname or ""
+    labels = [label for label in host.split(".") if label not in ("www", "m", "com", "org", "net", "co", "uk")]
+    names += labels
+    for name in list(names):  # "http://ibnlive.in.com/" and "NYTimes.com" name the site by its host
+        if "." in name:
+            names.append(re.sub(r"^(?:https?://)?(?:www\.)?([^./]+).*$", r"\1", name))
+    return names
+
+
+def _links_home(element) -> bool:
+    """A heading that is (or sits in) a link to the site's front page is the masthead, not a headline."""
+    links = [*element.iter("a"), *(a for a in element.iterancestors("a"))]
+    for link in links:
+        parts = urlsplit(link.get("href") or "#")
+        if parts.path in ("", "/", "/index.html", "/index.php") and not parts.query and not parts.fragment:
+            return True
+    return False
+
+
+def _headings(tree, articles: list[dict]) -> tuple[list[str], list[str]]:
+    """The page's headings, and its mastheads (headings that link to the front page)."""
+    headlines = [str(node.get("headline")) for node in articles if node.get("headline")]
+    mastheads = []
+    for element in tree.xpath("//h1|//h2|//h3|//*[@itemprop='headline'][not(self::meta)]"
+                              "|//*[contains(@class, 'title') or contains(@class, 'headline')]"
+                              "[not(self::meta)][not(self::title)]"):
+        if not _outside_the_article(element):
+            (mastheads if _links_home(element) else headlines).append(_text(element))
+    return ([heading for heading in headlines if 2 <= len(heading) <= 300],
+            [heading for heading in mastheads if heading])
+
+
+def _title(tree, meta, articles, site_names: list[str], found: str | None) -> str | None:
+    headings, mastheads = _headings(tree, articles)
+    site_names = [*site_names, *mastheads]
+    html_title = " ".join(_text(element) for element in tree.xpath("//head/title")[:1])
+    for candidate in (*meta.get("og:title", []), *meta.get("twitter:title", []), html_title, found):
+        if not candidate or not _words(candidate):
+            continue
+        if headline := headline_in(candidate, headings):
+            return headline
+        # Headings that are one end of the title but not most of it are the site's masthead ("Big Think").
+        mastheads = [heading for heading in headings if 2 * len(_words(heading)) < len(_words(candidate))]
+        return strip_site_name(candidate, [*site_names, *mastheads])
+    return headings[0] if headings else None
+
+
+# ------------------------------------------------------------------------------------------- authors
+
+
+def clean_author(text: str | None) -> tuple[str, ...]:
+    """Names in a byline or author field: "By JoNel Aleccia, NBC News" -> ("JoNel Aleccia",),
+    "Jeff Foust Monday; November" -> ("Jeff Foust",), "Ross Tucker and Jonathan Dugas" -> both."""
+    if not text:
+        return ()
+    text = re.sub(r"\s+", " ", unescape(text)).strip()
+    if URL.match(text):  # article:author is often the author's page
+        return ()
+    text, prefixed = BYLINE_PREFIX.subn("", text)
+    text, by_inside = BY_INSIDE.subn("", text, count=1)  # "Posted in Architecture By Lavinia"
+    if not (prefixed or by_inside) and SENTENCE.search(text):
+        return ()
+    text = POSSESSIVE_OUTLET.sub("", text)
+    if end := BYLINE_END.search(text):
+        text = text[:end.start()]
+    names: list[str] = []
+    for position, part in enumerate(NAME_SEPARATOR.split(text)):
+        words = [word for word in part.strip(" .:-'\"").split() if not DATE_WORD.match(word)]
+        name = " ".join(words)
+        if not name or NOT_A_NAME.search(name) or not NAME_CHARACTER.search(name) or WIDGET_LABEL.fullmatch(name):
+            continue
+        if JOB_TITLE.search(name) or len(words) > MAX_NAME_WORDS:
+            if position == 0 and not names and not JOB_TITLE.search(name):
+                return ()  # a sentence, not a name
+            continue
+        if position > 0 and names and "," in text and not re.search(r"\b(?:and|&)\b", text):
+            break  # "Name, Affiliation": what follows the comma is not another author
+        if name.isupper() and len(name) > 3:
+            name = name.title()
+        if name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def _author_candidates(tree, meta: dict[str, list[str]], articles: list[dict]) -> Iterator[str]:
+    for node in articles:
+        authors = node.get("author")
+        for author in authors if isinstance(authors, list) else [authors]:
+            if isinstance(author, dict):
+                author = author.get("name")
+            if isinstance(author, str):
+                yield author
+    for key in ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author", "byl", "og:author"):
+        yield from meta.get(key, [])
+    for element in tree.xpath("//*[@itemprop='author'][not(self::meta)]|//a[@rel='author']"):
+        if not _outside_the_article(element):
+            names = element.xpath(".//*[@itemprop='name']")
+            yield names[0].get("content") or _text(names[0]) if names else _text(element)
+    for element in _marked(tree, BYLINE_CLASS, STAMP_SEARCH_LIMIT):
+        text = _text(element)
+        if 0 < len(text) <= 200:
+            yield text
+
+
+def _authors(tree, meta, articles, site_names: list[str]) -> tuple[str, ...]:
+    """The first candidate that names someone; a "name" that is the site's own ("World News") is not.
+    trafilatura's author is not a candidate: measured on real pages it added more wrong names (a blog's
+    header, a post's title) than right ones."""
+    site = {_words(name) for name in site_names}
+    for candidate in _author_candidates(tree, meta, articles):
+        if (names := clean_author(candidate)) and not any(_words(name) in site for name in names):
+            return names
+    return ()
+
+
+# ------------------------------------------------------------------------------------- canonical URL
+
+
+def _canonical(tree, meta: dict[str, list[str]], page_url: str | None) -> str | None:
+    for href in [*tree.xpath("//link[@rel='canonical']/@href"), *meta.get("og:url", [])]:
+        href = unescape(href).strip()
+        resolved = urljoin(page_url, href) if page_url else href
+        if urlsplit(resolved).scheme in ("http", "https") and urlsplit(resolved).hostname:
+            return resolved
+    return None
+
+
+def page_metadata(html: str, page_url: str | None, found_title: str | None = None,
+                  found_date: str | None = None) -> PageMetadata:
+    """Metadata of one page. `found_*` are trafilatura's answers, used where the page offers nothing better."""
+    tree = _parse(html)
+    if tree is None:
+        return PageMetadata(found_title, (), parse_published(found_date), None)
+    meta = _meta(tree)
+    articles = _json_ld(tree)
+    site_names = _site_names(meta, page_url, articles)
+    return PageMetadata(
+        title=_title(tree, meta, articles, site_names, found_title),
+        authors=_authors(tree, meta, articles, site_names),
+        published=_published(tree, meta, articles, [found_date]),
+        canonical_url=_canonical(tree, meta, page_url),
+    )

@@ -1,0 +1,169 @@
+"""Page metadata (src/newsingest/extract/metadata.py): publication time with its zone, headline without the
+site name, cleaned bylines, declared canonical URL. Our own small pages (regression tests); the accuracy on
+real pages is measured by benchmarks/metadata_quality.py on ../shared/eval."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+import pytest
+from test_pipeline import ingest
+
+from newsingest.extract import extract_document
+from newsingest.extract.metadata import (
+    Published,
+    choose_published,
+    clean_author,
+    headline_in,
+    page_metadata,
+    parse_published,
+    strip_site_name,
+)
+from newsingest.records import Article, RawDocument
+
+BODY = " ".join(["The council agreed on Tuesday to rebuild the harbour sea wall before next winter."] * 4)
+
+
+def page(head: str = "", top: str = "", title: str = "Sea wall rebuild agreed | Harbour Gazette") -> str:
+    return (f"<html><head><title>{title}</title>{head}</head><body>"
+            f"<header><a href='/'><h1>Harbour Gazette</h1></a></header>"
+            f"<article><h2>Sea wall rebuild agreed</h2>{top}<p>{BODY}</p><p>{BODY}</p></article>"
+            "<div class='comments'><span class='comment-author'>Troll</span>"
+            "<span class='comment-date'>June 3, 2024 at 11:02 pm</span></div></body></html>")
+
+
+@pytest.mark.parametrize("value, iso, date_only, offset_hours", [
+    ("2012-10-29T15:55:52Z", "2012-10-29T15:55:52+00:00", False, 0),
+    ("2012-11-06T16:44:38+05:30", "2012-11-06T16:44:38+05:30", False, 5.5),
+    ("Tue, 06 Nov 2012 05:17:06 -0800", "2012-11-06T05:17:06-08:00", False, -8),
+    ("November 13, 2012 12:19 PM PST", "2012-11-13T12:19:00-08:00", False, -8),
+    ("Monday 29 October 2012 11.55 EDT", "2012-10-29T11:55:00-04:00", False, -4),
+    ("2012-10-29T11:55EDT", "2012-10-29T11:55:00-04:00", False, -4),
+    # "ET" follows daylight saving: -4 in July, -5 in January
+    ("July 23, 2012, 10:49 p.m. ET", "2012-07-23T22:49:00-04:00", False, -4),
+    ("January 23, 2013, 10:49 p.m. ET", "2013-01-23T22:49:00-05:00", False, -5),
+    ("20121102163623", "2012-11-02T16:36:23", False, None),  # NYT ptime: no zone stated
+    ("08/09/2012 4:03 pm", "2012-08-09T16:03:00", False, None),
+    ("2012-11-05", "2012-11-05", True, None),
+    ("Nov. 7, 2012", "2012-11-07", True, None),
+    ("2012-11-05T00:00:00+00:00", "2012-11-05", True, None),  # a CMS's placeholder midnight
+])
+def test_parse_published_keeps_time_and_stated_zone(value, iso, date_only, offset_hours):
+    published = parse_published(value)
+    assert published.isoformat() == iso
+    assert published.date_only is date_only
+    expected_offset = None if offset_hours is None else timedelta(hours=offset_hours)
+    assert published.utc_offset == expected_offset
+    assert parse_published(published.isoformat()) == published  # what HtmlExtract.date carries survives
+
+
+@pytest.mark.parametrize("value", ["", "Comments (4)", "7 hours ago", "11:23 PM", None])
+def test_no_date_without_a_day(value):
+    assert parse_published(value) is None
+
+
+def test_clock_only_stamp_takes_a_given_day():
+    found = parse_published("at 4:59 PM", default_day=datetime(2012, 10, 28).date())
+    assert found.isoformat() == "2012-10-28T16:59:00"
+
+
+def test_trusted_source_names_the_day_and_an_agreeing_source_the_time():
+    day_only = parse_published("2012-11-05")
+    other_day_with_time = parse_published("2012-11-04T09:00:00Z")
+    same_day_with_time = parse_published("Nov 5, 2012 - 1:00PM PT")
+    chosen = choose_published([day_only, None, other_day_with_time, same_day_with_time])
+    assert chosen.isoformat() == "2012-11-05T13:00:00-08:00"
+    assert choose_published([other_day_with_time, day_only]) == other_day_with_time
+    assert choose_published([None]) is None
+
+
+@pytest.mark.parametrize("title, names, expected", [
+    ("Why King Corn Wasn't Ready for the Drought | Wired Science | Wired.com", ["Wired Science"],
+     "Why King Corn Wasn't Ready for the Drought"),
+    ("Review: Elden Ring - IGN", ["ign"], "Review: Elden Ring"),
+    ("BBC News - Scott and Kathy are coming", ["BBC News"], "Scott and Kathy are coming"),
+    ("Budget: what it means for you", ["Harbour Gazette"], "Budget: what it means for you"),
+    ("Tax row deepens - rightwingwatch.org", [], "Tax row deepens"),
+])
+def test_site_name_segments_leave_the_title(title, names, expected):
+    assert strip_site_name(title, names) == expected
+
+
+def test_the_title_says_which_heading_is_the_headline():
+    headings = ["Latest news", "Big Think", "NASA Hopes To Continue Its Space Exploration Plans"]
+    title = "NASA Hopes To Continue Its Space Exploration Plans | IdeaFeed | Big Think"
+    assert headline_in(title, headings) == "NASA Hopes To Continue Its Space Exploration Plans"
+    assert headline_in("Something else entirely", headings) is None
+
+
+@pytest.mark.parametrize("byline, names", [
+    ("Jeff Foust Monday; November", ("Jeff Foust",)),
+    ("By JoNel Aleccia, NBC News", ("JoNel Aleccia",)),
+    ("BY JEFFREY SPARSHOTT", ("Jeffrey Sparshott",)),
+    ("by Mary Jo Foley November 13, 2012 12:19 PM PST", ("Mary Jo Foley",)),
+    ("Posted by Ross Tucker and Jonathan Dugas", ("Ross Tucker", "Jonathan Dugas")),
+    ("By NBC News' Akbar Shinwari and Amna Nawaz", ("Akbar Shinwari", "Amna Nawaz")),
+    ("Carla Jennings; Gazette Staff Writer", ("Carla Jennings",)),
+    ("Christopher Jan Benitez", ("Christopher Jan Benitez",)),  # "Jan" is a name here, not January
+    ("Neetzan Zimmerman View Profile Email Twitter RSS", ("Neetzan Zimmerman",)),
+    ("Posted in Architecture By Lavinia", ("Lavinia",)),
+    ("Hi, I'm Becky. I live in Atlanta.", ()),
+    ("Name *", ()),
+    ("http://www.example.com/jeff-foust/", ()),
+])
+def test_bylines_give_names_only(byline, names):
+    assert clean_author(byline) == names
+
+
+def test_page_metadata_from_markup():
+    head = ('<meta property="og:site_name" content="Harbour Gazette">'
+            '<meta property="article:published_time" content="2024-06-03">'
+            '<link rel="canonical" href="/news/sea-wall">')
+    top = ("<p class='byline'>By Tomas Lind, Brussels bureau</p>"
+           "<p class='dateline'>June 3, 2024 · 7:47 AM CEST</p>")
+    found = page_metadata(page(head, top), "https://www.example.org/amp/sea-wall")
+    assert found.title == "Sea wall rebuild agreed"
+    assert found.authors == ("Tomas Lind",)
+    assert found.published.isoformat() == "2024-06-03T07:47:00+02:00"
+    assert found.canonical_url == "https://www.example.org/news/sea-wall"
+
+
+def test_comment_dates_and_names_are_not_the_articles():
+    found = page_metadata(page(), None)
+    assert found.published is None
+    assert found.authors == ()
+
+
+def test_extracted_article_keeps_time_zone_and_precision():
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-06-03T04:58:00Z"}</script>'
+    raw = RawDocument(origin="p", body=page(head).encode(), url="https://www.example.org/sea-wall",
+                      content_type="text/html")
+    article = extract_document(raw)
+    assert isinstance(article, Article)
+    assert article.published_at == datetime(2024, 6, 3, 4, 58, tzinfo=UTC)
+    assert article.published_date_only is False
+    assert article.published_utc_offset == timedelta(0)
+
+
+def test_warehouse_keeps_time_offset_and_date_only_flag(db_path, tmp_path):
+    records = [
+        {"url": "https://www.example.org/a", "html": page(
+            '<meta property="article:published_time" content="2024-06-03T08:15:00-04:00">')},
+        {"url": "https://www.example.org/b", "html": page(
+            '<meta property="article:published_time" content="2024-06-04">').replace("harbour", "ferry")},
+    ]
+    feed = tmp_path / "pages.jsonl"
+    feed.write_text("\n".join(json.dumps(record) for record in records), encoding="utf-8")
+    ingest([feed], db_path)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rows = con.execute("SELECT url, timezone('UTC', published_at), published_date_only, "
+                           "published_utc_offset_minutes FROM articles ORDER BY url").fetchall()
+    assert rows == [("https://www.example.org/a", datetime(2024, 6, 3, 12, 15), False, -240),
+                    ("https://www.example.org/b", datetime(2024, 6, 4, 0, 0), True, None)]
+
+
+def test_published_from_a_parser_datetime():
+    assert Published.from_datetime(datetime(2024, 3, 12)).isoformat() == "2024-03-12"
+    assert Published.from_datetime(datetime(2024, 3, 12, 8, 12)).isoformat() == "2024-03-12T08:12:00"
