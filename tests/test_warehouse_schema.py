@@ -31,6 +31,8 @@ def execute(db_path, sql):
 DEDUP_SIGNALS = [("signatures", "char_minhash BLOB"), ("signatures", "char_count INTEGER"),
                  ("signatures", "sentences BLOB"), ("signatures", "facts BLOB"),
                  ("dedup_settings", "char_threshold DOUBLE")]
+PUBLICATION_PRECISION = [("articles", "published_date_only BOOLEAN"),
+                         ("articles", "published_utc_offset_minutes INTEGER")]
 
 
 def test_upgrading_a_warehouse_keeps_every_row_and_comment_and_drops_the_keys(corpus, db_path, monkeypatch):
