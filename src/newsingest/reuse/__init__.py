@@ -18,7 +18,6 @@ the wire story's word 5-grams, yet most of its sentences come from the wire. For
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,7 +29,7 @@ from newsingest.reuse.index import Indexed, ReuseIndex, ReuseSettings, day_of
 from newsingest.reuse.words import Words, words
 
 __all__ = ["Indexed", "ReuseIndex", "ReuseResult", "ReuseSettings", "Sources", "aligned_sources", "assign_reuse", "day_of",
-           "derivation_of", "find_sources"]
+           "derivation_of", "find_sources", "reuse_of"]
 
 
 @dataclass(slots=True)
@@ -98,14 +97,15 @@ def _characters(passage: WordPassage, article: Words, source: Words) -> ReusedPa
                          int(source.starts[passage.source_start]), int(source.ends[passage.source_end - 1]))
 
 
-def assign_reuse(articles: list[Article], dedup: list[DedupDecision], index: ReuseIndex, now: datetime,
-                 article_words: Iterable[Words] | None = None) -> ReuseResult:
-    """The batch's rows, in input order. Articles new to dedup join the index first (copies add no
-    text of their own), each after the articles before it: an article finds earlier ones of its batch too.
-    `now` stands in for a missing publication date."""
-    if article_words is None:
-        article_words = (words(article.text) for article in articles)
-    batch = [Indexed(article.id, article.published_at or now, index.arrival(), text_words)
-             for article, text_words in zip(articles, article_words, strict=True)]
-    index.add([item for item, decision in zip(batch, dedup, strict=True) if decision.status is DedupStatus.NEW])
+def reuse_of(batch: list[Indexed], new: list[bool], index: ReuseIndex) -> ReuseResult:
+    """The rows of a batch of articles in the order they arrive. Those new to dedup join the index first
+    (copies add no text of their own): an article finds the earlier ones of its own batch too."""
+    index.add([item for item, is_new in zip(batch, new, strict=True) if is_new])
     return ReuseResult([row for item in batch for row in find_sources(item, index)])
+
+
+def assign_reuse(articles: list[Article], dedup: list[DedupDecision], index: ReuseIndex, now: datetime) -> ReuseResult:
+    """The batch's rows, in input order; `now` stands in for a missing publication date."""
+    batch = [Indexed(article.id, article.published_at or now, index.arrival(), words(article.text))
+             for article in articles]
+    return reuse_of(batch, [decision.status is DedupStatus.NEW for decision in dedup], index)
