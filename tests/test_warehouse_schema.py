@@ -32,10 +32,12 @@ def test_upgrading_a_warehouse_keeps_every_row_and_comment_and_drops_the_keys(co
     before_010 = [m for m in warehouse_module.migrations() if m[0] < 10]
     monkeypatch.setattr(warehouse_module, "migrations", lambda: before_010)
     Warehouse(db_path).migrate()
-    # Today's landing files story features by day (migration 011): the column is there while it lands only.
+    # Today's landing files story features by day (migration 011) and writes text_reuse (014): the column
+    # and the table are there while it lands only.
     execute(db_path, "ALTER TABLE story_features ADD COLUMN anchor_day DATE")
+    execute(db_path, (warehouse_module.SQL_ROOT / "migrations" / "014_text_reuse.sql").read_text(encoding="utf-8"))
     ingest([corpus], db_path)
-    execute(db_path, "ALTER TABLE story_features DROP COLUMN anchor_day")
+    execute(db_path, "ALTER TABLE story_features DROP COLUMN anchor_day; DROP TABLE text_reuse")
     landed = dict(rows(db_path, COUNTS))
     assert landed["articles"] > 0 and landed["removed_lines"] > 0 and landed["rejections"] > 0
     monkeypatch.undo()
