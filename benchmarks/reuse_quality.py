@@ -38,9 +38,11 @@ from pathlib import Path
 
 import numpy as np
 
-from newsingest.dedup.signatures import shingles
+from newsingest.dedup.clusters import Deduplicator
+from newsingest.dedup.signatures import SignatureSettings, compute_signatures, shingles, text_hash
 from newsingest.extract import ExtractSettings, extract_document
-from newsingest.records import Article, DedupDecision, DedupStatus, Derivation, RawDocument
+from newsingest.records import Article, DedupDecision, DedupStatus, RawDocument
+from newsingest.rededup import StoredArticle
 from newsingest.reuse import Indexed, ReuseIndex, ReuseSettings, aligned_sources, assign_reuse, derivation_of
 from newsingest.reuse.words import words
 
@@ -138,17 +140,18 @@ def merge(first: str, second: str) -> str:
 
 
 def reword(sentence: str, rng: random.Random) -> str:
-    """A sub-editor's touch outside quotes: house words swapped in, and one short run of words cut."""
+    """A sub-editor's touch outside quotes: house words swapped in, and a short run of words cut in each
+    stretch of 14 words."""
     if has_quote(sentence):
         return sentence
     tokens = [SWAPS.get(token, token) for token in sentence.split()]
-    if len(tokens) >= 14:
+    for _ in range(len(tokens) // 14):
         at = rng.randrange(3, len(tokens) - 6)
         tokens = tokens[:at] + tokens[at + rng.randint(1, 3):]
     return " ".join(tokens)
 
 
-def edited(source: str, rng: random.Random, keep: float) -> tuple[list[str], list[str]]:
+def edited(source: str, rng: random.Random, keep: float, rewording: float) -> tuple[list[str], list[str]]:
     """A wire story the way a sub-editor handles it; returns the sentences and the edits made."""
     found = sentences(source)
     how = []
@@ -158,7 +161,7 @@ def edited(source: str, rng: random.Random, keep: float) -> tuple[list[str], lis
         # Cut to length: mostly from the end, sometimes a middle paragraph too.
         rest = rest[:kept] if rng.random() < 0.6 else sorted(rng.sample(rest, kept), key=rest.index)
         how.append("cut")
-    body = [reword(s, rng) if rng.random() < 0.5 else s for s in rest]
+    body = [reword(s, rng) if rng.random() < rewording else s for s in rest]
     if len(body) > 3:
         for _ in range(max(1, len(body) // 5)):  # reorder: a sentence moves up or down
             k = rng.randrange(len(body))
@@ -199,9 +202,10 @@ def paragraphs(parts: list[str], rng: random.Random) -> str:
     return "\n".join(lines + ([" ".join(line)] if line else []))
 
 
-def labelled_set(seed: int = 7, wire_count: int = 300, per_class: int = 200
+def labelled_set(seed: int = 7, rewording: float = 0.5, wire_count: int = 300, per_class: int = 200
                  ) -> tuple[dict[str, str], list[Example], int]:
-    """The wire articles, the labelled articles, and how many texts were left out as real reprints."""
+    """The wire articles, the labelled articles, and how many texts were left out as real reprints;
+    `rewording` is the share of a wire story's sentences (outside quotes) the sub-editor touches."""
     texts = bodies()
     rng = random.Random(seed)
     ids = sorted(texts)
@@ -220,11 +224,11 @@ def labelled_set(seed: int = 7, wire_count: int = 300, per_class: int = 200
         source = rng.choice(wire_ids)
         if rng.random() < 0.3:  # two wire stories combined (the nearest wire story on the topic)
             second = next(w for w in neighbours[source] if w in wire)
-            first_part, how = edited(wire[source], rng, rng.uniform(0.3, 0.6))
-            second_part, _ = edited(wire[second], rng, rng.uniform(0.2, 0.4))
+            first_part, how = edited(wire[source], rng, rng.uniform(0.3, 0.6), rewording)
+            second_part, _ = edited(wire[second], rng, rng.uniform(0.2, 0.4), rewording)
             parts, sources, how = first_part + second_part[1:], (source, second), how + ["two sources"]
         else:
-            parts, how = edited(wire[source], rng, rng.uniform(0.3, 0.9))
+            parts, how = edited(wire[source], rng, rng.uniform(0.3, 0.9), rewording)
             sources = (source,)
         if rng.random() < 0.5:
             parts = parts + local_paragraph(texts[rng.choice(donors)], rng, int(0.12 * word_count(parts)))
@@ -232,7 +236,7 @@ def labelled_set(seed: int = 7, wire_count: int = 300, per_class: int = 200
         examples.append(Example(f"wholly-{n}", paragraphs(parts, rng), "wholly", sources, ", ".join(how)))
     for n in range(per_class):
         source = rng.choice(wire_ids)
-        wire_part, how = edited(wire[source], rng, rng.uniform(0.2, 0.6))
+        wire_part, how = edited(wire[source], rng, rng.uniform(0.2, 0.6), rewording)
         target = rng.uniform(0.25, 0.6)
         local = local_paragraph(texts[rng.choice(donors)], rng, int(word_count(wire_part) * (1 - target) / target))
         at = rng.randint(1, len(wire_part))
@@ -312,8 +316,21 @@ def stage_shares(wire: dict[str, str], examples: list[Example], settings: ReuseS
     return shares, found
 
 
-def quality(seed: int, folds: int) -> dict:
-    wire, examples, reprints = labelled_set(seed)
+def copy_tier_links(wire: dict[str, str], examples: list[Example]) -> tuple[int, int]:
+    """Of the wholly derived articles, how many the copy tier (dedup, default settings) puts in the cluster
+    of one of their sources: the wire articles first, then the labelled ones, as they would arrive."""
+    deduplicator = Deduplicator()
+    texts = list(wire.items()) + [(e.id, e.text) for e in examples]
+    signatures = compute_signatures([text for _, text in texts], SignatureSettings())
+    cluster = {}
+    for (text_id, text), signature in zip(texts, signatures, strict=True):
+        cluster[text_id] = deduplicator.decide(StoredArticle(text_id, None, text_hash(text)), signature).cluster_id
+    wholly = [e for e in examples if e.label == "wholly"]
+    return sum(cluster[e.id] in e.sources for e in wholly), len(wholly)
+
+
+def quality(seed: int, folds: int, rewording: float) -> dict:
+    wire, examples, reprints = labelled_set(seed, rewording)
     truth = [e.label for e in examples]
     started = time.perf_counter()
     variants, sources_found = {}, {}
@@ -339,7 +356,7 @@ def quality(seed: int, folds: int) -> dict:
         "stage_cv": scores(truth, predicted), "stage_chosen": chosen,
         "stage_defaults": scores(truth, default_predicted),
         "baseline_cv": scores(truth, baseline), "baseline_chosen": baseline_chosen,
-        "source_right": (right_source, len(derived)),
+        "source_right": (right_source, len(derived)), "copy_tier": copy_tier_links(wire, examples),
         "seconds": {"stage (4 passage lengths)": stage_seconds, "baseline": baseline_seconds},
     }
 
@@ -388,6 +405,8 @@ def report(result: dict) -> None:
     print(f"baseline per fold (n, partially, wholly): {result['baseline_chosen']}")
     right, derived = result["source_right"]
     print(f"derived articles found derived (defaults) whose first source is a true one: {right}/{derived}")
+    linked, wholly = result["copy_tier"]
+    print(f"copy tier (dedup clusters) links {linked}/{wholly} wholly derived articles to a source")
     print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in result["seconds"].items()))
 
 
@@ -395,11 +414,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--rewording", type=float, default=0.5,
+                        help="share of the wire sentences (outside quotes) a sub-editor rewords")
     parser.add_argument("--cost", type=int, default=0, help="also measure the cost on this many pages")
     parser.add_argument("--no-quality", action="store_true")
     args = parser.parse_args()
     if not args.no_quality:
-        report(quality(args.seed, args.folds))
+        report(quality(args.seed, args.folds, args.rewording))
     if args.cost:
         c = cost(args.cost)
         print(f"\ncost on {c['pages']} pages ({c['articles']} articles, {c['rows']} reuse rows): extraction "

@@ -7,7 +7,7 @@ own fixture (tests/fixtures/reuse/README.md). Quality is measured on real text b
 import json
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import duckdb
 
@@ -106,6 +106,22 @@ def test_derivation_follows_the_share_all_sources_cover():
     assert find_sources(derived, strict)[0].derivation is Derivation.PARTIALLY
     assert find_sources(derived, loose)[0].derivation is Derivation.WHOLLY
     assert find_sources(derived, none) == []
+
+
+def test_days_past_memory_days_leave_memory_and_are_read_again_when_needed():
+    index = ReuseIndex(ReuseSettings(window_days=0, memory_days=2))
+    first = datetime(2024, 3, 10, 14, tzinfo=UTC)
+    stored = {(first + timedelta(days=d)).date(): [(f"wire-{d}", first + timedelta(days=d), WIRE["text"])]
+              for d in range(3)}
+    for d in range(3):
+        needed = index.missing_days([first + timedelta(days=d, hours=2)])
+        assert needed == [(first + timedelta(days=d)).date()]
+        index.load(needed, [row for day in needed for row in stored[day]])
+    derived = Indexed("derived", first + timedelta(hours=2), index.arrival(), words(DERIVED["text"]))
+    needed = index.missing_days([derived.anchor])
+    assert needed == [first.date()]  # the first day was dropped for the third
+    index.load(needed, [row for day in needed for row in stored[day]])
+    assert [row.source_id for row in find_sources(derived, index)] == ["wire-0"]
 
 
 def test_a_derived_article_finds_its_source_across_runs_and_rededup_refills_text_reuse(tmp_path, db_path):

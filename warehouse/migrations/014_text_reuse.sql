@@ -15,6 +15,6 @@ COMMENT ON TABLE text_reuse IS 'Text an article takes from an earlier article (p
 COMMENT ON COLUMN text_reuse.id IS 'The article (articles.id).';
 COMMENT ON COLUMN text_reuse.source_id IS 'The earlier article it takes text from (articles.id).';
 COMMENT ON COLUMN text_reuse.share IS 'Share (0-1) of the article''s words inside passages shared with this source.';
-COMMENT ON COLUMN text_reuse.derivation IS 'wholly or partially: of the article from all its sources together (share they cover: from 0.7 wholly, from 0.2 partially).';
+COMMENT ON COLUMN text_reuse.derivation IS 'wholly or partially: of the article from all its sources together (share they cover: from 0.65 wholly, from 0.2 partially).';
 COMMENT ON COLUMN text_reuse.passages IS 'The shared passages: character offsets [start, end) in the article''s text and [source_start, source_end) in the source''s.';
 COMMENT ON COLUMN text_reuse.run_id IS 'The run (or rededup) that found it.';

@@ -32,7 +32,7 @@ class ReuseSettings:
     min_words: int = 6  # shortest passage that counts as taken (cross-validated: benchmarks/reuse_quality.py)
     min_added_share: float = 0.1  # a source counts when its passages add this share of the article's words
     partially: float = 0.2  # the article's words from all its sources: from this share on, partially derived
-    wholly: float = 0.7  # and from this share on, wholly derived (both cross-validated likewise)
+    wholly: float = 0.65  # and from this share on, wholly derived (both cross-validated likewise)
     window_days: int = 3  # sources published up to this many days before the article
     memory_days: int = 14  # days of articles held in memory at most (the longest unused leave first)
 
@@ -98,6 +98,7 @@ class ReuseIndex:
         self._loaded: set[int] = set()
         self._last_used: dict[int, int] = {}
         self._ids: set[str] = set()
+        self._wanted: set[int] = set()  # the days the last batch asked about: never evicted while it is decided
         self._arrivals = 0
         self._uses = 0
 
@@ -109,15 +110,15 @@ class ReuseIndex:
         """Days within the anchors' windows never read from the warehouse."""
         if self.complete:
             return []
-        days = {day for anchor in anchors for day in self.window(anchor)} - self._loaded
-        return [date.fromordinal(day) for day in sorted(days)]
+        self._wanted = {day for anchor in anchors for day in self.window(anchor)}
+        return [date.fromordinal(day) for day in sorted(self._wanted - self._loaded)]
 
     def load(self, days: list[date], rows: Iterable[tuple[str, datetime, str]]) -> None:
         """Articles (id, anchor, text) of these days, from the warehouse; those held already are kept."""
         self._loaded.update(day.toordinal() for day in days)
         self._file([Indexed(article_id, anchor, RESTORED, words(text)) for article_id, anchor, text in rows
                     if article_id not in self._ids])
-        self._evict(keep={day.toordinal() for day in days})
+        self._evict()
 
     def arrival(self) -> int:
         """The next arrival number of this run."""
@@ -158,8 +159,8 @@ class ReuseIndex:
         for old in [d for d in self._days if d < day]:
             self._drop(old)
 
-    def _evict(self, keep: set[int]) -> None:
-        held = sorted((d for d in self._days if d not in keep), key=lambda d: self._last_used.get(d, 0))
+    def _evict(self) -> None:
+        held = sorted((d for d in self._days if d not in self._wanted), key=lambda d: self._last_used.get(d, 0))
         while len(self._days) > self.settings.memory_days and held:
             self._drop(held.pop(0))
 
