@@ -41,6 +41,7 @@ import numpy as np
 from newsingest.dedup.clusters import Deduplicator
 from newsingest.dedup.signatures import SignatureSettings, compute_signatures, shingles, text_hash
 from newsingest.extract import ExtractSettings, extract_document
+from newsingest.pipeline import DEFAULT_BATCH_SIZE
 from newsingest.records import Article, DedupDecision, DedupStatus, RawDocument
 from newsingest.rededup import StoredArticle
 from newsingest.reuse import Indexed, ReuseIndex, ReuseSettings, aligned_sources, assign_reuse, derivation_of
@@ -334,9 +335,10 @@ def quality(seed: int, folds: int, rewording: float) -> dict:
     truth = [e.label for e in examples]
     started = time.perf_counter()
     variants, sources_found = {}, {}
-    for min_words in (6, 8, 10, 12):
-        variants[min_words], sources_found[min_words] = stage_shares(wire, examples,
-                                                                     replace(ReuseSettings(), min_words=min_words))
+    for min_words, min_shared_share in itertools.product((6, 8, 10), (0.04, 0.08, 0.12)):
+        variant = (min_words, min_shared_share)
+        variants[variant], sources_found[variant] = stage_shares(
+            wire, examples, replace(ReuseSettings(), min_words=min_words, min_shared_share=min_shared_share))
     stage_seconds = time.perf_counter() - started
     predicted, chosen = cross_validated(variants, truth, folds, seed)
     started = time.perf_counter()
@@ -345,11 +347,12 @@ def quality(seed: int, folds: int, rewording: float) -> dict:
     baseline_seconds = time.perf_counter() - started
     baseline, baseline_chosen = cross_validated({5: baseline_shares}, truth, folds, seed)
     default = ReuseSettings()
-    default_predicted = [classify(s, default.partially, default.wholly) for s in variants[default.min_words]]
+    default_variant = (default.min_words, default.min_shared_share)
+    default_predicted = [classify(s, default.partially, default.wholly) for s in variants[default_variant]]
     # Of the derived articles the stage calls derived, how many name (one of) their true sources first.
     derived = [k for k, e in enumerate(examples) if e.label != "none" and default_predicted[k] != "none"]
-    right_source = sum(bool(sources_found[default.min_words][k]) and
-                       sources_found[default.min_words][k][0] in examples[k].sources for k in derived)
+    right_source = sum(bool(sources_found[default_variant][k]) and
+                       sources_found[default_variant][k][0] in examples[k].sources for k in derived)
     return {
         "examples": Counter(truth), "wire_articles": len(wire), "reprints_left_out": reprints,
         "how": Counter(e.how for e in examples).most_common(12),
@@ -357,7 +360,7 @@ def quality(seed: int, folds: int, rewording: float) -> dict:
         "stage_defaults": scores(truth, default_predicted),
         "baseline_cv": scores(truth, baseline), "baseline_chosen": baseline_chosen,
         "source_right": (right_source, len(derived)), "copy_tier": copy_tier_links(wire, examples),
-        "seconds": {"stage (4 passage lengths)": stage_seconds, "baseline": baseline_seconds},
+        "seconds": {f"stage ({len(variants)} variants)": stage_seconds, "baseline": baseline_seconds},
     }
 
 
@@ -374,15 +377,17 @@ def cost(pages: int) -> dict:
     started = time.perf_counter()
     articles = [a for a in (extract_document(raw, settings) for raw in raws) if isinstance(a, Article)]
     extraction = (time.perf_counter() - started) / len(raws)
-    # Each page arrives twice (the second time an hour later), so half the articles find a source.
+    # Each page arrives twice (the second time dated an hour later), so half the articles find a source.
     now = WIRE_TIME
-    articles = articles + [replace(a, id=a.id + "-copy", published_at=None) for a in articles]
+    articles = articles + [replace(a, id=a.id + "-copy", published_at=(a.published_at or now) + timedelta(hours=1))
+                           for a in articles]
     index = ReuseIndex(complete=True)
     started = time.perf_counter()
     rows = 0
-    for batch in itertools.batched(articles, 512):
+    for start in range(0, len(articles), DEFAULT_BATCH_SIZE):
+        batch = articles[start:start + DEFAULT_BATCH_SIZE]
         decisions = [DedupDecision(a.id, DedupStatus.NEW, a.id) for a in batch]
-        rows += len(assign_reuse(list(batch), decisions, index, now).rows)
+        rows += len(assign_reuse(batch, decisions, index, now).rows)
     stage = (time.perf_counter() - started) / len(articles)
     return {"pages": len(raws), "articles": len(articles), "rows": rows, "extraction_ms": extraction * 1000,
             "reuse_ms": stage * 1000, "ratio": stage / extraction}
@@ -401,7 +406,7 @@ def report(result: dict) -> None:
         s = result[key]
         cells = [f"{s[c][m]:.3f}" for c in CLASSES for m in ("precision", "recall", "f1")]
         print(f"| {name} | " + " | ".join(cells) + f" | **{s['macro']['f1']:.3f}** |")
-    print(f"\nchosen per fold (passage words, partially, wholly): {result['stage_chosen']}")
+    print(f"\nchosen per fold ((passage words, candidate share), partially, wholly): {result['stage_chosen']}")
     print(f"baseline per fold (n, partially, wholly): {result['baseline_chosen']}")
     right, derived = result["source_right"]
     print(f"derived articles found derived (defaults) whose first source is a true one: {right}/{derived}")

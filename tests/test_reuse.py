@@ -13,7 +13,7 @@ import duckdb
 
 from newsingest.records import DedupDecision, DedupStatus, Derivation
 from newsingest.reuse import Indexed, ReuseIndex, ReuseSettings, assign_reuse, find_sources
-from newsingest.reuse.align import passages
+from newsingest.reuse.align import Seeds, passages
 from newsingest.reuse.words import words
 
 from conftest import FIXTURES
@@ -53,7 +53,7 @@ def test_alignment_finds_reordered_and_cut_sentences_where_they_now_stand():
     cut = " ".join(wire[2].split()[:20])  # a paragraph cut short
     derived = "\n".join([wire[4], "A local paragraph of the paper's own, about the town hall.", cut, wire[1]])
     source_words, derived_words = words(WIRE["text"]), words(derived)
-    found = passages(derived_words.hashes, source_words.hashes, seed_words=4, min_words=6)
+    found = passages(Seeds.of(derived_words.hashes, seed_words=4), source_words.hashes, min_words=6)
     assert len(found) == 3 and [p.start for p in found] == sorted(p.start for p in found)
     for p in found:
         taken = derived[derived_words.starts[p.start]:derived_words.ends[p.end - 1]]

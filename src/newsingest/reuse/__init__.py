@@ -24,7 +24,7 @@ from datetime import datetime
 import numpy as np
 
 from newsingest.records import Article, DedupDecision, DedupStatus, Derivation, ReusedPassage, TextReuse
-from newsingest.reuse.align import WordPassage, coverage, passages
+from newsingest.reuse.align import Seeds, WordPassage, coverage, passages
 from newsingest.reuse.index import Indexed, ReuseIndex, ReuseSettings, day_of
 from newsingest.reuse.words import Words, words
 
@@ -58,8 +58,9 @@ def aligned_sources(article: Indexed, index: ReuseIndex) -> Sources:
     settings = index.settings
     size = len(article.words)
     aligned = []
+    seeds = Seeds.of(article.words.hashes, settings.seed_words)
     for candidate in index.candidates(article) if size else ():
-        found = passages(article.words.hashes, candidate.words.hashes, settings.seed_words, settings.min_words)
+        found = passages(seeds, candidate.words.hashes, settings.min_words)
         if found:
             covered = coverage(found, size)
             aligned.append((Source(candidate, int(covered.sum()), found), covered))

@@ -42,15 +42,29 @@ def sorted_matches(ordered: np.ndarray, grams: np.ndarray, max_repeats: int) -> 
     return np.repeat(np.arange(len(grams)), counts), np.repeat(low, counts) + within
 
 
-def passages(hashes: np.ndarray, source_hashes: np.ndarray, seed_words: int, min_words: int,
-             max_repeats: int = 4) -> list[WordPassage]:
-    """Non-overlapping passages of at least `min_words` words shared with the source, in article order."""
-    if len(hashes) < seed_words or len(source_hashes) < seed_words:
+@dataclass(frozen=True, slots=True)
+class Seeds:
+    """An article's seed n-grams, sorted once for aligning it with each of its candidates."""
+
+    sorted: np.ndarray
+    positions: np.ndarray  # of each sorted n-gram in the article
+    words: int
+    seed_words: int
+
+    @classmethod
+    def of(cls, hashes: np.ndarray, seed_words: int) -> Seeds:
+        grams = gram_hashes(hashes, seed_words)
+        order = np.argsort(grams, kind="stable")
+        return cls(grams[order], order, len(hashes), seed_words)
+
+
+def passages(seeds: Seeds, source_hashes: np.ndarray, min_words: int, max_repeats: int = 4) -> list[WordPassage]:
+    """Non-overlapping passages of at least `min_words` words shared with the source, in article order; an
+    n-gram the article repeats more than `max_repeats` times seeds nothing."""
+    if not len(seeds.sorted) or len(source_hashes) < seeds.seed_words:
         return []
-    source_grams = gram_hashes(source_hashes, seed_words)
-    order = np.argsort(source_grams, kind="stable")
-    i, positions = sorted_matches(source_grams[order], gram_hashes(hashes, seed_words), max_repeats)
-    j = order[positions]
+    j, found = sorted_matches(seeds.sorted, gram_hashes(source_hashes, seeds.seed_words), max_repeats)
+    i = seeds.positions[found]
     if not len(i):
         return []
     diagonal = i - j
@@ -60,11 +74,9 @@ def passages(hashes: np.ndarray, source_hashes: np.ndarray, seed_words: int, min
     breaks = np.flatnonzero((np.diff(diagonal) != 0) | (np.diff(i) != 1)) + 1
     first = np.concatenate(([0], breaks))
     last = np.concatenate((breaks, [len(i)])) - 1
-    starts, ends = i[first], i[last] + seed_words
-    lengths = ends - starts
-    keep = lengths >= min_words
-    starts, ends, shifts = starts[keep], ends[keep], diagonal[first][keep]
-    return _tiles(starts, ends, shifts, len(hashes), min_words)
+    starts, ends = i[first], i[last] + seeds.seed_words
+    keep = ends - starts >= min_words
+    return _tiles(starts[keep], ends[keep], diagonal[first][keep], seeds.words, min_words)
 
 
 def _tiles(starts: np.ndarray, ends: np.ndarray, shifts: np.ndarray, words: int, min_words: int) -> list[WordPassage]:

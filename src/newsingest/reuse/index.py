@@ -9,6 +9,7 @@ Days of earlier runs are read from the warehouse when a batch first needs them, 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -26,7 +27,8 @@ MAX_SEGMENTS = 8
 class ReuseSettings:
     seed_words: int = 4  # n-gram size of the index and of alignment seeds
     sample: int = 4  # index one n-gram in `sample` (by hash)
-    min_shared: int = 3  # sampled n-grams a candidate must share with the article
+    min_shared: int = 3  # sampled n-grams a candidate must share with the article, and at least
+    min_shared_share: float = 0.12  # this share of them (unrelated texts share a few stock phrases)
     max_candidates: int = 20  # candidates aligned per article, those sharing the most n-grams
     max_postings: int = 100  # an n-gram in more of a day's articles than this (a stock phrase) finds none of them
     min_words: int = 6  # shortest passage that counts as taken (cross-validated: benchmarks/reuse_quality.py)
@@ -139,6 +141,7 @@ class ReuseIndex:
     def candidates(self, article: Indexed) -> list[Indexed]:
         """Earlier articles (other than itself) in its window sharing the most sampled n-grams with it."""
         grams = sampled_grams(article.words, self.settings)
+        needed = max(self.settings.min_shared, math.ceil(self.settings.min_shared_share * len(grams)))
         self._uses += 1
         found: list[tuple[int, Indexed]] = []
         for day in self.window(article.anchor):
@@ -147,7 +150,7 @@ class ReuseIndex:
                 continue
             self._last_used[day] = self._uses
             counts = held.shared_counts(grams, self.settings.max_postings)
-            for position in np.flatnonzero(counts >= self.settings.min_shared):
+            for position in np.flatnonzero(counts >= needed):
                 source = held.articles[position]
                 if source.id != article.id and source.before(article.anchor, article.arrival):
                     found.append((int(counts[position]), source))
