@@ -308,10 +308,10 @@ def stage_shares(wire: dict[str, str], examples: list[Example], settings: ReuseS
     """Each example's share covered by its sources (the stage's index and alignment) and the sources."""
     index = ReuseIndex(settings, complete=True)
     index.add([Indexed(wire_id, WIRE_TIME, index.arrival(), words(text)) for wire_id, text in wire.items()])
+    batch = [Indexed(e.id, WIRE_TIME + timedelta(hours=3), index.arrival(), words(e.text)) for e in examples]
     shares, found = [], []
-    for example in examples:
-        result = aligned_sources(Indexed(example.id, WIRE_TIME + timedelta(hours=3), index.arrival(),
-                                         words(example.text)), index)
+    for item, candidates in zip(batch, index.candidates(batch), strict=True):
+        result = aligned_sources(item, candidates, settings)
         shares.append(result.share)
         found.append(tuple(source.article.id for source in result.sources))
     return shares, found

@@ -94,18 +94,14 @@ def test_copies_are_not_sources_and_a_second_source_must_add_text():
 def test_derivation_follows_the_share_all_sources_cover():
     wire = Indexed("wire", datetime(2024, 3, 10, tzinfo=UTC), 1, words(WIRE["text"]))
     derived = Indexed("derived", datetime(2024, 3, 11, tzinfo=UTC), 2, words(DERIVED["text"]))
-    index = ReuseIndex(ReuseSettings())
+    index = ReuseIndex()
     index.add([wire])
-    (row,) = find_sources(derived, index)
-    strict = ReuseIndex(ReuseSettings(wholly=row.share + 0.01, partially=row.share - 0.01))
-    strict.add([wire])
-    loose = ReuseIndex(ReuseSettings(wholly=row.share - 0.01))
-    loose.add([wire])
-    none = ReuseIndex(ReuseSettings(partially=row.share + 0.01))
-    none.add([wire])
-    assert find_sources(derived, strict)[0].derivation is Derivation.PARTIALLY
-    assert find_sources(derived, loose)[0].derivation is Derivation.WHOLLY
-    assert find_sources(derived, none) == []
+    (candidates,) = index.candidates([derived])
+    (row,) = find_sources(derived, candidates, ReuseSettings())
+    strict = ReuseSettings(wholly=row.share + 0.01, partially=row.share - 0.01)
+    assert find_sources(derived, candidates, strict)[0].derivation is Derivation.PARTIALLY
+    assert find_sources(derived, candidates, ReuseSettings(wholly=row.share - 0.01))[0].derivation is Derivation.WHOLLY
+    assert find_sources(derived, candidates, ReuseSettings(partially=row.share + 0.01)) == []
 
 
 def test_days_past_memory_days_leave_memory_and_are_read_again_when_needed():
@@ -121,7 +117,7 @@ def test_days_past_memory_days_leave_memory_and_are_read_again_when_needed():
     needed = index.missing_days([derived.anchor])
     assert needed == [first.date()]  # the first day was dropped for the third
     index.load(needed, [row for day in needed for row in stored[day]])
-    assert [row.source_id for row in find_sources(derived, index)] == ["wire-0"]
+    assert [row.source_id for row in find_sources(derived, index.candidates([derived])[0], index.settings)] == ["wire-0"]
 
 
 def test_a_derived_article_finds_its_source_across_runs_and_rededup_refills_text_reuse(tmp_path, db_path):

@@ -53,13 +53,12 @@ class Sources:
     sources: list[Source]  # most words covered first
 
 
-def aligned_sources(article: Indexed, index: ReuseIndex) -> Sources:
-    """The earlier articles the article draws text from (steps 1-3 above), whatever their share."""
-    settings = index.settings
+def aligned_sources(article: Indexed, candidates: list[Indexed], settings: ReuseSettings) -> Sources:
+    """The earlier articles the article draws text from (steps 2-3 above), whatever their share."""
     size = len(article.words)
     aligned = []
     seeds = Seeds.of(article.words.hashes, settings.seed_words)
-    for candidate in index.candidates(article) if size else ():
+    for candidate in candidates if size else ():
         found = passages(seeds, candidate.words.hashes, settings.min_words)
         if found:
             covered = coverage(found, size)
@@ -81,10 +80,10 @@ def derivation_of(share: float, settings: ReuseSettings) -> Derivation | None:
     return Derivation.PARTIALLY if share >= settings.partially else None
 
 
-def find_sources(article: Indexed, index: ReuseIndex) -> list[TextReuse]:
-    """The rows of one article: its sources among the index's earlier articles, none when not derived."""
-    found = aligned_sources(article, index)
-    derivation = derivation_of(found.share, index.settings)
+def find_sources(article: Indexed, candidates: list[Indexed], settings: ReuseSettings) -> list[TextReuse]:
+    """The rows of one article: its sources among its candidates, none when not derived."""
+    found = aligned_sources(article, candidates, settings)
+    derivation = derivation_of(found.share, settings)
     if derivation is None:
         return []
     size = len(article.words)
@@ -102,7 +101,8 @@ def reuse_of(batch: list[Indexed], new: list[bool], index: ReuseIndex) -> ReuseR
     """The rows of a batch of articles in the order they arrive. Those new to dedup join the index first
     (copies add no text of their own): an article finds the earlier ones of its own batch too."""
     index.add([item for item, is_new in zip(batch, new, strict=True) if is_new])
-    return ReuseResult([row for item in batch for row in find_sources(item, index)])
+    return ReuseResult([row for item, candidates in zip(batch, index.candidates(batch), strict=True)
+                        for row in find_sources(item, candidates, index.settings)])
 
 
 def assign_reuse(articles: list[Article], dedup: list[DedupDecision], index: ReuseIndex, now: datetime) -> ReuseResult:

@@ -76,13 +76,15 @@ class _Day:
             self.segments = [_sorted(np.concatenate([s[0] for s in self.segments]),
                                      np.concatenate([s[1] for s in self.segments]))]
 
-    def shared_counts(self, grams: np.ndarray, max_postings: int) -> np.ndarray:
-        """Per article of the day, how many of `grams` it has."""
-        counts = np.zeros(len(self.articles), dtype=np.int64)
+    def shared(self, grams: np.ndarray, askers: np.ndarray, max_postings: int) -> tuple[np.ndarray, ...]:
+        """(asker, article of the day, n-grams they share) for every pair sharing any of `grams` (sorted:
+        queries in order run faster), whose askers are given in `askers`."""
+        pairs = []
         for ordered, owners in self.segments:
-            _, positions = sorted_matches(ordered, grams, max_postings)
-            counts += np.bincount(owners[positions], minlength=len(self.articles))
-        return counts
+            asked, positions = sorted_matches(ordered, grams, max_postings)
+            pairs.append(askers[asked].astype(np.int64) * len(self.articles) + owners[positions])
+        keys, counts = np.unique(np.concatenate(pairs), return_counts=True)
+        return keys // len(self.articles), keys % len(self.articles), counts
 
 
 def _sorted(grams: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -138,24 +140,33 @@ class ReuseIndex:
         for day, added in by_day.items():
             self._days.setdefault(day, _Day()).add(added, self.settings)
 
-    def candidates(self, article: Indexed) -> list[Indexed]:
-        """Earlier articles (other than itself) in its window sharing the most sampled n-grams with it."""
-        grams = sampled_grams(article.words, self.settings)
-        needed = max(self.settings.min_shared, math.ceil(self.settings.min_shared_share * len(grams)))
+    def candidates(self, batch: list[Indexed]) -> list[list[Indexed]]:
+        """For each article, the earlier articles (other than itself) in its window sharing the most sampled
+        n-grams with it. The whole batch asks each segment at once: one searchsorted per segment and day."""
+        settings = self.settings
+        grams = [sampled_grams(article.words, settings) for article in batch]
+        needed = np.array([max(settings.min_shared, math.ceil(settings.min_shared_share * len(g))) for g in grams])
+        queries = np.concatenate(grams) if grams else np.zeros(0, np.uint64)
+        order = np.argsort(queries, kind="stable")
+        askers = np.repeat(np.arange(len(batch)), [len(g) for g in grams])[order]
+        days = {article.id: self.window(article.anchor) for article in batch}
         self._uses += 1
-        found: list[tuple[int, Indexed]] = []
-        for day in self.window(article.anchor):
+        found: list[list[tuple[int, Indexed]]] = [[] for _ in batch]
+        for day in sorted({day for window in days.values() for day in window}):
             held = self._days.get(day)
             if held is None:
                 continue
             self._last_used[day] = self._uses
-            counts = held.shared_counts(grams, self.settings.max_postings)
-            for position in np.flatnonzero(counts >= needed):
-                source = held.articles[position]
-                if source.id != article.id and source.before(article.anchor, article.arrival):
-                    found.append((int(counts[position]), source))
-        found.sort(key=lambda pair: (-pair[0], pair[1].anchor, pair[1].arrival))
-        return [source for _, source in found[:self.settings.max_candidates]]
+            who, owner, counts = held.shared(queries[order], askers, settings.max_postings)
+            enough = counts >= needed[who]
+            for asker, position, count in zip(who[enough].tolist(), owner[enough].tolist(), counts[enough].tolist()):
+                article, source = batch[asker], held.articles[position]
+                if day in days[article.id] and source.id != article.id and \
+                        source.before(article.anchor, article.arrival):
+                    found[asker].append((count, source))
+        for pairs in found:
+            pairs.sort(key=lambda pair: (-pair[0], pair[1].anchor, pair[1].arrival))
+        return [[source for _, source in pairs[:settings.max_candidates]] for pairs in found]
 
     def forget_before(self, day: int) -> None:
         """Drop the days before `day` (rededup's replay moves forward in time)."""
