@@ -3,7 +3,7 @@
 Each indexed article contributes a sample of its word n-grams (those whose hash falls in one slot of
 `sample`, so two texts sample the same n-grams of the text they share). Articles are filed by UTC day
 (published, else ingested); a day's n-grams sit in a few sorted numpy segments (one per batch that added
-to it, merged when there are many), so a query is one `searchsorted` per segment of each day in its window.
+to it, merged when there are many), and a batch asks each segment of the days in its windows at once.
 Days of earlier runs are read from the warehouse when a batch first needs them, like the stories stage.
 """
 
