@@ -120,6 +120,17 @@ def test_days_past_memory_days_leave_memory_and_are_read_again_when_needed():
     assert [row.source_id for row in find_sources(derived, index.candidates([derived])[0], index.settings)] == ["wire-0"]
 
 
+def test_a_reprocessed_source_is_aligned_in_its_new_text_not_the_stored_one():
+    index = ReuseIndex()
+    anchor = datetime(2024, 3, 10, 14, tzinfo=UTC)
+    index.load(index.missing_days([anchor]), [("wire", anchor, "Menu Home News Sport\n" + WIRE["text"])])
+    wire = Indexed("wire", anchor, index.arrival(), words(WIRE["text"]))
+    derived = Indexed("derived", anchor + timedelta(hours=2), index.arrival(), words(DERIVED["text"]))
+    index.add([wire])
+    (candidates,) = index.candidates([derived])
+    assert [candidate is wire for candidate in candidates] == [True]
+
+
 def test_a_derived_article_finds_its_source_across_runs_and_rededup_refills_text_reuse(tmp_path, db_path):
     run("ingest", write_jsonl(tmp_path / "wire.jsonl", [WIRE]), "--db", db_path, "--workers", 1)
     second = run("ingest", write_jsonl(tmp_path / "papers.jsonl", [DERIVED, INDEPENDENT]), "--db", db_path,

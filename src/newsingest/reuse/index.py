@@ -101,7 +101,9 @@ class ReuseIndex:
         self._days: dict[int, _Day] = {}
         self._loaded: set[int] = set()
         self._last_used: dict[int, int] = {}
-        self._ids: set[str] = set()
+        # The version of each article held: this run's replaces one read from the warehouse (a reprocessed
+        # text), whose entry then stays in its segment but is no longer a candidate.
+        self._current: dict[str, Indexed] = {}
         self._wanted: set[int] = set()  # the days the last batch asked about: never evicted while it is decided
         self._arrivals = 0
         self._uses = 0
@@ -121,7 +123,7 @@ class ReuseIndex:
         """Articles (id, anchor, text) of these days, from the warehouse; those held already are kept."""
         self._loaded.update(day.toordinal() for day in days)
         self._file([Indexed(article_id, anchor, RESTORED, words(text)) for article_id, anchor, text in rows
-                    if article_id not in self._ids])
+                    if article_id not in self._current])
         self._evict()
 
     def arrival(self) -> int:
@@ -130,13 +132,13 @@ class ReuseIndex:
         return self._arrivals
 
     def add(self, articles: list[Indexed]) -> None:
-        self._file([a for a in articles if a.id not in self._ids])
+        self._file(articles)
 
     def _file(self, articles: list[Indexed]) -> None:
         by_day: dict[int, list[Indexed]] = {}
         for article in articles:
             by_day.setdefault(day_of(article.anchor), []).append(article)
-            self._ids.add(article.id)
+            self._current[article.id] = article
         for day, added in by_day.items():
             self._days.setdefault(day, _Day()).add(added, self.settings)
 
@@ -161,8 +163,8 @@ class ReuseIndex:
             enough = counts >= needed[who]
             for asker, position, count in zip(who[enough].tolist(), owner[enough].tolist(), counts[enough].tolist()):
                 article, source = batch[asker], held.articles[position]
-                if day in days[article.id] and source.id != article.id and \
-                        source.before(article.anchor, article.arrival):
+                if day in days[article.id] and source.id != article.id and self._current.get(source.id) is source \
+                        and source.before(article.anchor, article.arrival):
                     found[asker].append((count, source))
         for pairs in found:
             pairs.sort(key=lambda pair: (-pair[0], pair[1].anchor, pair[1].arrival))
@@ -180,6 +182,7 @@ class ReuseIndex:
 
     def _drop(self, day: int) -> None:
         for article in self._days.pop(day).articles:
-            self._ids.discard(article.id)
+            if self._current.get(article.id) is article:
+                del self._current[article.id]
         self._loaded.discard(day)
         self._last_used.pop(day, None)
