@@ -331,7 +331,7 @@ def bench_stages(kind: str, size: int, workers: int, tmp: Path) -> dict:
     items, _ = iter_source_items([str(corpus.generate(CORPUS, size, kind))])
     started = time.perf_counter()
     with IngestRun(Warehouse(tmp / f"stages-{kind}.duckdb"), settings, trigger="bench") as run:
-        for name in ("unseen", "dedup", "stories", "land"):
+        for name in ("unseen", "dedup", "stories", "reuse", "land"):
             if stage := getattr(run, name, None):
                 setattr(run, name, _timed(stage, name, timings))
         for _ in run.process_all(pipeline_batches(items, BATCH)):

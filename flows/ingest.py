@@ -42,6 +42,7 @@ from newsingest.sources.files import SourceItem
 from newsingest.sources.state import FetchState
 from newsingest.sources.warc import WarcFilters, WarcOptions
 from newsingest.sources.web import WebCrawl
+from newsingest.reuse import ReuseResult
 from newsingest.stories import StoryResult, TermWeights
 from newsingest.warehouse import Warehouse
 
@@ -106,12 +107,17 @@ def stories(run: IngestRun, articles: list[Article], decisions: DedupResult, num
     return run.stories(articles, decisions, terms)
 
 
+@stage(task_run_name="reuse-{number}")
+def reuse(run: IngestRun, articles: list[Article], decisions: DedupResult, number: int) -> ReuseResult:
+    return run.reuse(articles, decisions)
+
+
 @stage(task_run_name="land-{number}", retries=2, retry_delay_seconds=5, tags=[WAREHOUSE_TAG])
 def land(run: IngestRun, raws: list[RawDocument], extracted: ExtractResult, decisions: DedupResult,
          rejections: list[Rejection], number: int, replaces: list[str] | None = None,
-         story_decisions: StoryResult | None = None) -> None:
+         story_decisions: StoryResult | None = None, reuse_found: ReuseResult | None = None) -> None:
     run.land(raws, extracted.articles, decisions, rejections + extracted.rejections, replaces or (),
-             stories=story_decisions)
+             stories=story_decisions, reuse=reuse_found)
 
 
 class NeedsAttention(RuntimeError):
@@ -192,12 +198,13 @@ def run_id_of(flow_run_id: object) -> str | None:
 
 def decide_and_land(run: IngestRun, number: int, raws: list[RawDocument], rejections: list[Rejection],
                     extraction: Callable[[], ExtractResult], keep: Callable[[Article], bool] | None) -> int:
-    """Dedup, stories and landing of one extracted batch; returns how many articles `keep` left out."""
+    """Dedup, stories, reuse and landing of one extracted batch; returns how many articles `keep` left out."""
     extracted, left = _only(extraction(), keep) if keep is not None else (extraction(), 0)
     decisions = dedup(run, opaque(extracted.articles), number, opaque(extracted.signatures))
     story_decisions = stories(run, opaque(extracted.articles), opaque(decisions), number, opaque(extracted.terms))
+    reuse_found = reuse(run, opaque(extracted.articles), opaque(decisions), number)
     land(run, opaque(raws), opaque(extracted), opaque(decisions), opaque(rejections), number,
-         story_decisions=opaque(story_decisions))
+         story_decisions=opaque(story_decisions), reuse_found=opaque(reuse_found))
     get_run_logger().info("batch %d: %s", number, _counts(run.summary))
     return left
 

@@ -80,7 +80,7 @@ def test_flow_runs_each_stage_once_per_batch_linked_to_its_inputs_without_walkin
 
     runs = {run.name: run for run in asyncio.run(_task_runs(state.state_details.flow_run_id))}
     batches = -(-summary.documents_seen // 8)
-    stages = ("filter-unseen", "extract", "dedup", "stories", "land")
+    stages = ("filter-unseen", "extract", "dedup", "stories", "reuse", "land")
     assert sorted(runs) == sorted(f"{stage}-{n}" for stage in stages for n in range(1, batches + 1))
     for n in range(1, batches + 1):
         made = {stage: runs[f"{stage}-{n}"].id for stage in stages}
@@ -89,9 +89,11 @@ def test_flow_runs_each_stage_once_per_batch_linked_to_its_inputs_without_walkin
         assert inputs["extract"]["raws"] == {made["filter-unseen"]}
         assert inputs["dedup"]["articles"] == {made["extract"]}
         assert inputs["stories"]["decisions"] == {made["dedup"]}
+        assert inputs["reuse"]["articles"] == {made["extract"]} and inputs["reuse"]["decisions"] == {made["dedup"]}
         assert (inputs["land"]["raws"] == inputs["land"]["rejections"] == {made["filter-unseen"]}
                 and inputs["land"]["extracted"] == {made["extract"]} and inputs["land"]["decisions"] == {made["dedup"]}
-                and inputs["land"]["story_decisions"] == {made["stories"]})
+                and inputs["land"]["story_decisions"] == {made["stories"]}
+                and inputs["land"]["reuse_found"] == {made["reuse"]})
 
 
 async def _latest_artifacts() -> dict:

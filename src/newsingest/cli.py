@@ -19,6 +19,7 @@ import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from newsingest.defaults import DEFAULT_BATCH_SIZE
 from newsingest.export import ExportFormat, ExportRefused, export_warehouse
@@ -181,6 +182,9 @@ def _print_summary(summary: RunSummary, db: Path) -> None:
                              summary.url_duplicates, summary.exact_duplicates, summary.near_duplicates,
                              summary.rejected)))
     console.print(table)
+    if summary.derived_wholly or summary.derived_partially:
+        console.print(f"  derived from earlier articles: {summary.derived_wholly} wholly, "
+                      f"{summary.derived_partially} partially (see: newsingest reuse ID)")
     for reason, count in summary.rejections_by_reason.most_common():
         console.print(f"  rejected [yellow]{reason}[/]: {count}")
     for reason, count in summary.still_failing.most_common():
@@ -322,6 +326,8 @@ def rededup(
                   f"{settings.threshold}, containment {settings.containment_threshold}, characters "
                   f"{settings.char_threshold}, shingles of "
                   f"{settings.signature.shingle_size} words, {settings.signature.num_perm} permutations")
+    console.print(f"  text_reuse refilled: {report.derived['wholly']} articles wholly, "
+                  f"{report.derived['partially']} partially derived from earlier ones")
 
 
 @app.command()
@@ -392,6 +398,45 @@ def search(
         raise _fail(str(exc)) from None
     _render(["score", "title", "source", "published_at", "id", "copies"],
             [(round(h.score, 3), h.title, h.source, h.published_at, h.id, h.copies) for h in hits], output)
+
+
+# One style per source, in order of share; a passage taken from several sources shows the last one's.
+SOURCE_STYLES = ("bold yellow", "bold cyan", "bold magenta", "bold green", "bold red", "bold blue")
+
+
+@app.command()
+def reuse(
+    article_id: Annotated[str, typer.Argument(help="The article's id (articles.id).", show_default=False)],
+    db: DbOption = None,
+) -> None:
+    """Print an article with the passages it takes from earlier articles marked, one colour per source.
+
+    Example: newsingest reuse 3f2a9c0d1b7e4a55
+    """
+    warehouse = Warehouse(db)
+    try:
+        _, found = warehouse.query(load_sql("reuse_article"), {"id": article_id})
+        _, sources = warehouse.query(load_sql("article_reuse"), {"id": article_id})
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    if not found:
+        raise _fail(f"no article with id {article_id} in {warehouse.path}")
+    _, outlet, title, published_at, text = found[0]
+    console.print(Text(f"{title or '(no title)'}  ·  {outlet or '(unknown source)'}  ·  {published_at or 'undated'}",
+                       style="bold"))
+    marked = Text(text)
+    legend = []
+    for k, (source_id, source_outlet, source_title, source_published, _, share, derivation, passages) in \
+            enumerate(sources):
+        style = SOURCE_STYLES[k % len(SOURCE_STYLES)]
+        for passage in passages:
+            marked.stylize(style, passage["start"], passage["end"])
+        legend.append(Text.assemble(("■ ", style), f"{share:.0%} of its words ({len(passages)} passages) from "
+                                    f"{source_id}, {derivation} derived: {source_title or '(no title)'}  ·  "
+                                    f"{source_outlet or '(unknown source)'}  ·  {source_published or 'undated'}"))
+    console.print(marked)
+    for line in legend or [Text("no text taken from earlier articles (no rows in text_reuse)", style="dim")]:
+        console.print(line)
 
 
 state_app = typer.Typer(help="Fetch state of web sources: stored validators and the links found, per source.",

@@ -1,4 +1,4 @@
-"""One ingest run, batch by batch: sources -> unseen filter -> extract -> dedup -> land.
+"""One ingest run, batch by batch: sources -> unseen filter -> extract -> dedup -> stories -> reuse -> land.
 
 The CLI drives `IngestRun.process` in a loop; the Prefect flow calls the same stage methods as tasks.
 """
@@ -25,7 +25,8 @@ from newsingest.dedup.signatures import TextSignature
 from newsingest.extract import ExtractSettings, extract_document
 from newsingest.extract.boilerplate import BoilerplateSettings
 from newsingest.extract.workers import Annotated, ExtractLimits, ExtractWorkers
-from newsingest.records import Article, DedupStatus, RawDocument, Rejection, document_id
+from newsingest.records import Article, DedupStatus, Derivation, RawDocument, Rejection, document_id
+from newsingest.reuse import ReuseIndex, ReuseResult, ReuseSettings, assign_reuse
 from newsingest.sources.files import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, SourceItem, read_files, scan_paths
 from newsingest.sources.web import WebCrawl, is_web_input
 from newsingest.sources.warc import (WARC_SUFFIX, WarcBatchProgress, WarcFileEnd, WarcOptions, WarcStateLookup,
@@ -55,6 +56,7 @@ class PipelineSettings:
     lsh: LshSettings = field(default_factory=LshSettings)
     redis: str | None = None  # redis://host:port/db: a dedup index shared by every run using it (scale out)
     stories: StorySettings = field(default_factory=StorySettings)
+    reuse: ReuseSettings = field(default_factory=ReuseSettings)
 
 
 @dataclass(slots=True)
@@ -67,6 +69,8 @@ class RunSummary:
     url_duplicates: int = 0
     exact_duplicates: int = 0
     near_duplicates: int = 0
+    derived_wholly: int = 0  # articles taking text from earlier articles (text_reuse)
+    derived_partially: int = 0
     rejected: int = 0
     rejections_by_reason: Counter[str] = field(default_factory=Counter)
     # Inputs rejected by an earlier run and rejected again now (not stored twice, but reported: a rerun
@@ -112,6 +116,9 @@ class RunSummary:
             f"{self.exact_duplicates} | {self.near_duplicates} | {self.rejected} | {self.duration_s:.1f} | "
             f"{rate:.1f} |",
         ]
+        if self.derived_wholly or self.derived_partially:
+            lines += ["", f"Derived from earlier articles (`text_reuse`): {self.derived_wholly} wholly, "
+                          f"{self.derived_partially} partially."]
         if self.rejections_by_reason:
             lines += ["", "## Rejected, by reason", "", "| reason | count |", "|---|---:|"]
             lines += [f"| {reason} | {n} |" for reason, n in self.rejections_by_reason.most_common()]
@@ -240,6 +247,7 @@ class IngestRun:
         self.deduplicator: Deduplicator | None = None
         self.remembered = RememberedDays(settings.window_days)
         self.story_index: StoryIndex | None = None
+        self.reuse_index = ReuseIndex(settings.reuse)
         self.executor: ExtractWorkers | None = None
         self._ids_this_run: set[str] = set()
         # WARC progress of each batch between unseen() and land(), oldest first: it must land in the batch's
@@ -356,12 +364,21 @@ class IngestRun:
                           self.warehouse.story_of_articles(needed.originals) if needed.originals else {})
         return assign_stories(articles, dedup.decisions, self.story_index, now, terms)
 
+    def reuse(self, articles: list[Article], dedup: DedupResult) -> ReuseResult:
+        now = datetime.now(UTC)  # stands in for a missing publication date, as ingested_at will
+        if needed := self.reuse_index.missing_days(a.published_at or now for a in articles):
+            self.reuse_index.load(needed, self.warehouse.reuse_sources(needed))
+        return assign_reuse(articles, dedup.decisions, self.reuse_index, now)
+
     def land(self, raws: list[RawDocument], articles: list[Article], dedup: DedupResult,
-             rejections: list[Rejection], replaces: Iterable[str] = (), stories: StoryResult | None = None) -> None:
-        """Land one batch (batches land in the order unseen() saw them); callers that skip the stories step
-        get it here, so every article has a story."""
+             rejections: list[Rejection], replaces: Iterable[str] = (), stories: StoryResult | None = None,
+             reuse: ReuseResult | None = None) -> None:
+        """Land one batch (batches land in the order unseen() saw them); callers that skip the stories or
+        reuse step get it here, so every article has a story and its sources."""
         if stories is None:
             stories = self.stories(articles, dedup)
+        if reuse is None:
+            reuse = self.reuse(articles, dedup)
         warc = self._warc.popleft() if self._warc else WarcBatchProgress()
         self.warehouse.land(LandingBatch(
             run_id=self.summary.run_id,
@@ -371,8 +388,11 @@ class IngestRun:
             warc_progress=warc.progress,
             replaces=list(replaces),
             stories=stories,
+            reuse=reuse.rows,
         ), self.scheme)
         self._count(articles, dedup, rejections)
+        self.summary.derived_wholly += reuse.derived(Derivation.WHOLLY)
+        self.summary.derived_partially += reuse.derived(Derivation.PARTIALLY)
         for end in warc.ends:
             self.summary.warc_files[end.how] += 1
             self.summary.skipped_records.update(end.skipped)
@@ -422,4 +442,5 @@ class IngestRun:
     def _decide_and_land(self, raws: list[RawDocument], rejections: list[Rejection], extracted: ExtractResult) -> None:
         dedup = self.dedup(extracted.articles, extracted.signatures)
         stories = self.stories(extracted.articles, dedup, extracted.terms)
-        self.land(raws, extracted.articles, dedup, rejections + extracted.rejections, stories=stories)
+        reuse = self.reuse(extracted.articles, dedup)
+        self.land(raws, extracted.articles, dedup, rejections + extracted.rejections, stories=stories, reuse=reuse)

@@ -136,6 +136,32 @@ class StoryDecision:
 
 
 @dataclass(slots=True, frozen=True)
+class ReusedPassage:
+    """Characters [start, end) of the article equal (as words, case aside) [source_start, source_end) of the source."""
+
+    start: int
+    end: int
+    source_start: int
+    source_end: int
+
+
+class Derivation(StrEnum):
+    WHOLLY = "wholly"  # (nearly) all of the article's words come from earlier articles
+    PARTIALLY = "partially"  # a real part of it does; the rest is the newsroom's own
+
+
+@dataclass(slots=True, frozen=True)
+class TextReuse:
+    """An article draws text from one earlier article (wire copy rewritten, cut, combined); one per source."""
+
+    article_id: str
+    source_id: str
+    share: float  # of the article's words, the share inside passages shared with this source
+    derivation: Derivation  # of the article from all its sources together (see reuse/__init__.py)
+    passages: list[ReusedPassage] = field(default_factory=list)
+
+
+@dataclass(slots=True, frozen=True)
 class Rejection:
     """An input that did not become an article, and why. `reason` is a stable code for SQL."""
 

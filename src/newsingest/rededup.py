@@ -16,7 +16,9 @@ from newsingest.dedup import signature_scheme
 from newsingest.dedup.clusters import Deduplicator
 from newsingest.dedup.index import LshSettings
 from newsingest.dedup.signatures import StoredSignature, compute_signatures, from_stored, to_stored
-from newsingest.records import DedupDecision
+from newsingest.records import DedupDecision, Derivation
+from newsingest.reuse import Indexed, ReuseIndex, ReuseResult, ReuseSettings, day_of, reuse_of
+from newsingest.reuse.words import words
 from newsingest.warehouse import Warehouse
 
 
@@ -54,6 +56,7 @@ class RededupReport:
     recomputed_signatures: int
     before: Counter[str]
     after: Counter[str]
+    derived: Counter[str]  # articles found derived from earlier ones, by derivation (text_reuse refilled)
 
 
 def rededup(warehouse: Warehouse, changes: DedupChanges = DedupChanges()) -> RededupReport:
@@ -75,7 +78,22 @@ def rededup(warehouse: Warehouse, changes: DedupChanges = DedupChanges()) -> Red
                                                  signature))
         recomputed = {article_id: to_stored(signature) for article_id, signature in fresh.items()}
         warehouse.replace_decisions(decisions, recomputed, signature_scheme(settings), settings)
+        derived = refill_text_reuse(warehouse)
     changed = sum(1 for d in decisions if previous[d.article_id] != (d.status.value, d.cluster_id))
     return RededupReport(settings=settings, articles=len(decisions), changed=changed, recomputed_signatures=len(recomputed),
                          before=Counter(status for status, _ in previous.values()),
-                         after=Counter(d.status.value for d in decisions))
+                         after=Counter(d.status.value for d in decisions), derived=derived)
+
+
+def refill_text_reuse(warehouse: Warehouse, settings: ReuseSettings = ReuseSettings()) -> Counter[str]:
+    """Find every article's sources again, earliest dated first, as one ingest of all of them would (the
+    copies among them follow the decisions just stored); replaces text_reuse. Call it holding the writer lock."""
+    index = ReuseIndex(settings, complete=True)
+    rows = []
+    for chunk in warehouse.reuse_replay():
+        index.forget_before(day_of(chunk[0][1]) - settings.window_days)
+        batch = [Indexed(article_id, anchor, index.arrival(), words(text)) for article_id, anchor, text, _ in chunk]
+        rows += reuse_of(batch, [new for *_, new in chunk], index).rows
+    warehouse.replace_text_reuse(rows, run_id="rededup")
+    found = ReuseResult(rows)
+    return Counter({derivation.value: found.derived(derivation) for derivation in Derivation})

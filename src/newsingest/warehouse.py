@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from newsingest.records import Article, DedupDecision, DedupStatus, RawDocument, Rejection, WarcProgress
+from newsingest.records import Article, DedupDecision, DedupStatus, RawDocument, Rejection, TextReuse, WarcProgress
 
 # The stages' modules are imported where used: they pull in trafilatura, datasketch and scipy (over a second),
 # which CLI commands that only read the warehouse (query, stats, search) should not wait for.
@@ -96,6 +96,7 @@ class LandingBatch:
     warc_progress: list[WarcProgress] = field(default_factory=list)
     replaces: list[str] = field(default_factory=list)  # ids whose earlier rows this batch replaces (reprocess)
     stories: StoryResult | None = None  # the articles' stories and term weights, in the order of `articles`
+    reuse: list[TextReuse] = field(default_factory=list)  # the articles' sources (reuse stage)
 
 
 def _json_value(value: object) -> str:
@@ -131,6 +132,14 @@ def _land_stories(con: duckdb.DuckDBPyConnection, stories: StoryResult) -> None:
         con.execute(load_sql("add_story_term_frequencies"), {**_columns(
             list(stories.new_terms.items()), term=lambda r: r[0], documents=lambda r: r[1]), "scheme": stories.scheme})
         con.execute(load_sql("add_story_documents"), {"scheme": stories.scheme, "documents": stories.new_documents})
+
+
+def _insert_text_reuse(con: duckdb.DuckDBPyConnection, rows: list[TextReuse], run_id: str) -> None:
+    con.execute(load_sql("insert_text_reuse"), {**_columns(
+        rows, id=lambda r: r.article_id, source_id=lambda r: r.source_id, share=lambda r: r.share,
+        derivation=lambda r: r.derivation.value,
+        passages=lambda r: [{"start": p.start, "end": p.end, "source_start": p.source_start,
+                             "source_end": p.source_end} for p in r.passages]), "run_id": run_id})
 
 
 def _insert_signatures(con: duckdb.DuckDBPyConnection, signatures: list[tuple[str, StoredSignature]],
@@ -318,6 +327,30 @@ class Warehouse:
         with self.transaction() as con:
             return dict(con.execute(load_sql("story_of_articles"), {"ids": ids}).fetchall())
 
+    def reuse_sources(self, days: list[date]) -> list[tuple[str, datetime, str]]:
+        """Articles new to dedup dated on these days (id, anchor, text): the reuse stage's possible sources."""
+        if not days:
+            return []
+        with self.transaction() as con:
+            return con.execute(load_sql("reuse_sources"), {"days": days}).fetchall()
+
+    def reuse_replay(self, chunk: int = 2048) -> Iterator[list[tuple[str, datetime, str, bool]]]:
+        """Every article (id, anchor, text, new to dedup), earliest dated first, `chunk` rows at a time."""
+        con = self.connect(read_only=True)
+        try:
+            cursor = con.execute(load_sql("reuse_replay"))
+            while rows := cursor.fetchmany(chunk):
+                yield rows
+        finally:
+            con.close()
+
+    def replace_text_reuse(self, rows: list[TextReuse], run_id: str) -> None:
+        """All of text_reuse, found again (rededup), in one transaction."""
+        with self.transaction() as con:
+            con.execute(load_sql("delete_text_reuse"))
+            if rows:
+                _insert_text_reuse(con, rows, run_id)
+
     def warc_progress(self, path: str) -> WarcProgress | None:
         """What earlier runs committed for one WARC file (absolute path), None for a file never read."""
         with self.transaction() as con:
@@ -385,6 +418,8 @@ class Warehouse:
                                           if article.source and decision.status is DedupStatus.NEW], now)
             if batch.stories is not None and rows:
                 _land_stories(con, batch.stories)
+            if batch.reuse:
+                _insert_text_reuse(con, batch.reuse, batch.run_id)
             if batch.rejections:
                 con.execute(load_sql("insert_rejections"), {**_columns(
                     batch.rejections, doc_id=lambda r: r.doc_id, origin=lambda r: r.origin,

@@ -18,5 +18,6 @@ WHERE c.scheme = counted.scheme;
 DELETE FROM removed_lines WHERE article_id IN (SELECT unnest($ids));
 DELETE FROM signatures WHERE article_id IN (SELECT unnest($ids));
 DELETE FROM story_features WHERE article_id IN (SELECT unnest($ids));
+DELETE FROM text_reuse WHERE id IN (SELECT unnest($ids));
 DELETE FROM articles WHERE id IN (SELECT unnest($ids));
 DELETE FROM rejections WHERE doc_id IN (SELECT unnest($ids));
