@@ -22,9 +22,11 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact, \
     update_progress_artifact
 from prefect.cache_policies import NONE
+from prefect.context import FlowRunContext
 from prefect.runtime import deployment, flow_run
 from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import opaque, unmapped
+from prefect.utilities.collections import visit_collection
 
 from newsingest.dedup import DedupResult
 from newsingest.article_features import FeatureMaker
@@ -49,12 +51,10 @@ from newsingest.warehouse import Warehouse
 if TYPE_CHECKING:
     from prefect_dask import DaskTaskRunner  # scale-out group
 
-# The run object carries open state (dedup memory, writer lock), so task inputs are never cached.
-# A stage that takes this long on one batch is stuck (extraction has its own per-document limits).
-# Prefect warns on each task run that a timeout cannot interrupt a task in a worker thread; without the
-# timeout, though, Prefect 3.8 sometimes linked a task's input to a second, unrelated task run (its lineage
-# goes by object id, tests/test_flow.py caught it), so it stays until that is solved (issue 23).
-stage = task(cache_policy=NONE, timeout_seconds=1800)
+# The run object carries open state (dedup memory, writer lock), so task inputs are never cached. No task
+# timeout: Prefect cannot interrupt a synchronous task in a worker thread, only warn on every task run;
+# extraction has its own per-document limits, fetches their deadlines.
+stage = task(cache_policy=NONE)
 # Batch data goes into every stage wrapped in `opaque`: Prefect then records which task run produced an
 # argument (the run graph) without walking its contents. Walking 256 documents' articles, signatures and
 # terms in every task call (to find futures and states, twice per call) took ~90% of a flow run's time.
@@ -174,15 +174,15 @@ def ingest_batches(items: Iterable[SourceItem], inputs: list[str], db: str | Non
     with IngestRun(warehouse, settings, trigger=trigger, run_id=run_id, inputs=inputs) as run, dask or nullcontext():
         run.summary.skipped_files = skipped or []
         # The workers extract the next batch while this thread deduplicates and lands the current one.
-        ahead: tuple[int, list[RawDocument], list[Rejection], Callable[[], ExtractResult]] | None = None
+        ahead: tuple[int, tuple[list[RawDocument], list[Rejection]], Callable[[], ExtractResult]] | None = None
         for number, batch in enumerate(batches(items, settings.batch_size, settings.batch_bytes), start=1):
             tally.add(batch)
-            raws, rejections = filter_unseen(run, opaque(batch), number)
-            extraction = extract_on(dask, run, raws, number)
+            unseen = filter_unseen(run, opaque(batch), number)
+            extraction = extract_on(dask, run, unseen[0], number)
             if ahead is not None:
                 deferred += decide_and_land(run, *ahead, keep)
                 progress.update(run.summary.documents_seen)
-            ahead = (number, raws, rejections, extraction)
+            ahead = (number, unseen, extraction)
         if ahead is not None:
             deferred += decide_and_land(run, *ahead, keep)
         alerts, failed = record_sources(warehouse, run.summary, tally, health)
@@ -196,17 +196,35 @@ def run_id_of(flow_run_id: object) -> str | None:
     return str(flow_run_id).replace("-", "") if flow_run_id else None
 
 
-def decide_and_land(run: IngestRun, number: int, raws: list[RawDocument], rejections: list[Rejection],
+def decide_and_land(run: IngestRun, number: int, unseen: tuple[list[RawDocument], list[Rejection]],
                     extraction: Callable[[], ExtractResult], keep: Callable[[Article], bool] | None) -> int:
     """Dedup, stories, reuse and landing of one extracted batch; returns how many articles `keep` left out."""
-    extracted, left = _only(extraction(), keep) if keep is not None else (extraction(), 0)
+    raws, rejections = unseen
+    found = extraction()
+    extracted, left = _only(found, keep) if keep is not None else (found, 0)
     decisions = dedup(run, opaque(extracted.articles), number, opaque(extracted.signatures))
     story_decisions = stories(run, opaque(extracted.articles), opaque(decisions), number, opaque(extracted.terms))
     reuse_found = reuse(run, opaque(extracted.articles), opaque(decisions), number)
     land(run, opaque(raws), opaque(extracted), opaque(decisions), opaque(rejections), number,
          story_decisions=opaque(story_decisions), reuse_found=opaque(reuse_found))
+    forget_lineage(unseen, found, decisions, story_decisions, reuse_found)
     get_run_logger().info("batch %d: %s", number, _counts(run.summary))
     return left
+
+
+def forget_lineage(*results: object) -> None:
+    """Drop Prefect's lineage entries of stage results the flow is done with, while they are still alive.
+
+    Prefect links a task's inputs to the task runs that returned them by id() (PrefectHQ/prefect#20558); for
+    lists, tuples and slotted records it cannot tell a recycled id from the original. Once a batch's results
+    were freed, a later batch's argument (even a fresh `opaque` wrapper) could take one of their ids and be
+    linked to this batch's task runs too (tests/test_flow.py caught it). Evicted first, they cannot be."""
+    context = FlowRunContext.get()
+    if context is None:
+        return
+    for result in results:  # what link_state_to_result linked: each result and its direct members
+        visit_collection(result, visit_fn=lambda obj: context.run_results.pop(id(obj), None), return_data=False,
+                         max_depth=1)
 
 
 def _only(extracted: ExtractResult, keep: Callable[[Article], bool]) -> tuple[ExtractResult, int]:

@@ -35,12 +35,15 @@ def test_flow_lands_samples_and_publishes_summary(prefect_api, db_path):
 
 
 @pytest.mark.slow
-def test_a_quiet_run_shows_nothing_rather_than_a_row_of_blanks(prefect_api, db_path, tmp_path):
+def test_a_quiet_run_warns_of_nothing_and_shows_no_empty_rows(prefect_api, db_path, tmp_path, caplog):
+    """An operator sees no warning that is not theirs to act on, and "nothing" rather than a row of blanks."""
     import asyncio
 
     (tmp_path / "one.txt").write_text(SEED_CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
-    summary = ingest_flow(inputs=[str(tmp_path / "one.txt")], db=str(db_path), batch_size=8, workers=1)
+    with caplog.at_level("WARNING"):
+        summary = ingest_flow(inputs=[str(tmp_path / "one.txt")], db=str(db_path), batch_size=8, workers=1)
     assert summary.new == 1 and summary.duplicates == 0 and summary.rejected == 0
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == []
     artifacts = asyncio.run(_latest_artifacts())
     for key, nothing in (("ingest-duplicates", "No duplicates"), ("ingest-rejections", "No inputs rejected")):
         assert artifacts[key].type == "markdown" and nothing in artifacts[key].data
