@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from run import PeakRss, machine, mib  # noqa: E402  (benchmarks/ is a folder of scripts, not a package)
+from run import machine, mib, timed  # noqa: E402  (benchmarks/ is a folder of scripts, not a package)
 
 from newsingest.extract.decode import Undecodable, decode  # noqa: E402
 from newsingest.warehouse import Warehouse  # noqa: E402
@@ -134,17 +134,6 @@ def floor(html_dir: Path) -> None:
 def environment(tmp: Path, name: str) -> dict[str, str]:
     return dict(os.environ, PREFECT_HOME=str(tmp / f"prefect-{name}"), PREFECT_SERVER_ANALYTICS_ENABLED="false",
                 PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120", PREFECT_LOGGING_LEVEL="WARNING")
-
-
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, PeakRss, str]:
-    started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    with PeakRss(process.pid) as rss:
-        stdout, stderr = process.communicate()
-    wall = time.perf_counter() - started
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{stderr.decode()[-3000:]}")
-    return wall, rss, stdout.decode()
 
 
 def newsingest_counts(db: Path) -> tuple[int, int]:

@@ -145,6 +145,18 @@ class PeakRss:
         self._thread.join()
 
 
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, PeakRss, str]:
+    """Run a command to its end: wall time, the peak memory of its process tree, what it printed."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with PeakRss(process.pid) as rss:
+        stdout, stderr = process.communicate()
+    wall = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{stderr.decode()[-3000:]}")
+    return wall, rss, stdout.decode()
+
+
 def mib(n: float) -> float:
     return round(n / 2**20, 1)
 
@@ -260,13 +272,7 @@ def ingest(kind: str, size: int, via: str, workers: int, tmp: Path) -> dict:
     else:
         command = [sys.executable, str(ROOT / "flows" / "ingest.py"), str(folder), "--db", str(db),
                    "--workers", str(workers)]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    with PeakRss(process.pid) as rss:
-        _, stderr = process.communicate()
-    wall = time.perf_counter() - started
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{stderr.decode()[-3000:]}")
+    wall, rss, _ = timed(command, env)
     _, rows = Warehouse(db).query("select documents_seen, articles_new, url_duplicates + exact_duplicates + "
                                   "near_duplicates, rejected, duration_s from runs")
     seen, new, duplicates, rejected, duration = rows[0]
