@@ -52,7 +52,8 @@ def test_stats_says_how_many_sources_it_left_out(tmp_path):
 def test_a_host_that_does_not_resolve_is_not_a_robots_failure(tmp_path):
     db = tmp_path / "news.duckdb"
     # .invalid never resolves (RFC 6761): the resolver answers at once, nothing goes on the network.
-    run("ingest", "https://newsingest-test.invalid/feed.xml", "--db", db, "--workers", "1")
+    result = run("ingest", "https://newsingest-test.invalid/feed.xml", "--db", db, "--workers", "1", check=False)
+    assert result.returncode == 1 and "no input landed and some failed" in result.stderr  # its only input failed
     with duckdb.connect(str(db), read_only=True) as con:
         reasons = con.execute("select reason, message from rejections").fetchall()
     assert [reason for reason, _ in reasons] == ["host_not_found"]
