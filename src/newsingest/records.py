@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+
+
+def utc_date(moment: datetime) -> date:
+    """The UTC calendar date of a moment; a naive time is taken as UTC, as the warehouse stores it."""
+    return (moment.astimezone(UTC) if moment.tzinfo is not None else moment).date()
 
 
 def sha256_hex(data: bytes | str) -> str:

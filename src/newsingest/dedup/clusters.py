@@ -13,7 +13,7 @@ from typing import Protocol
 
 from newsingest.dedup.index import LshSettings, Match, NearDuplicateIndex
 from newsingest.dedup.signatures import TextSignature
-from newsingest.records import DedupDecision, DedupStatus
+from newsingest.records import DedupDecision, DedupStatus, utc_date
 from newsingest.sources.urls import canonical_url
 
 
@@ -29,10 +29,7 @@ class Decidable(Protocol):
 def day_of(published_at: datetime | None) -> int:
     """An article's own UTC date as days since 1970-01-01 (naive times are UTC; undated: today, as it is
     ingested now), the day the warehouse gives it (dedup_state.sql)."""
-    when = datetime.now(UTC) if published_at is None else published_at
-    if when.tzinfo is not None:
-        when = when.astimezone(UTC)
-    return (when.date() - date(1970, 1, 1)).days
+    return (utc_date(published_at or datetime.now(UTC)) - date(1970, 1, 1)).days
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import numpy as np
 
+from newsingest.records import utc_date
 from newsingest.reuse.align import sorted_matches
 from newsingest.reuse.words import Words, gram_hashes, words
 
@@ -53,7 +54,7 @@ class Indexed:
 
 
 def day_of(moment: datetime) -> int:
-    return moment.astimezone(UTC).date().toordinal()
+    return utc_date(moment).toordinal()
 
 
 def sampled_grams(article_words: Words, settings: ReuseSettings) -> np.ndarray:
