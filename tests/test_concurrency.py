@@ -41,6 +41,14 @@ def wait_until_writing(process: subprocess.Popen, db: Path) -> None:
     pytest.fail("the first ingest never started writing")
 
 
+def run_recorded(db: Path) -> bool:
+    """The run's row lands just after the migrations; the CLI starts fast enough to ask before either."""
+    try:
+        return Warehouse(db, lock_timeout=60).query("select count(*) from runs")[1] != [(0,)]
+    except duckdb.CatalogException:
+        return False
+
+
 def counts(db: Path) -> tuple[int, int]:
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -101,8 +109,7 @@ def test_read_only_queries_keep_working_while_an_ingest_runs(corpus, tmp_path):
     db = tmp_path / "news.duckdb"
     ingest = start_ingest(corpus, db)
     wait_until_writing(ingest, db)
-    # The run's row lands just after the migrations; the CLI now starts fast enough to ask before it.
-    while Warehouse(db, lock_timeout=60).query("select count(*) from runs")[1] == [(0,)]:
+    while not run_recorded(db):
         time.sleep(0.01)
     cli = subprocess.run([sys.executable, "-m", "newsingest.cli", "query", "select count(*) from runs",
                           "--db", str(db), "--format", "csv"], capture_output=True, text=True, cwd=ROOT)
