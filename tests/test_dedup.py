@@ -1,4 +1,3 @@
-from dataclasses import astuple
 
 import numpy as np
 import pytest
@@ -8,7 +7,7 @@ from newsingest.dedup import dedup_batch, restore
 from newsingest.dedup.clusters import Deduplicator, day_of
 from newsingest.dedup.signatures import (SignatureSettings, compute_signatures, from_stored, normalise, shingles,
                                          text_hash, to_stored)
-from newsingest.records import Article, DedupStatus
+from newsingest.records import Article, DedupStatus, RememberedArticle
 
 STORY = ("The city council voted on Tuesday to close the old harbour bridge to cars from next spring, "
          "after engineers warned that corrosion had weakened two of its steel supports. The mayor said "
@@ -99,9 +98,8 @@ def test_restored_state_catches_copies_in_a_later_run():
     first = Deduplicator()
     result = dedup_batch([article("a", STORY)], first)
     stored = result.signatures[0]
-    rows = [("a", result.decisions[0].cluster_id, None, text_hash(STORY), day_of(None), *astuple(stored))]
     later = Deduplicator()
-    restore(later, rows)
+    restore(later, [RememberedArticle("a", result.decisions[0].cluster_id, None, text_hash(STORY), day_of(None), stored)])
     (decision,) = dedup_batch([article("z", STORY + " Updated with a new final sentence here.")], later).decisions
     assert decision.status is DedupStatus.NEAR_DUPLICATE and decision.cluster_id == "a"
 

@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 
 def utc_date(moment: datetime) -> date:
@@ -177,3 +178,69 @@ class Rejection:
     message: str
     raw_hash: str | None = None  # pointer into raw_documents, when bytes were read
     warc: WarcPointer | None = None  # the refused record, for inputs read from a WARC file
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSignature:
+    """An article's dedup signature as the warehouse stores it (dedup/signatures.py makes and reads it)."""
+
+    minhash: bytes
+    lead: bytes | None
+    shingle_count: int | None
+    chars: bytes | None = None  # None in rows written before migration 012
+    char_count: int | None = None
+    sentences: bytes | None = None  # uint64 hashes
+    facts: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLines:
+    """The short lines of one new article, counted toward its source's learned boilerplate (extract/boilerplate.py)."""
+
+    source: str
+    lines: dict[str, str]  # line key -> line
+
+
+# Rows the stages read back from the warehouse (warehouse/sql/*.sql, one record per statement).
+
+class RememberedArticle(NamedTuple):
+    """What dedup remembers of a stored article (dedup_state.sql)."""
+
+    id: str
+    cluster_id: str
+    canonical_url: str | None
+    text_hash: str
+    day: int  # days since 1970-01-01 of its date (published, else ingested), in UTC
+    signature: StoredSignature
+
+
+class RededupInput(NamedTuple):
+    """A stored article and its current decision, for `newsingest rededup` (rededup_inputs.sql)."""
+
+    id: str
+    canonical_url: str | None
+    text_hash: str
+    dated: datetime  # published, else ingested
+    dedup_status: str
+    cluster_id: str
+    text: str | None  # only where the stored signature must be computed again
+    signature: StoredSignature
+
+
+class StoryMember(NamedTuple):
+    """A stored article the stories stage compares newcomers with (story_members.sql)."""
+
+    id: str
+    story_id: str
+    anchor: datetime  # published, else ingested
+    terms: str  # as TermWeights keeps them (stories/features.py)
+    weights: bytes  # float32 per term
+
+
+class DatedText(NamedTuple):
+    """A stored article's text and date, for the reuse stage (reuse_sources.sql, reuse_replay.sql)."""
+
+    id: str
+    anchor: datetime  # published, else ingested
+    text: str
+    new: bool = True  # new to dedup: only those are sources

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from newsingest.dedup.clusters import Deduplicator, KnownArticle
 from newsingest.dedup.index import LshSettings
-from newsingest.dedup.signatures import StoredSignature, TextSignature, compute_signatures, from_stored, to_stored
-from newsingest.records import Article, DedupDecision
+from newsingest.dedup.signatures import TextSignature, compute_signatures, from_stored, to_stored
+from newsingest.records import Article, DedupDecision, RememberedArticle, StoredSignature
 
 
 @dataclass(slots=True)
@@ -32,13 +32,12 @@ def new_deduplicator(settings: LshSettings, redis_url: str | None = None) -> Ded
     return redis_deduplicator(redis_url, settings, namespace=f"newsingest:{signature_scheme(settings)}:{lsh}")
 
 
-def restore(deduplicator: Deduplicator, rows: list[tuple]) -> None:
-    """Remember articles of earlier runs (rows from Warehouse.dedup_state: id, cluster_id, canonical_url,
-    text_hash, day, then the StoredSignature's fields)."""
+def restore(deduplicator: Deduplicator, remembered: list[RememberedArticle]) -> None:
+    """Remember articles of earlier runs (Warehouse.dedup_state)."""
     settings = deduplicator.index.settings.signature
-    for article_id, cluster_id, canonical, text_hash, day, *stored in rows:
-        signature = from_stored(StoredSignature(*stored), settings)
-        deduplicator.remember(KnownArticle(article_id, cluster_id, canonical, text_hash, signature, day))
+    for article in remembered:
+        deduplicator.remember(KnownArticle(article.id, article.cluster_id, article.canonical_url, article.text_hash,
+                                           from_stored(article.signature, settings), article.day))
 
 
 @dataclass(slots=True)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newsingest.dedup.text_units import fact_hashes, normalise, normalise_with_sentences
-from newsingest.records import sha256_hex
+from newsingest.records import StoredSignature, sha256_hex
 
 if TYPE_CHECKING:
     from datasketch import LeanMinHash
@@ -210,19 +210,6 @@ def compute_signatures(texts: Sequence[str], settings: SignatureSettings) -> lis
     if settings.scheme != AFFINE32:
         raise ValueError(f"signatures are computed with datasketch's {AFFINE32} scheme, not {settings.scheme}")
     return [_signature(text, settings) for text in texts]
-
-
-@dataclass(frozen=True, slots=True)
-class StoredSignature:
-    """A TextSignature as the warehouse stores it (see warehouse/migrations: signatures)."""
-
-    minhash: bytes
-    lead: bytes | None
-    shingle_count: int | None
-    chars: bytes | None = None  # None in rows written before migration 012
-    char_count: int | None = None
-    sentences: bytes | None = None  # uint64 hashes
-    facts: bytes | None = None
 
 
 def _to_bytes(minhash: LeanMinHash) -> bytes:

@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 import numpy as np
 
-from newsingest.records import utc_date
+from newsingest.records import DatedText, utc_date
 from newsingest.reuse.align import sorted_matches
 from newsingest.reuse.words import Words, gram_hashes, words
 
@@ -120,11 +120,11 @@ class ReuseIndex:
         self._wanted = {day for anchor in anchors for day in self.window(anchor)}
         return [date.fromordinal(day) for day in sorted(self._wanted - self._loaded)]
 
-    def load(self, days: list[date], rows: Iterable[tuple[str, datetime, str]]) -> None:
-        """Articles (id, anchor, text) of these days, from the warehouse; those held already are kept."""
+    def load(self, days: list[date], stored: Iterable[DatedText]) -> None:
+        """Articles of these days, from the warehouse; those held already are kept."""
         self._loaded.update(day.toordinal() for day in days)
-        self._file([Indexed(article_id, anchor, RESTORED, words(text)) for article_id, anchor, text in rows
-                    if article_id not in self._current])
+        self._file([Indexed(article.id, article.anchor, RESTORED, words(article.text)) for article in stored
+                    if article.id not in self._current])
         self._evict()
 
     def arrival(self) -> int:
