@@ -18,6 +18,12 @@ def utc_date(moment: datetime) -> date:
     return (moment.astimezone(UTC) if moment.tzinfo is not None else moment).date()
 
 
+def day_number(moment: datetime) -> int:
+    """The UTC calendar date of a moment as an ordinal (date.toordinal): the day unit every stage's window
+    and the warehouse's day columns count in."""
+    return utc_date(moment).toordinal()
+
+
 def sha256_hex(data: bytes | str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -210,7 +216,7 @@ class RememberedArticle(NamedTuple):
     cluster_id: str
     canonical_url: str | None
     text_hash: str
-    day: int  # days since 1970-01-01 of its date (published, else ingested), in UTC
+    day: int  # day_number of its date (published, else ingested)
     signature: StoredSignature
 
 

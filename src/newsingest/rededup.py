@@ -16,8 +16,8 @@ from newsingest.dedup import signature_scheme
 from newsingest.dedup.clusters import Deduplicator
 from newsingest.dedup.index import LshSettings
 from newsingest.dedup.signatures import compute_signatures, from_stored, to_stored
-from newsingest.records import DedupDecision, Derivation
-from newsingest.reuse import Indexed, ReuseIndex, ReuseResult, ReuseSettings, day_of, reuse_of
+from newsingest.records import DedupDecision, Derivation, day_number
+from newsingest.reuse import Indexed, ReuseIndex, ReuseResult, ReuseSettings, reuse_of
 from newsingest.reuse.words import words
 from newsingest.warehouse import Warehouse
 
@@ -91,7 +91,7 @@ def refill_text_reuse(warehouse: Warehouse, settings: ReuseSettings = ReuseSetti
     index = ReuseIndex(settings, complete=True)
     rows = []
     for chunk in warehouse.reuse_replay():
-        index.forget_before(day_of(chunk[0].anchor) - settings.window_days)
+        index.forget_before(day_number(chunk[0].anchor) - settings.window_days)
         batch = [Indexed(row.id, row.anchor, index.arrival(), words(row.text)) for row in chunk]
         rows += reuse_of(batch, [row.new for row in chunk], index).rows
     warehouse.replace_text_reuse(rows, run_id="rededup")

@@ -299,8 +299,8 @@ class Warehouse:
             return {row[0] for row in con.execute(load_sql("seen_ids"), {"ids": ids}).fetchall()}
 
     def dedup_state(self, scheme: str, days: tuple[int, int] | None) -> list[RememberedArticle]:
-        """What dedup remembers of the stored articles dated within `days` (first, last; days since
-        1970-01-01, both included; None: all), in arrival order."""
+        """What dedup remembers of the stored articles dated within `days` (first, last; records.day_number,
+        both included; None: all), in arrival order."""
         first, last = days or (None, None)
         with self.transaction() as con:
             rows = con.execute(load_sql("dedup_state"), {"scheme": scheme, "first_day": first,

@@ -28,7 +28,8 @@ def new_deduplicator(settings: LshSettings, redis_url: str | None = None) -> Ded
         return Deduplicator(settings)
     from newsingest.dedup.redis_index import redis_deduplicator  # scale-out group: redis is optional
 
-    lsh = f"t{settings.threshold}:l{settings.lead_threshold}:w{settings.signature.lead_words}"
+    # d2: days stored as date ordinals (records.day_number); entries written as days since 1970 stay apart.
+    lsh = f"t{settings.threshold}:l{settings.lead_threshold}:w{settings.signature.lead_words}:d2"
     return redis_deduplicator(redis_url, settings, namespace=f"newsingest:{signature_scheme(settings)}:{lsh}")
 
 

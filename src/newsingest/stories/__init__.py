@@ -12,9 +12,9 @@ from datetime import date, datetime
 
 import numpy as np
 
-from newsingest.records import Article, DedupDecision, DedupStatus, StoryDecision, StoryMember
+from newsingest.records import Article, DedupDecision, DedupStatus, StoryDecision, StoryMember, utc_date
 from newsingest.stories.features import FeatureSettings, TermWeights, term_weights
-from newsingest.stories.index import CorpusStatistics, Member, StoryIndex, StorySettings, day_of
+from newsingest.stories.index import CorpusStatistics, Member, StoryIndex, StorySettings
 
 __all__ = ["CorpusStatistics", "StoryIndex", "StoryLookup", "StoryResult", "StorySettings", "TermWeights",
            "assign_stories", "feature_scheme", "missing_state", "restore_state"]
@@ -101,7 +101,7 @@ def assign_stories(articles: list[Article], dedup: list[DedupDecision], index: S
         story = _story(article, decision, vector, anchor, index)
         index.add(Member(article.id, story.story_id, anchor, *vector))
         decisions.append(story)
-        days.append(date.fromordinal(day_of(anchor)))
+        days.append(utc_date(anchor))
     return StoryResult(decisions=decisions, weights=weights, new_terms=new_terms,
                        new_documents=sum(d.status is DedupStatus.NEW for d in dedup),
                        scheme=feature_scheme(index.settings.features), days=days)
