@@ -5,8 +5,8 @@ from datasketch import MinHash
 
 from newsingest.dedup import dedup_batch, restore
 from newsingest.dedup.clusters import Deduplicator, day_of
-from newsingest.dedup.signatures import (SignatureSettings, compute_signatures, from_stored, normalise, shingles,
-                                         text_hash, to_stored)
+from newsingest.dedup.signatures import SignatureSettings, compute_signatures, from_stored, shingles, to_stored
+from newsingest.fingerprint import normalise, text_hash
 from newsingest.records import Article, DedupStatus, RememberedArticle
 
 STORY = ("The city council voted on Tuesday to close the old harbour bridge to cars from next spring, "

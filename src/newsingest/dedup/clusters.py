@@ -14,7 +14,7 @@ from typing import Protocol
 from newsingest.dedup.index import LshSettings, Match, NearDuplicateIndex
 from newsingest.dedup.signatures import TextSignature
 from newsingest.records import DedupDecision, DedupStatus, day_number
-from newsingest.sources.urls import canonical_url
+from newsingest.urls import canonical_url
 
 
 class Decidable(Protocol):

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from newsingest.dedup.text_units import fact_hashes, normalise, normalise_with_sentences
-from newsingest.records import StoredSignature, sha256_hex
+from newsingest.dedup.text_units import fact_hashes, normalise_with_sentences
+from newsingest.fingerprint import normalise
+from newsingest.records import StoredSignature
 
 if TYPE_CHECKING:
     from datasketch import LeanMinHash
@@ -63,10 +64,6 @@ class TextSignature:
     char_count: int  # size of that sample
     sentences: np.ndarray  # dedup/text_units.py: sorted distinct hashes of the normalised sentences
     facts: np.ndarray  # and of the figures and names
-
-
-def text_hash(text: str) -> str:
-    return sha256_hex(normalise(text))
 
 
 def _normalised_utf8(text: str, normalised: str | None = None) -> bytes:
