@@ -1,53 +1,12 @@
-"""The library pipeline end to end on real files and a real DuckDB file."""
+"""The pipeline end to end (pipeline.run_batches, the one loop) on real files and a real DuckDB file, driven
+through `newsingest ingest` (typer's runner, in this process) and, for a failed landing, a Prefect flow."""
 
-import gzip
-import json
-import shutil
+from typer.testing import CliRunner
 
-import duckdb
-import pytest
+from newsingest.cli import app
+from newsingest.warehouse import Warehouse
 
-from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
-from newsingest.warehouse import Warehouse, WarehouseLocked
-
-from conftest import SEED_CLEAN, SEED_CRUFT
-from test_dedup import OTHER, STORY
-
-
-def ingest(inputs, db_path, warc=None, **settings):
-    warehouse = Warehouse(db_path, lock_timeout=1)
-    settings = PipelineSettings(**settings)
-    items, _ = iter_source_items([str(i) for i in inputs], settings.max_bytes, warc, warehouse.warc_progress)
-    with IngestRun(warehouse, settings, inputs=[str(i) for i in inputs]) as run:
-        for batch in batches(items, settings.batch_size):
-            run.process(batch)
-    return run.summary
-
-
-def rows(db_path, sql):
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-@pytest.fixture
-def corpus(tmp_path):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    shutil.copy(SEED_CLEAN, folder)
-    shutil.copy(SEED_CRUFT, folder)
-    (folder / "bridge.txt").write_text("Harbour bridge to close\n\n" + STORY)
-    (folder / "bridge-copy.txt.gz").write_bytes(gzip.compress(("Bridge closing\n\n" + STORY.upper()).encode()))
-    (folder / "wire.jsonl").write_text("\n".join([
-        json.dumps({"url": "https://wire.example/rail?utm_source=x", "title": "Rail ruling", "text": OTHER}),
-        json.dumps({"url": "https://m.wire.example/rail", "title": "Rail ruling (mobile)", "text": OTHER + " More."}),
-        "{not json",
-    ]))
-    (folder / "empty.html").write_bytes(b"")
-    (folder / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
-    return folder
+from helpers import STORY, ingest, rows
 
 
 def test_every_input_ends_as_article_or_rejection(corpus, db_path):
@@ -94,8 +53,8 @@ def test_copy_arriving_in_a_later_run_points_at_the_original(tmp_path, db_path):
 def test_second_writer_fails_naming_the_lock(corpus, db_path):
     warehouse = Warehouse(db_path, lock_timeout=0.5)
     with warehouse.writer_lock():
-        with pytest.raises(WarehouseLocked, match="another ingest is writing"):
-            ingest([corpus], db_path)
+        result = CliRunner().invoke(app, ["ingest", str(corpus), "--db", str(db_path), "--lock-timeout", "0.5"])
+    assert result.exit_code == 2 and "another ingest is writing" in result.output
 
 
 def test_parallel_extraction_gives_the_same_result(corpus, tmp_path):

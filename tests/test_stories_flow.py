@@ -8,8 +8,8 @@ from prefect.client.orchestration import get_client
 from prefect.testing.utilities import prefect_test_harness
 
 from flows.ingest import ingest_flow
+from helpers import RECORDS, write_jsonl
 
-from test_stories import RECORDS, write_jsonl
 
 
 async def latest_artifacts() -> dict:

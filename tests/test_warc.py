@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import gzip
 import os
-import random
 import signal
 import subprocess
 import sys
 import textwrap
-import uuid
 import zlib
 from datetime import date
 from pathlib import Path
@@ -24,51 +22,10 @@ from newsingest.sources.warc import (ArchiveMoved, WarcFileEnd, WarcFilters, War
 from newsingest.warehouse import Warehouse
 
 from conftest import ROOT
-from test_pipeline import ingest, rows
-
-VOCABULARY = ("harbour council budget river school minister station museum festival hospital court bridge "
-              "railway farmers market election weather storm library teachers workers union police fire "
-              "village mayor report study prices housing energy water airport ferry coast mountain forest "
-              "orchestra theatre league final season coach players record crowd protest strike contract").split()
-NAMESPACE = uuid.UUID("6f1d3c1e-56f0-4a4e-8d7c-3a1f0c2b9e11")
+from helpers import latest_artifacts, article_html, ingest, request, response, rows, warc_record, write_warc
 
 
 # --- writing WARC files (the format is simple enough to write by hand, which also allows damaging it) ---
-
-def warc_record(kind: str, url: str, block: bytes, fetched: str = "2024-05-02T09:00:00Z",
-                content_type: str = "application/http; msgtype=response", **extra: str) -> bytes:
-    headers = {"WARC-Type": kind, "WARC-Record-ID": f"<urn:uuid:{uuid.uuid5(NAMESPACE, kind + url + fetched)}>",
-               "WARC-Date": fetched, "WARC-Target-URI": url, "Content-Type": content_type, **extra,
-               "Content-Length": str(len(block))}
-    head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-    return b"WARC/1.0\r\n" + head.encode() + b"\r\n" + block + b"\r\n\r\n"
-
-
-def response(url: str, body: bytes, status: str = "200 OK", content_type: str = "text/html; charset=utf-8",
-             fetched: str = "2024-05-02T09:00:00Z") -> bytes:
-    http = f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n"
-    return warc_record("response", url, http.encode() + body, fetched)
-
-
-def request(url: str) -> bytes:
-    host = url.split("/")[2]
-    http = f"GET /{url.split('/', 3)[-1]} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
-    return warc_record("request", url, http, content_type="application/http; msgtype=request")
-
-
-def article_html(seed: int, title: str) -> bytes:
-    rng = random.Random(seed)
-    paragraphs = "".join(f"<p>{' '.join(rng.choice(VOCABULARY) for _ in range(45)).capitalize()}.</p>\n"
-                         for _ in range(5))
-    return (f"<!doctype html><html><head><title>{title}</title></head><body><nav><a href='/'>Home</a></nav>"
-            f"<article><h1>{title}</h1>{paragraphs}</article></body></html>").encode()
-
-
-def write_warc(path: Path, records: list[bytes]) -> Path:
-    """One gzip member per record (as CC-NEWS does) for .warc.gz, plain concatenation for .warc."""
-    data = b"".join(gzip.compress(r, mtime=0) for r in records) if path.suffix == ".gz" else b"".join(records)
-    path.write_bytes(data)
-    return path
 
 
 def corrupt(member: bytes) -> bytes:
@@ -306,7 +263,6 @@ def test_flow_takes_warc_paths_and_filters(tmp_path, db_path):
     from prefect.testing.utilities import prefect_test_harness
 
     from flows.ingest import ingest_flow
-    from test_flow import _latest_artifacts
 
     before, _, after = mixed_records()
     warc = write_warc(tmp_path / "mixed.warc.gz", before + after)
@@ -315,7 +271,7 @@ def test_flow_takes_warc_paths_and_filters(tmp_path, db_path):
                             deny_hosts=["news.b.example"], since=date(2024, 5, 2), until=date(2024, 5, 2),
                             return_state=True)
         import asyncio
-        summary_markdown = asyncio.run(_latest_artifacts())["ingest-summary"].data
+        summary_markdown = asyncio.run(latest_artifacts())["ingest-summary"].data
     assert state.is_completed(), state.message
     assert sorted(r[0] for r in rows(db_path, "select url from articles")) == sorted(
         [LANDING[0], LANDING[1], LANDING[6], LANDING[7]])
