@@ -28,7 +28,7 @@ def test_flow_lands_samples_and_publishes_summary(prefect_api, db_path):
 
     async def artifact():
         async with get_client() as client:
-            return await client.readlatest_artifacts()
+            return await client.read_latest_artifacts()
     import asyncio
     artifacts = {a.key: a for a in asyncio.run(artifact())}
     assert "ingest-summary" in artifacts

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import gzip
-import os
 import signal
 import subprocess
 import sys
-import textwrap
 import zlib
 from datetime import date
 from pathlib import Path
@@ -22,7 +20,8 @@ from newsingest.sources.warc import (ArchiveMoved, WarcFileEnd, WarcFilters, War
 from newsingest.warehouse import Warehouse
 
 from conftest import ROOT
-from helpers import latest_artifacts, article_html, ingest, request, response, rows, warc_record, write_warc
+from helpers import (Watch, article_html, ingest, latest_artifacts, request, response, rows, run_statuses, snapshot,
+                     warc_record, write_warc)
 
 
 # --- writing WARC files (the format is simple enough to write by hand, which also allows damaging it) ---
@@ -221,41 +220,36 @@ def test_a_changed_file_is_read_again(tmp_path, db_path):
     assert (summary.new, summary.warc_files) == (2, {"read": 1})
 
 
-KILLER = textwrap.dedent("""
-    import os, signal, sys
-    from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
-    from newsingest.warehouse import Warehouse
-    warc, db, kill_after = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    warehouse = Warehouse(db)
-    settings = PipelineSettings(batch_size=3, workers=1)
-    items, _ = iter_source_items([warc], warc_state=warehouse.warc_progress)
-    with IngestRun(warehouse, settings, inputs=[warc]) as run:
-        for number, batch in enumerate(batches(items, settings.batch_size), start=1):
-            run.process(batch)
-            if number == kill_after:
-                os.kill(os.getpid(), signal.SIGKILL)
-""")
-
-
 @pytest.mark.slow
-def test_resume_after_a_kill_lands_each_article_once(tmp_path, db_path):
+def test_a_cli_ingest_killed_mid_warc_reruns_to_the_tables_of_a_one_shot_run(tmp_path):
+    """kill -9 of `newsingest ingest` while it writes, then the same command again: every table equals that of
+    an uninterrupted run (nothing lost, nothing twice), and the file's progress ends complete."""
     before, _, after = mixed_records()
-    more = [response(f"https://g.example/{n}", article_html(100 + n, f"Story {n} of many")) for n in range(12)]
+    more = [response(f"https://g.example/{n}", article_html(100 + n, f"Story {n} of many")) for n in range(90)]
     warc = write_warc(tmp_path / "long.warc.gz", before + after + more)
-    killed = subprocess.run([sys.executable, "-c", KILLER, str(warc), str(db_path), "3"], cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, timeout=120)
-    assert killed.returncode == -signal.SIGKILL
-    landed_before = rows(db_path, "select count(*) from articles")[0][0] + rows(db_path, "select count(*) "
-                                                                                      "from rejections")[0][0]
-    assert landed_before == 9  # three batches of three documents
-    (state,) = rows(db_path, "select complete, last_offset from warc_files")
-    assert state[0] is False and state[1] > 0
-    resumed = ingest([warc], db_path)
-    assert resumed.warc_files == {"resumed": 1}
-    assert (resumed.already_seen, resumed.documents_seen) == (0, 8 + 2 + 12 - 9)
-    urls = [r[0] for r in rows(db_path, "select url from articles")]
-    assert len(urls) == len(set(urls)) == 8 + 12
-    assert rows(db_path, "select complete from warc_files") == [(True,)]
+    reference, crashed = tmp_path / "reference.duckdb", tmp_path / "crashed.duckdb"
+
+    def command(db):
+        return [sys.executable, "-m", "newsingest.cli", "ingest", str(warc), "--db", str(db), "--workers", "1",
+                "--batch-size", "3"]
+
+    done = subprocess.run(command(reference), capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    process = subprocess.Popen(command(crashed), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    Watch(process, crashed).kill_when("write", after_transactions=45)
+    assert process.returncode == -signal.SIGKILL
+    landed = rows(crashed, "select count(*) from articles")[0][0]
+    assert 0 < landed < 8 + 90 and rows(crashed, "select complete from warc_files") == [(False,)], \
+        "the kill was not in the middle of the file"
+    rerun = subprocess.run(command(crashed), capture_output=True, text=True, cwd=ROOT)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert "WARC files resumed: 1" in rerun.stdout
+    expected, got = snapshot(reference), snapshot(crashed)
+    for table in expected:
+        assert got[table] == expected[table], f"{table} differs from the uninterrupted run"
+    progress = "select path, size_bytes, last_offset, complete from warc_files"
+    assert rows(crashed, progress) == rows(reference, progress) and rows(crashed, progress)[0][3] is True
+    assert run_statuses(crashed) == ["interrupted", "completed"]
 
 
 @pytest.mark.slow
