@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/compare_warehouses.py --before /work/main --size 2000
 
-Ingests samples/ and then a generated benchmark corpus (benchmarks/corpus.py, `--kind`, `--size`) with each
-checkout's `newsingest ingest` (its own src/ and warehouse/ SQL, this interpreter) into a fresh DuckDB file,
+Ingests samples/, a generated benchmark corpus (benchmarks/corpus.py, `--kind`, `--size`) and a CC-NEWS-like
+WARC file of `--warc-mb` (benchmarks/warc_throughput.py: the corpus's pages again under other URLs, with
+404s, images and revisits) with each checkout's `newsingest ingest` (its own src/ and warehouse/ SQL, this interpreter) into a fresh DuckDB file,
 then compares every table of the two files as multisets of rows. Columns that name or time a run differ by
 nature and are left out: run ids, timestamps (TIMESTAMP and TIMESTAMP WITH TIME ZONE columns) and durations.
 Exits 1 when a table differs.
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import corpus  # noqa: E402  (benchmarks/ is a folder of scripts, not a package)
+from warc_throughput import write_ccnews_like  # noqa: E402
 
 IGNORED_NAMES = {"run_id", "duration_s"}
 IGNORED_TYPES = ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "DATE")
@@ -97,9 +99,15 @@ def main() -> None:
     parser.add_argument("--after", type=Path, default=ROOT, help="the changed checkout (default: this one)")
     parser.add_argument("--size", type=int, default=2000, help="documents in the generated corpus")
     parser.add_argument("--kind", choices=["html", "text"], default="html")
+    parser.add_argument("--warc-mb", type=float, default=8.0, help="size of the generated WARC file (0: none)")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     inputs = [ROOT / "samples", corpus.generate(ROOT / "benchmarks" / "corpus", args.size, args.kind)]
+    if args.warc_mb:
+        warc = ROOT / "benchmarks" / "corpus" / f"compare-{args.warc_mb:g}mb.warc.gz"
+        if not warc.exists():
+            write_ccnews_like(warc, int(args.warc_mb * 2**20), script_bytes=2000)
+        inputs.append(warc)
     with tempfile.TemporaryDirectory() as folder:
         found = {}
         for name, checkout in (("before", args.before), ("after", args.after)):
