@@ -323,14 +323,15 @@ def main() -> None:
     parser.add_argument("inputs", nargs="+", help="files or folders to ingest")
     parser.add_argument("--db", default=None, help="DuckDB file (default: $NEWSINGEST_DB or warehouse/news.duckdb)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="documents per batch")
     parser.add_argument("--runner", default=LOCAL,
                         help="where extraction runs: local, dask (a local Dask cluster), or tcp://SCHEDULER:8786")
     parser.add_argument("--redis", default=None, help="shared dedup index: redis://HOST:PORT/DB")
     args = parser.parse_args()
     attention = None
     try:
-        summary = ingest_flow(inputs=args.inputs, db=args.db, workers=args.workers, runner=args.runner,
-                              redis=args.redis)
+        summary = ingest_flow(inputs=args.inputs, db=args.db, batch_size=args.batch_size, workers=args.workers,
+                              runner=args.runner, redis=args.redis)
     except NeedsAttention as exc:
         summary, attention = exc.summary, exc
     print(f"ingested {summary.ingested} articles ({summary.new} unique, {summary.duplicates} duplicates), "
