@@ -139,6 +139,9 @@ def ingest(
 
     Example: newsingest ingest samples/ --db /tmp/news.duckdb
     """
+    from newsingest import worker_server
+
+    worker_server.start()  # the workers' imports and warm-up run beside this process's imports and migrations
     from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
     from newsingest.progress import IngestProgress, expected_documents
     from newsingest.sources.fetch import FetchSettings

@@ -282,18 +282,23 @@ class Warehouse:
             handle.close()  # closing releases the flock
 
     def migrate(self) -> int:
-        """Apply pending migrations, each in its own transaction; returns the schema version."""
+        """Apply pending migrations, each in its own transaction; returns the schema version.
+
+        All on one connection: a connection each (opening the file, the checkpoint at close) made migrating a
+        fresh warehouse take 4.4-5.0 s on a loaded machine, against 0.5-1.3 s on one connection (README
+        "Performance")."""
         with self.transaction() as con:
             con.execute(load_sql("create_schema_migrations"))
             applied = {row[0] for row in con.execute(load_sql("applied_migrations")).fetchall()}
-        for version, name, sql in migrations():
-            if version in applied:
-                continue
-            with self.transaction() as con:
+            for version, name, sql in migrations():
+                if version in applied:
+                    continue
+                con.commit()  # what is applied so far stays applied if this migration fails
+                con.begin()
                 con.execute(sql)
                 con.execute(load_sql("record_migration"),
                             {"version": version, "name": name, "applied_at": datetime.now(UTC)})
-            applied.add(version)
+                applied.add(version)
         return max(applied, default=0)
 
     def seen_ids(self, ids: list[str]) -> set[str]:
