@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import json
 import os
 import resource
 import statistics
@@ -34,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from peer import build_corpus, environment  # noqa: E402  (benchmarks/ is a folder of scripts, not a package)
+from peer import build_corpus, environment, write_results  # noqa: E402  (benchmarks/ is a folder of scripts, not a package)
 from run import PeakRss, machine, mib  # noqa: E402
 
 PR_SET_CHILD_SUBREAPER = 36
@@ -153,11 +152,7 @@ def main() -> None:
                "command": " ".join(["benchmarks/startup.py", *sys.argv[1:]]), "baseline": str(args.baseline),
                "baseline_commit": commit, "rounds": args.rounds, "pages": pages if args.pages != 0 else 0,
                "measurements": [asdict(r) for r in rounds], "summary": summarise(rounds)}
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "startup.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    table = markdown(results)
-    (args.out / "startup.md").write_text(table, encoding="utf-8")
-    print(table)
+    write_results(args.out, "startup", results, markdown(results))
 
 
 if __name__ == "__main__":
