@@ -11,6 +11,7 @@ Importing it readies the process every worker is forked from:
   only, so its children skip that step.
 """
 
+import signal
 from multiprocessing import spawn
 
 from newsingest.article_features import FeatureMaker
@@ -19,6 +20,9 @@ from newsingest.extract import ExtractSettings
 from newsingest.extract.workers import WARM_UP, ExtractLimits, _extract_one
 from newsingest.stories.features import FeatureSettings
 
+# The run handles Ctrl-C (StopOnSignal); the forkserver, in the terminal's process group and warming up
+# during the run's first seconds, would die of it (it ignores SIGINT only once its preload is done).
+signal.signal(signal.SIGINT, signal.SIG_IGN)
 _extract_one(WARM_UP, ExtractSettings(), ExtractLimits().memory_mb,
              FeatureMaker(SignatureSettings(), FeatureSettings()))
 spawn._fixup_main_from_path = spawn._fixup_main_from_name = lambda main: None
