@@ -230,6 +230,14 @@ def markdown(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_results(out: Path, name: str, results: dict, table: str) -> None:
+    """<out>/<name>.json and <name>.md; the table printed."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    (out / f"{name}.md").write_text(table, encoding="utf-8")
+    print(table)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=None, help="unique real pages to use (default: all 954)")
@@ -262,11 +270,7 @@ def main() -> None:
                "unique_pages": pages // args.copies, "rounds": args.rounds,
                "measurements": [asdict(m) for m in measurements], "summary": summarise(measurements, pages),
                "startup_s": startup_s, "import_profile": import_profile()}
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "peer.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    table = markdown(results)
-    (args.out / "peer.md").write_text(table, encoding="utf-8")
-    print(table)
+    write_results(args.out, "peer", results, markdown(results))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from newsingest.records import (DedupDecision, DedupStatus, RawDocument, Rejection, RemovedLine, StoredSignature,
                                 WarcPointer, WarcProgress)
+import newsingest.warehouse as warehouse_module
 from newsingest.warehouse import LandingBatch, Warehouse
 from helpers import LANDING_TEXT as TEXT, landing_article as article, rows
 
@@ -70,6 +71,20 @@ def test_raw_documents_keep_each_rows_own_headers_and_their_bytes(db_path):
         ("w.warc.gz", None, None, None, None, {}, None, 1, None, "/data/w.warc.gz", 2**40)]
     assert rows(db_path, "select path, size_bytes, last_offset, complete, run_id from warc_files") == [
         ("/data/w.warc.gz", 2**41, None, False, "r1")]
+
+
+def test_raw_documents_land_in_parts_each_body_once(db_path, monkeypatch):
+    """A batch's raw documents go to DuckDB in statements of a few MB of bodies: every body lands, and the same
+    bytes twice (in one part or in two) land once."""
+    monkeypatch.setattr(warehouse_module, "RAW_BYTES_PER_STATEMENT", 10)
+    bodies = [b"first body", b"second", b"first body", b"a body longer than one part", b"second", b"third"]
+    land(db_path, LandingBatch(run_id="r1", raw_documents=[
+        RawDocument(origin=f"page-{n}.html", body=body) for n, body in enumerate(bodies)]))
+
+    stored = rows(db_path, "select origin, body_zlib from raw_documents order by origin")
+    assert [(origin, zlib.decompress(body)) for origin, body in stored] == [
+        ("page-0.html", b"first body"), ("page-1.html", b"second"), ("page-3.html", b"a body longer than one part"),
+        ("page-5.html", b"third")]
 
 
 def test_a_batch_of_only_rejections_and_an_empty_batch_land(db_path):

@@ -140,6 +140,9 @@ def ingest(
 
     Example: newsingest ingest samples/ --db /tmp/news.duckdb
     """
+    from newsingest import worker_server
+
+    worker_server.start()  # the workers' imports and warm-up run beside this process's imports and migrations
     from newsingest.health import HealthSettings
     from newsingest.pipeline import IngestRun, PipelineSettings, batches, run_batches
     from newsingest.progress import IngestProgress

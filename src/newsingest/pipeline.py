@@ -19,6 +19,7 @@ from typing import Generic, NamedTuple, TypeVar
 
 from newsingest.dedup import DedupResult, RememberedDays, dedup_batch, new_deduplicator, restore, signature_scheme
 from newsingest.dedup.clusters import Deduplicator, day_of
+from newsingest import worker_server
 from newsingest.defaults import DEFAULT_BATCH_SIZE
 from newsingest.dedup.index import LshSettings
 from newsingest.article_features import ArticleFeatures, FeatureMaker
@@ -271,6 +272,7 @@ class IngestRun:
 
     def __enter__(self) -> IngestRun:
         self._started = time.monotonic()
+        worker_server.start()  # the workers' parent warms up while this run migrates and reads its state
         self._lock = self.warehouse.writer_lock()
         self._lock.__enter__()
         try:

@@ -42,6 +42,10 @@ LOCK_RETRY_SECONDS = 0.2
 # it rewrites the table's last, partly filled row group, holding its long strings (texts over a few KB) in
 # memory, so a row group of ~250 MB of long texts cannot be checkpointed under 256 MB, batch after batch.
 CHECKPOINT_FAILED_AFTER_COMMIT = "COMMIT succeeded and is durable, but the autocheckpoint failed"
+# Raw bodies per insert_raw_documents statement. A batch's raw documents went in one statement: their zlib
+# bodies in base64 in one JSON document, built here and parsed by DuckDB, were the run's own process's
+# largest allocation while landing a batch of 32 MB of pages (benchmarks/startup.py).
+RAW_BYTES_PER_STATEMENT = 4 * 1024 * 1024
 # strerror texts DuckDB passes on when the file system refuses a write.
 STORAGE_FAILURES = ("No space left on device", "Disk quota exceeded", "Read-only file system",
                     "Permission denied", "Operation not permitted")
@@ -119,6 +123,20 @@ def _columns(rows: list, **getters) -> dict[str, str]:
     own (5-15 us a value, ~1 ms per landed article); one string is converted once and parsed in C++."""
     columns = {name: [get(row) for row in rows] for name, get in getters.items()}
     return {"batch": json.dumps(columns, ensure_ascii=False, default=_json_value)}
+
+
+def _parts_of_bytes(raws: list[RawDocument], max_bytes: int) -> Iterator[list[RawDocument]]:
+    """Consecutive parts of `raws` whose bodies hold at most `max_bytes` (but for a single larger one)."""
+    part: list[RawDocument] = []
+    held = 0
+    for raw in raws:
+        if part and held + len(raw.body) > max_bytes:
+            yield part
+            part, held = [], 0
+        part.append(raw)
+        held += len(raw.body)
+    if part:
+        yield part
 
 
 def _land_stories(con: duckdb.DuckDBPyConnection, stories: StoryResult) -> None:
@@ -278,18 +296,23 @@ class Warehouse:
             handle.close()  # closing releases the flock
 
     def migrate(self) -> int:
-        """Apply pending migrations, each in its own transaction; returns the schema version."""
+        """Apply pending migrations, each in its own transaction; returns the schema version.
+
+        All on one connection: a connection each (opening the file, the checkpoint at close) made migrating a
+        fresh warehouse take 4.4-5.0 s on a loaded machine, against 0.5-1.3 s on one connection (README
+        "Performance")."""
         with self.transaction() as con:
             con.execute(load_sql("create_schema_migrations"))
             applied = {row[0] for row in con.execute(load_sql("applied_migrations")).fetchall()}
-        for version, name, sql in migrations():
-            if version in applied:
-                continue
-            with self.transaction() as con:
+            for version, name, sql in migrations():
+                if version in applied:
+                    continue
+                con.commit()  # what is applied so far stays applied if this migration fails
+                con.begin()
                 con.execute(sql)
                 con.execute(load_sql("record_migration"),
                             {"version": version, "name": name, "applied_at": datetime.now(UTC)})
-            applied.add(version)
+                applied.add(version)
         return max(applied, default=0)
 
     def seen_ids(self, ids: list[str]) -> set[str]:
@@ -376,9 +399,9 @@ class Warehouse:
             if batch.replaces:
                 for statement in con.extract_statements(load_sql("delete_documents")):
                     con.execute(statement, {"ids": batch.replaces})
-            if batch.raw_documents:
+            for raws in _parts_of_bytes(batch.raw_documents, RAW_BYTES_PER_STATEMENT):
                 con.execute(load_sql("insert_raw_documents"), _columns(
-                    batch.raw_documents, raw_hash=lambda r: r.raw_hash, origin=lambda r: r.origin,
+                    raws, raw_hash=lambda r: r.raw_hash, origin=lambda r: r.origin,
                     url=lambda r: r.url, content_type=lambda r: r.content_type, encoding=lambda r: r.encoding,
                     http_status=lambda r: r.status, headers=lambda r: r.headers or {},
                     fetched_at=lambda r: r.fetched_at, size_bytes=lambda r: len(r.body),

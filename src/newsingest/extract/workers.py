@@ -18,15 +18,15 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 
 from newsingest.extract import ExtractSettings, _reject, extract_document
 from newsingest.records import Article, RawDocument, Rejection
+from newsingest.worker_server import worker_context
 
 Outcome = Article | Rejection
 # What a worker computes from each article beside its extraction (article_features.FeatureMaker): a
-# picklable callable; its module is preloaded by the forkserver like this one.
+# picklable callable; its module is preloaded by the forkserver like this one (warm_up).
 Annotate = Callable[[Article], object]
 Annotated = tuple[Outcome, object | None]
 READY = "ready"  # a worker's first message: warmed up and limited, the clock may start
@@ -126,10 +126,8 @@ class ExtractWorkers:
         self.settings = settings
         self.limits = limits
         self.annotate = annotate
-        # forkserver, not fork: the parent may run threads (Prefect). Preloading the extraction modules in
-        # the server makes starting (or replacing) a worker a fork, not seconds of imports.
-        self._context = get_context("forkserver")
-        self._context.set_forkserver_preload([__name__] + ([type(annotate).__module__] if annotate else []))
+        # Starting (or replacing) a worker forks a warm process, not seconds of imports (worker_server.py).
+        self._context = worker_context()
         self._workers: list[_Worker] = []
 
     def __enter__(self) -> ExtractWorkers:
