@@ -28,6 +28,7 @@ from html import unescape
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
+import lxml.etree
 import lxml.html
 from dateutil import parser as date_parser
 from lxml.etree import ParserError
@@ -399,11 +400,13 @@ def _marked(tree, pattern: re.Pattern, cue: re.Pattern, not_cued: tuple[str, ...
     """Elements of the page body whose class or id matches, or whose own text opens like a byline, in
     document order, outside comment sections and sidebars."""
     seen = 0
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in ("script", "style", "body", "html", "meta", "link"):
+    for element in tree.iter(lxml.etree.Element):
+        if element.tag in ("script", "style", "body", "html", "meta", "link"):
             continue
         marks = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if not (pattern.search(marks) or (element.tag not in not_cued and cue.match(element.text or ""))):
+        text = element.text
+        if not ((marks != " " and pattern.search(marks))
+                or (text and element.tag not in not_cued and cue.match(text))):
             continue
         if NOT_THE_ARTICLE.search(marks) or NOT_A_STAMP.search(marks) or _outside_the_article(element):
             continue
