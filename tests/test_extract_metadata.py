@@ -97,6 +97,8 @@ def test_address_day_settles_a_disagreement_but_not_an_agreement():
     assert choose_published([], address_day).isoformat() == "2012-11-01"
     assert url_day("http://example.com/2012/8/8/3229307/slug") == date(2012, 8, 8)
     assert url_day("http://example.com/news/12345") is None
+    assert url_day("http://example.com/2012/11/5-videos-on-learning.html") is None  # a slug, not a day
+    assert url_day("http://example.com/2012-11-05-story") == date(2012, 11, 5)
     # The page states 9 August twice; the address was made from the draft's day.
     head = '<meta name="sailthru.date" content="2012-08-09">'
     top = "<p class='byline'>by Andy Boron on Aug 9, 2012 9:29 AM EDT</p>"

@@ -105,8 +105,8 @@ NOT_A_BYLINE = (*HEADLINES, "a", "option", "button", "label")
 CUED_TEXT_LIMIT = 200  # a longer block that opens with "By" is prose ("By the time the council met, ...")
 # A list of other stories' dates (a "latest news" widget): one class on this many stamps naming different days.
 LISTING_SIZE = 3
-# The day in an article's address: "/2012/11/01/", "/2012-11-01-".
-URL_DAY = re.compile(r"/((?:19|20)\d{2})([/-])(\d{1,2})\2(\d{1,2})(?=[/._-]|$)")
+# The day in an article's address: "/2012/11/01/", "/2012/8/8/", "/2012-11-01-"; not "/2012/11/5-videos".
+URL_DAY = re.compile(r"/((?:19|20)\d{2})(?:/(\d{1,2})/(\d{1,2})(?=/|$)|-(\d{2})-(\d{2})(?=[/._-]|$))")
 LARGEST_UTC_OFFSET = timedelta(hours=14)
 NEIGHBOURS_READ = 2  # elements read on each side of the headline for an unmarked stamp
 SHORT_STAMP = 80  # characters: longer text beside a headline is a standfirst, not a stamp
@@ -279,7 +279,8 @@ def url_day(url: str | None) -> date | None:
     """The publication day an article's address holds ("/2012/11/01/slug"), or None."""
     if match := URL_DAY.search(urlsplit(url or "").path):
         try:
-            return date(int(match.group(1)), int(match.group(3)), int(match.group(4)))
+            year, month, day = match.group(1), match.group(2) or match.group(4), match.group(3) or match.group(5)
+            return date(int(year), int(month), int(day))
         except ValueError:
             return None
     return None
@@ -315,12 +316,14 @@ def choose_published(candidates: Iterable[Published | None], address_day: date |
     When the article's address holds a day (`address_day`: pass it only when the page's own candidates do
     not agree on one) and the first candidate names another, the candidates that agree with the address go
     first: a blog's "today" header or a list of other stories' dates came before the article's own stamp.
-    Without any candidate, the address's day is the answer."""
+    Without any candidate that agrees, the address's day is the answer."""
     found = [candidate for candidate in candidates if candidate is not None]
-    if address_day is not None and found and found[0].local_date != address_day:
+    if address_day is not None and not any(candidate.local_date == address_day for candidate in found):
+        return _day_only(address_day)
+    if address_day is not None and found[0].local_date != address_day:
         found = sorted(found, key=lambda candidate: candidate.local_date != address_day)
     if not found:
-        return _day_only(address_day) if address_day else None
+        return None
     chosen = found[0]
     for candidate in found[1:]:
         if candidate.date_only or candidate.local_date != chosen.local_date:
@@ -435,8 +438,6 @@ def _published_candidates(tree, meta: dict[str, list[str]], articles: list[dict]
                               "|//abbr[contains(@class, 'published')]"):
         if not _outside_the_article(element):
             yield parse_published(element.get("datetime") or element.get("title") or _text(element))
-    yield from _stamps(tree)
-    yield from _beside_headline(tree)
 
 
 def _read_stamps(tree) -> list[tuple[object, str, Published | None]]:
@@ -452,21 +453,39 @@ def _read_stamps(tree) -> list[tuple[object, str, Published | None]]:
     return read
 
 
-def _listings(read: list[tuple[object, str, Published | None]]) -> set[tuple[str, str | None]]:
-    """Marks (tag and class) of stamps that list other stories: one mark on several stamps of different days."""
-    days: dict[tuple[str, str | None], list[date]] = {}
+def _mark(element) -> tuple[str, str]:
+    """Tag and first class word: "upcoming-event-date odd" and "... even" are one list's rows."""
+    return element.tag, (element.get("class") or "").split(" ")[0]
+
+
+def _listings(read: list[tuple[object, str, Published | None]]) -> set[tuple[str, str]]:
+    """Marks of stamps that list other stories or comments: one mark on several stamps of different days."""
+    days: dict[tuple[str, str], list[date | None]] = {}
     for element, _, found in read:
-        days.setdefault((element.tag, element.get("class")), []).append(found.local_date if found else None)
+        days.setdefault(_mark(element), []).append(found.local_date if found else None)
     return {mark for mark, seen in days.items()
             if len(seen) >= LISTING_SIZE and len({day for day in seen if day}) >= 2}
 
 
+def _list_rows(read: list[tuple[object, str, Published | None]]) -> set[int]:
+    """Positions of stamps that belong to lists. A list followed by a stamp of another mark is a sidebar's,
+    before the article's own stamp: all its rows go. Otherwise its first row is the article's own stamp (the
+    Atlantic's "span.date", then the same class on a "just in" list; a post, then its comments): the rest go."""
+    listings = _listings(read)
+    rows: set[int] = set()
+    for mark in listings:
+        positions = [index for index, (element, _, _) in enumerate(read) if _mark(element) == mark]
+        followed = any(found and _mark(element) not in listings for element, _, found in read[positions[0] + 1:])
+        rows.update(positions if followed else positions[1:])
+    return rows
+
+
 def _stamps(tree) -> Iterator[Published | None]:
     read = _read_stamps(tree)
-    listings = _listings(read)
+    rows = _list_rows(read)
     day: date | None = None
-    for element, text, found in read:
-        if (element.tag, element.get("class")) in listings:
+    for index, (_, text, found) in enumerate(read):
+        if index in rows:
             continue
         if found is None and day is not None and CLOCK.search(text[:40]):
             # Blogger and TypePad print the day in one element and "Posted at 4:59 PM" in the next.
@@ -487,14 +506,16 @@ def _beside_headline(tree) -> Iterator[Published | None]:
 
 
 def _published(tree, meta, articles, fallback_dates: Iterable[str | None], address: str | None) -> Published | None:
-    """The page's own candidates, then `fallback_dates` (trafilatura's, which may be read from the address).
-    The address's day settles it only where the page's own candidates disagree or are missing: where they
-    agree, the address was made on another day (a draft's)."""
-    own = list(_published_candidates(tree, meta, articles))
-    own += [parse_published(value) for key in VAGUE_DATE_META for value in meta.get(key, ())]
-    own_days = {candidate.local_date for candidate in own if candidate is not None}
+    """The page's markup (structured data, metas), its printed stamps, then `fallback_dates` (trafilatura's,
+    which may be read from the address). The address's day settles it only where the markup disagrees or
+    says nothing: where it agrees, the address was made on another day (a draft's, the print edition's)."""
+    markup = list(_published_candidates(tree, meta, articles))
+    vague = [parse_published(value) for key in VAGUE_DATE_META for value in meta.get(key, ())]
+    markup_days = {candidate.local_date for candidate in (*markup, *vague) if candidate is not None}
+    printed = [*_stamps(tree), *_beside_headline(tree)]
     fallbacks = [parse_published(value) for value in fallback_dates]
-    return choose_published([*own, *fallbacks], url_day(address) if len(own_days) != 1 else None)
+    return choose_published([*markup, *printed, *vague, *fallbacks],
+                            url_day(address) if len(markup_days) != 1 else None)
 
 
 # -------------------------------------------------------------------------------------------- titles
