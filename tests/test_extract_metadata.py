@@ -145,26 +145,30 @@ def test_stamps_and_bylines_without_marks(top, iso, authors):
     assert found.authors == authors
 
 
+def bare_page(title: str, body: str) -> str:
+    """A page without the masthead, article element and comments of `page`: only what the test puts in."""
+    return f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+
+
 def test_stamp_beside_the_headline():
-    html = (f"<html><head><title>Energy stocks rally</title></head><body><h6>11/01/2012 @ 3:44PM</h6>"
-            f"<h1>Energy stocks rally</h1><p>{BODY}</p></body></html>")
+    html = bare_page("Energy stocks rally", f"<h6>11/01/2012 @ 3:44PM</h6><h1>Energy stocks rally</h1><p>{BODY}</p>")
     assert page_metadata(html, None).published.isoformat() == "2012-11-01T15:44:00"
 
 
 def test_a_list_of_other_stories_dates_is_not_the_articles():
     others = "".join(f"<li><span class='news_date'>September {day}, 2010</span> Other story</li>"
                      for day in (27, 14, 3))
-    html = (f"<html><head><title>Battleground poll</title></head><body><ul>{others}</ul>"
-            f"<h2>Battleground poll</h2><p class='createdate'>Sunday, August 05 2012</p><p>{BODY}</p></body></html>")
+    html = bare_page("Battleground poll", f"<ul>{others}</ul><h2>Battleground poll</h2>"
+                                          f"<p class='createdate'>Sunday, August 05 2012</p><p>{BODY}</p>")
     assert page_metadata(html, None).published.isoformat() == "2012-08-05"
 
 
 def test_a_post_stamp_shares_its_class_with_its_comments():
     comments = "".join(f"<p class='posted'>Posted by: reader{day} at October {day}, 2012 05:23 PM</p>"
                        for day in (29, 30, 31))
-    html = (f"<html><head><title>Oil prices</title></head><body><h2>Oil prices</h2><p>{BODY}</p>"
-            f"<p class='posted'>Posted by Menzie Chinn at October 28, 2012 05:10 PM</p>{comments}</body></html>")
-    found = page_metadata(html, None)
+    found = page_metadata(bare_page("Oil prices", f"<h2>Oil prices</h2><p>{BODY}</p>"
+                                    f"<p class='posted'>Posted by Menzie Chinn at October 28, 2012 05:10 PM</p>"
+                                    f"{comments}"), None)
     assert found.published.isoformat() == "2012-10-28T17:10:00"
     assert found.authors == ("Menzie Chinn",)
 
