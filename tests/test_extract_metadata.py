@@ -5,7 +5,7 @@ real pages is measured by benchmarks/metadata_quality.py on ../shared/eval."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 import pytest
@@ -19,6 +19,7 @@ from newsingest.extract.metadata import (
     page_metadata,
     parse_published,
     strip_site_name,
+    url_day,
 )
 from newsingest.records import Article, RawDocument
 from helpers import ingest
@@ -79,6 +80,105 @@ def test_trusted_source_names_the_day_and_an_agreeing_source_the_time():
     assert choose_published([None]) is None
 
 
+@pytest.mark.parametrize("value, iso", [
+    ("Tuesday, 11.06.2012 4:54 PM", "2012-11-06T16:54:00"),  # 11 June 2012 was a Monday: US order
+    ("Monday, 11.06.2012", "2012-06-11"),
+    ("Aug 8 '12", "2012-08-08"),
+])
+def test_weekday_and_short_year_read_the_day(value, iso):
+    assert parse_published(value).isoformat() == iso
+
+
+def test_address_day_settles_a_disagreement_but_not_an_agreement():
+    todays_header, post_stamp = parse_published("November 7, 2012"), parse_published("November 1st, 2012 3:10 pm")
+    address_day = url_day("http://blogs.example.com/2012/11/01/players-celebrate/")
+    assert address_day == date(2012, 11, 1)
+    assert choose_published([todays_header, post_stamp], address_day).isoformat() == "2012-11-01T15:10:00"
+    assert choose_published([], address_day).isoformat() == "2012-11-01"
+    assert url_day("http://example.com/2012/8/8/3229307/slug") == date(2012, 8, 8)
+    assert url_day("http://example.com/news/12345") is None
+    assert url_day("http://example.com/2012/11/5-videos-on-learning.html") is None  # a slug, not a day
+    assert url_day("http://example.com/2012-11-05-story") == date(2012, 11, 5)
+    # The page states 9 August twice; the address was made from the draft's day.
+    head = '<meta name="sailthru.date" content="2012-08-09">'
+    top = "<p class='byline'>by Andy Boron on Aug 9, 2012 9:29 AM EDT</p>"
+    found = page_metadata(page(head, top), "http://www.example.com/2012/8/8/3229307/slug")
+    assert found.published.isoformat() == "2012-08-09T09:29:00-04:00"
+
+
+def test_utc_stamp_takes_the_zone_the_page_shows():
+    mislabelled_local = parse_published("2012-11-06T05:17:06Z")
+    with_offset = parse_published("2012-11-06T05:17-08:00")
+    assert choose_published([mislabelled_local, with_offset]).isoformat() == "2012-11-06T05:17:00-08:00"
+    shown_to_readers = parse_published("November 13, 2012 06:34 pm")
+    chosen = choose_published([parse_published("2012-11-13 23:34:08+0000"), shown_to_readers])
+    assert chosen.isoformat() == "2012-11-13T18:34:00-05:00"
+    assert chosen.at == datetime(2012, 11, 13, 23, 34, tzinfo=UTC)
+    # A page that states UTC and its zone for one instant is right either way: the first stays.
+    same_instant = [parse_published("2012-10-29T15:55:00Z"), parse_published("Monday 29 October 2012 11.55 EDT")]
+    assert choose_published(same_instant).isoformat() == "2012-10-29T15:55:00+00:00"
+    # A clock that is not a whole number of quarter hours away is another moment, not a zone.
+    assert choose_published([parse_published("2012-08-09T16:08:00Z"),
+                             parse_published("08/09/2012 4:03 pm")]).utc_offset == timedelta(0)
+
+
+@pytest.mark.parametrize("top, iso, authors", [
+    # unmarked bylines and datelines
+    ("<p>by randfish on November 5, 2010</p>", "2010-11-05", ("randfish",)),
+    ("<div>Posted by <a href='/u/rain'>Rain Noe</a> | 6 Nov 2012 | Comments (0)</div>", "2012-11-06",
+     ("Rain Noe",)),
+    ("<td><a href='/x' class='left'>POSTED ON November 7th, 2012</a></td>", "2012-11-07", ()),
+    # pieces of one stamp in separate elements, a script before it
+    ("<div class='post-info'><script>var n = 'x';</script><span>Megan Slack</span><span>July 18, 2012 05:55 PM EDT"
+     "</span></div>", "2012-07-18T17:55:00-04:00", ()),
+    # the day in one element, "Posted at" with the clock in another
+    ("<h2 class='date-header'>October 11, 2012</h2><span class='post-footers'>Posted at 07:17 PM</span>",
+     "2012-10-11T19:17:00", ()),
+    # an hCard author
+    ("<p>This was written by <span class='vcard'><span class='fn n'>K.G. Schneider</span></span>.</p>", None,
+     ("K.G. Schneider",)),
+    ("<h6>Post written by <a href='/about'>Leo Babauta</a>.</h6>", None, ("Leo Babauta",)),
+])
+def test_stamps_and_bylines_without_marks(top, iso, authors):
+    found = page_metadata(page(top=top), None)
+    assert (found.published and found.published.isoformat()) == iso
+    assert found.authors == authors
+
+
+def bare_page(title: str, body: str) -> str:
+    """A page without the masthead, article element and comments of `page`: only what the test puts in."""
+    return f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+
+
+def test_stamp_beside_the_headline():
+    html = bare_page("Energy stocks rally", f"<h6>11/01/2012 @ 3:44PM</h6><h1>Energy stocks rally</h1><p>{BODY}</p>")
+    assert page_metadata(html, None).published.isoformat() == "2012-11-01T15:44:00"
+
+
+def test_a_list_of_other_stories_dates_is_not_the_articles():
+    others = "".join(f"<li><span class='news_date'>September {day}, 2010</span> Other story</li>"
+                     for day in (27, 14, 3))
+    html = bare_page("Battleground poll", f"<ul>{others}</ul><h2>Battleground poll</h2>"
+                                          f"<p class='createdate'>Sunday, August 05 2012</p><p>{BODY}</p>")
+    assert page_metadata(html, None).published.isoformat() == "2012-08-05"
+
+
+def test_a_post_stamp_shares_its_class_with_its_comments():
+    comments = "".join(f"<p class='posted'>Posted by: reader{day} at October {day}, 2012 05:23 PM</p>"
+                       for day in (29, 30, 31))
+    found = page_metadata(bare_page("Oil prices", f"<h2>Oil prices</h2><p>{BODY}</p>"
+                                    f"<p class='posted'>Posted by Menzie Chinn at October 28, 2012 05:10 PM</p>"
+                                    f"{comments}"), None)
+    assert found.published.isoformat() == "2012-10-28T17:10:00"
+    assert found.authors == ("Menzie Chinn",)
+
+
+def test_menus_and_headlines_that_open_with_by_name_nobody():
+    top = ("<ul><li><a href='?sort=week'>BY WEEK</a></li><li><a href='?sort=month'>BY MONTH</a></li></ul>"
+           "<h3>By the Numbers: 10,000</h3><p>By:</p>")
+    assert page_metadata(page(top=top), None).authors == ()
+
+
 @pytest.mark.parametrize("title, names, expected", [
     ("Why King Corn Wasn't Ready for the Drought | Wired Science | Wired.com", ["Wired Science"],
      "Why King Corn Wasn't Ready for the Drought"),
@@ -86,6 +186,7 @@ def test_trusted_source_names_the_day_and_an_agreeing_source_the_time():
     ("BBC News - Scott and Kathy are coming", ["BBC News"], "Scott and Kathy are coming"),
     ("Budget: what it means for you", ["Harbour Gazette"], "Budget: what it means for you"),
     ("Tax row deepens - rightwingwatch.org", [], "Tax row deepens"),
+    ("Free Range Librarian › The Reluctant Cataloger", ["Free Range Librarian"], "The Reluctant Cataloger"),
 ])
 def test_site_name_segments_leave_the_title(title, names, expected):
     assert strip_site_name(title, names) == expected

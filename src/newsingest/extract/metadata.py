@@ -21,12 +21,14 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
+import lxml.etree
 import lxml.html
 from dateutil import parser as date_parser
 from lxml.etree import ParserError
@@ -54,14 +56,19 @@ ISO_LIKE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}")
 MONTH_WORD = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
               r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
 DATE_IN_TEXT = re.compile(
-    rf"\b{MONTH_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{MONTH_WORD},?\s+\d{{4}}"
+    rf"\b{MONTH_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:\d{{4}}|'\d{{2}}\b)"  # "Aug 8 '12" (Tumblr)
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{MONTH_WORD},?\s+\d{{4}}"
     r"|\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b",
     re.IGNORECASE)
 # What may follow a date in one stamp: "12:19 PM PST", "at 4:30pm", ", 10:49 p.m. ET", "· 7:47 AM".
 TIME_AFTER_DATE = re.compile(
-    r"[\s,·•|@-]*(?:at\s+|-\s+|//\s+)?(\d{1,2}(?:[:.]\d{2}(?::\d{2})?)?\s*(?:[ap]\.?m\.?)?)(?:\s*,?\s*("
+    r"[\s,·•|@/-]*(?:at\s+|-\s+|//\s+)?(\d{1,2}(?:[:.]\d{2}(?::\d{2})?)?\s*(?:[ap]\.?m\.?)?)(?:\s*,?\s*("
     + "|".join(sorted(ZONE_NAMES, key=len, reverse=True)) + r")\b)?", re.IGNORECASE)
 TIME_BEFORE_DATE = re.compile(r"\b(\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)[\s,|·•-]*(?:on\s+)?(?:\w+day,?\s+)?$", re.IGNORECASE)
+# The weekday a stamp names tells "11.06.2012" (US order, a Tuesday) from 11 June (a Monday).
+WEEKDAY = re.compile(r"\b(?:(mon|tues|wednes|thurs|fri|satur|sun)day|(mon|tue|wed|thu|fri|sat|sun)\.?)\b",
+                     re.IGNORECASE)
+WEEKDAY_PREFIXES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 UPDATED = re.compile(r"\b(?:updated|modified|last updated|edited)\b", re.IGNORECASE)
 PUBLISHED_META = (
     "article:published_time", "og:published_time", "datepublished", "article.published", "publishdate",
@@ -83,8 +90,28 @@ STAMP_CLASS = re.compile(r"date|time|byline|posted|publish|meta|stamp|dateline|s
                          re.IGNORECASE)
 BYLINE_CLASS = re.compile(r"byline|author|posted-?by|contributor|writer|dateline|submitted|\bby\b", re.IGNORECASE)
 STAMP_SEARCH_LIMIT = 40  # stamp-like elements read per page; the article's own comes near its top
+MARKED_READ_LIMIT = 400  # marked elements looked at per page, with or without a date in them
+# A block whose own text opens like a dateline or a byline, with or without a class saying so:
+# "<p>by randfish on November 5, 2010</p>", "Posted by <a>Rain Noe</a> | 6 Nov 2012", "POSTED ON November 7th".
+DATELINE_CUE = re.compile(r"^\s*(?:(?:posted|published|written|filed|submitted)\b|by\s)", re.IGNORECASE)
+# A name follows only "by" ("Posted in: Fantasy", "Published" are not bylines): "By", "Posted by:",
+# "Post written by", "This was written by".
+BYLINE_CUE = re.compile(r"^\s*(?:(?:[^\W\d_]+\s+){0,3}(?:posted|written)\s+)?by\b\s*:?\s*(?:$|[^\W\d_])",
+                        re.IGNORECASE)
+# Elements whose text opens with a cue without being a byline: headlines ("By the Numbers: 10,000"), and
+# for names also links and controls ("By week", "By season" in a menu).
+HEADLINES = ("h1", "h2", "h3", "title")
+NOT_A_BYLINE = (*HEADLINES, "a", "option", "button", "label")
+CUED_TEXT_LIMIT = 200  # a longer block that opens with "By" is prose ("By the time the council met, ...")
+# A list of other stories' dates (a "latest news" widget): one class on this many stamps naming different days.
+LISTING_SIZE = 3
+# The day in an article's address: "/2012/11/01/", "/2012/8/8/", "/2012-11-01-"; not "/2012/11/5-videos".
+URL_DAY = re.compile(r"/((?:19|20)\d{2})(?:/(\d{1,2})/(\d{1,2})(?=/|$)|-(\d{2})-(\d{2})(?=[/._-]|$))")
+LARGEST_UTC_OFFSET = timedelta(hours=14)
+NEIGHBOURS_READ = 2  # elements read on each side of the headline for an unmarked stamp
+SHORT_STAMP = 80  # characters: longer text beside a headline is a standfirst, not a stamp
 
-TITLE_SEPARATOR = re.compile(r"\s+(?:[|»«·•~]|::|-{1,2}|–|—|/{1,2})\s+|\s*[|»«]\s*|:\s+|\s+:")
+TITLE_SEPARATOR = re.compile(r"\s+(?:[|»«›‹·•~]|::|-{1,2}|–|—|/{1,2})\s+|\s*[|»«›‹]\s*|:\s+|\s+:")
 DOMAIN_NAME = re.compile(r"^(?:www\.)?[\w-]+(?:\.[a-z]{2,6}){1,2}$", re.IGNORECASE)  # "rightwingwatch.org"
 WORD = re.compile(r"[^\W_]+")
 
@@ -108,7 +135,7 @@ NAME_CHARACTER = re.compile(r"[^\W\d_]")
 URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 NOT_A_NAME = re.compile(r"https?://|www\.|@|\.(?:com|org|net)\b|^\W*$", re.IGNORECASE)
 # Labels of byline widgets and forms that land where a name is expected.
-WIDGET_LABEL = re.compile(r"(?:name|authors?|posted|admin|administrator|anonymous|view profile|profile|email|"
+WIDGET_LABEL = re.compile(r"(?:by|name|authors?|posted|admin|administrator|anonymous|view profile|profile|email|"
                           r"share|comments?|more|none|unknown)\W*", re.IGNORECASE)
 # "By NBC News' Akbar Shinwari": the outlet's possessive before the name.
 POSSESSIVE_OUTLET = re.compile(r"^(?:[A-Z][\w.&-]*\s+){0,3}[A-Z][\w.&-]*['’]s?\s+(?=[A-Z])")
@@ -177,6 +204,12 @@ def _day_only(day: date) -> Published:
     return Published(datetime(day.year, day.month, day.day, tzinfo=UTC), date_only=True, utc_offset=None)
 
 
+def _named_weekday(text: str) -> int | None:
+    if match := WEEKDAY.search(text):
+        return WEEKDAY_PREFIXES.index((match.group(1) or match.group(2))[:3].lower())
+    return None
+
+
 def parse_published(value: str | None, default_day: date | None = None) -> Published | None:
     """A publication date from a machine-readable value ("2012-10-29T15:55:52Z", "20121102163623",
     "Tue, 06 Nov 2012 05:17:06 -0800") or a stamp written for readers ("November 13, 2012 12:19 PM PST").
@@ -203,9 +236,13 @@ def parse_published(value: str | None, default_day: date | None = None) -> Publi
     text = re.sub(r"\b([ap])\.m\.?", r"\1m", text, flags=re.IGNORECASE)
     text = re.sub(r"(?<![\d./-])(\d{1,2})\.(\d{2})\b(?![./-]?\d)", r"\1:\2", text)  # "11.55 EDT"
     default = datetime.combine(default_day or date(1900, 1, 1), time())
+    dayfirst = bool(re.search(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b", text))
     try:
-        parsed = date_parser.parse(text, fuzzy=True, default=default,
-                                   dayfirst=bool(re.search(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b", text)))
+        parsed = date_parser.parse(text, fuzzy=True, default=default, dayfirst=dayfirst)
+        weekday = _named_weekday(value)
+        if weekday is not None and parsed.weekday() != weekday and parsed.day <= 12:
+            swapped = date_parser.parse(text, fuzzy=True, default=default, dayfirst=not dayfirst)
+            parsed = swapped if swapped.weekday() == weekday else parsed
     except (ValueError, OverflowError):
         return None
     if parsed.year < 1900 or (not has_date and parsed.date() != default_day):
@@ -231,15 +268,60 @@ def _stamp_in_text(text: str) -> Published | None:
             stamp = match.group(0) + (" " + " ".join(p for p in following.groups() if p) if following else "")
             if not following and (before := TIME_BEFORE_DATE.search(candidate, 0, match.start())):
                 stamp = f"{match.group(0)} {before.group(1)}"  # "2:23 pm, August 9th, 2012"
+            if weekday := WEEKDAY.search(candidate, max(0, match.start() - 12), match.start()):
+                stamp = f"{weekday.group(0)} {stamp}"  # it decides between day and month orders
             if found := parse_published(stamp):
                 return found
     return None
 
 
-def choose_published(candidates: Iterable[Published | None]) -> Published | None:
+def url_day(url: str | None) -> date | None:
+    """The publication day an article's address holds ("/2012/11/01/slug"), or None."""
+    if match := URL_DAY.search(urlsplit(url or "").path):
+        try:
+            year, month, day = match.group(1), match.group(2) or match.group(4), match.group(3) or match.group(5)
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            return None
+    return None
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+def _local_zone(chosen: Published, found: list[Published]) -> Published:
+    """A UTC stamp in the page's own zone when another candidate shows that zone: an offset with the same
+    clock (a CMS that writes local time with a "Z"), or a clock without zone a whole number of quarter hours
+    away (the time readers see, "06:34 pm" for 23:34Z). A page that states both UTC and its zone for the same
+    instant is right either way: the most trusted stays."""
+    utc_clock = _minute(chosen.at).replace(tzinfo=None)
+    for candidate in found:
+        if candidate.date_only or candidate.utc_offset == timedelta(0):
+            continue
+        clock = _minute(candidate.at).replace(tzinfo=None)
+        if candidate.utc_offset is not None and clock == utc_clock:
+            return candidate
+        offset = clock - utc_clock
+        if (candidate.utc_offset is None and offset and abs(offset) <= LARGEST_UTC_OFFSET
+                and offset % timedelta(minutes=15) == timedelta(0)):
+            return _aware(candidate.at.replace(tzinfo=None), timezone(offset))
+    return chosen
+
+
+def choose_published(candidates: Iterable[Published | None], address_day: date | None = None) -> Published | None:
     """The first (most trusted) candidate names the day; the clock comes from the first candidate with a
-    time on that same day, with a stated zone preferred over none."""
+    time on that same day, with a stated zone preferred over none.
+
+    When the article's address holds a day (`address_day`: pass it only when the page's own candidates do
+    not agree on one) and the first candidate names another, the candidates that agree with the address go
+    first: a blog's "today" header or a list of other stories' dates came before the article's own stamp.
+    Without any candidate that agrees, the address's day is the answer."""
     found = [candidate for candidate in candidates if candidate is not None]
+    if address_day is not None and not any(candidate.local_date == address_day for candidate in found):
+        return _day_only(address_day)
+    if address_day is not None and found[0].local_date != address_day:
+        found = sorted(found, key=lambda candidate: candidate.local_date != address_day)
     if not found:
         return None
     chosen = found[0]
@@ -249,7 +331,7 @@ def choose_published(candidates: Iterable[Published | None]) -> Published | None
         if chosen.date_only or (chosen.utc_offset is None and candidate.utc_offset is not None
                                 and candidate.at.time() == chosen.at.time()):
             chosen = candidate
-    return chosen
+    return _local_zone(chosen, found) if chosen.utc_offset == timedelta(0) else chosen
 
 
 # ------------------------------------------------------------------------------------------ the page
@@ -310,21 +392,38 @@ def _text(element) -> str:
     return re.sub(r"\s+", " ", element.text_content()).strip()
 
 
-def _marked(tree, pattern: re.Pattern, limit: int) -> Iterator:
-    """Elements of the page body whose class or id matches, in document order, outside comment sections,
-    sidebars and footers."""
+def _shown_text(element) -> str:
+    """The text a reader sees in an element, its pieces kept apart ("Megan Slack" and "July 18, 2012" in two
+    spans are not "SlackJuly") and without the source of its scripts."""
+    pieces = element.xpath(".//text()[not(ancestor::script or ancestor::style)]")
+    return re.sub(r"\s+", " ", " ".join(pieces)).strip()
+
+
+def _marked(tree, pattern: re.Pattern, cue: re.Pattern, not_cued: tuple[str, ...], limit: int) -> Iterator:
+    """Elements of the page body whose class or id matches, or whose own text opens like a byline, in
+    document order, outside comment sections and sidebars."""
     seen = 0
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in ("script", "style", "body", "html", "meta", "link"):
+    for element in tree.iter(lxml.etree.Element):
+        if element.tag in ("script", "style", "body", "html", "meta", "link"):
             continue
         marks = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if (not pattern.search(marks) or NOT_THE_ARTICLE.search(marks) or NOT_A_STAMP.search(marks)
-                or _outside_the_article(element)):
+        text = element.text
+        if not ((marks != " " and pattern.search(marks))
+                or (text and element.tag not in not_cued and cue.match(text))):
+            continue
+        if NOT_THE_ARTICLE.search(marks) or NOT_A_STAMP.search(marks) or _outside_the_article(element):
             continue
         yield element
         seen += 1
         if seen >= limit:
             return
+
+
+def _block_text(element) -> str | None:
+    """What a marked element says, or None for a long block that only opens like a byline (prose)."""
+    text = _shown_text(element)
+    marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return text if len(text) <= CUED_TEXT_LIMIT or STAMP_CLASS.search(marks) or BYLINE_CLASS.search(marks) else None
 
 
 def _published_candidates(tree, meta: dict[str, list[str]], articles: list[dict]) -> Iterator[Published | None]:
@@ -339,26 +438,84 @@ def _published_candidates(tree, meta: dict[str, list[str]], articles: list[dict]
                               "|//abbr[contains(@class, 'published')]"):
         if not _outside_the_article(element):
             yield parse_published(element.get("datetime") or element.get("title") or _text(element))
-    day: date | None = None
-    for element in _marked(tree, STAMP_CLASS, STAMP_SEARCH_LIMIT):
+
+
+def _read_stamps(tree) -> list[tuple[object, str, Published | None]]:
+    """Stamp-like elements with a digit in them, their text and the stamp it holds, in document order."""
+    read = []
+    for element in _marked(tree, STAMP_CLASS, DATELINE_CUE, HEADLINES, MARKED_READ_LIMIT):
         if element.tag == "time" and element.get("datetime"):
-            yield (found := parse_published(element.get("datetime")))
-        else:
-            text = _text(element)[:200]
-            found = _stamp_in_text(text)
-            if found is None and day is not None:
-                # Blogger and friends print the day in one element and "at 4:59 PM" in the next.
-                found = parse_published(text[:40], default_day=day) if CLOCK.search(text[:40]) else None
-            yield found
+            read.append((element, "", parse_published(element.get("datetime"))))
+        elif (text := _block_text(element)) and any(character.isdigit() for character in text[:200]):
+            read.append((element, text[:200], _stamp_in_text(text[:200])))
+        if len(read) >= STAMP_SEARCH_LIMIT:
+            break
+    return read
+
+
+def _mark(element) -> tuple[str, str]:
+    """Tag and first class word: "upcoming-event-date odd" and "... even" are one list's rows."""
+    return element.tag, (element.get("class") or "").split(" ")[0]
+
+
+def _listings(read: list[tuple[object, str, Published | None]]) -> set[tuple[str, str]]:
+    """Marks of stamps that list other stories or comments: one mark on several stamps of different days."""
+    days: dict[tuple[str, str], list[date | None]] = {}
+    for element, _, found in read:
+        days.setdefault(_mark(element), []).append(found.local_date if found else None)
+    return {mark for mark, seen in days.items()
+            if len(seen) >= LISTING_SIZE and len({day for day in seen if day}) >= 2}
+
+
+def _list_rows(read: list[tuple[object, str, Published | None]]) -> set[int]:
+    """Positions of stamps that belong to lists. A list followed by a stamp of another mark is a sidebar's,
+    before the article's own stamp: all its rows go. Otherwise its first row is the article's own stamp (the
+    Atlantic's "span.date", then the same class on a "just in" list; a post, then its comments): the rest go."""
+    listings = _listings(read)
+    rows: set[int] = set()
+    for mark in listings:
+        positions = [index for index, (element, _, _) in enumerate(read) if _mark(element) == mark]
+        followed = any(found and _mark(element) not in listings for element, _, found in read[positions[0] + 1:])
+        rows.update(positions if followed else positions[1:])
+    return rows
+
+
+def _stamps(tree) -> Iterator[Published | None]:
+    read = _read_stamps(tree)
+    rows = _list_rows(read)
+    day: date | None = None
+    for index, (_, text, found) in enumerate(read):
+        if index in rows:
+            continue
+        if found is None and day is not None and CLOCK.search(text[:40]):
+            # Blogger and TypePad print the day in one element and "Posted at 4:59 PM" in the next.
+            found = parse_published(text[:40], default_day=day)
         if found is not None and day is None:
             day = found.local_date
+        yield found
 
 
-def _published(tree, meta, articles, fallback_dates: Iterable[str | None]) -> Published | None:
-    candidates = list(_published_candidates(tree, meta, articles))
-    candidates += [parse_published(value) for key in VAGUE_DATE_META for value in meta.get(key, ())]
-    candidates += [parse_published(value) for value in fallback_dates]
-    return choose_published(candidates)
+def _beside_headline(tree) -> Iterator[Published | None]:
+    """A stamp printed next to the headline with nothing marking it: "<h6>11/01/2012 @ 3:44PM</h6><h1>...".
+    The elements right before and after the first <h1> are read."""
+    for heading in tree.xpath("//h1")[:1]:
+        before = islice(heading.itersiblings(preceding=True), NEIGHBOURS_READ)
+        for element in [*before, *islice(heading.itersiblings(), NEIGHBOURS_READ)]:
+            if len(text := _shown_text(element)) <= SHORT_STAMP:
+                yield _stamp_in_text(text)
+
+
+def _published(tree, meta, articles, fallback_dates: Iterable[str | None], address: str | None) -> Published | None:
+    """The page's markup (structured data, metas), its printed stamps, then `fallback_dates` (trafilatura's,
+    which may be read from the address). The address's day settles it only where the markup disagrees or
+    says nothing: where it agrees, the address was made on another day (a draft's, the print edition's)."""
+    markup = list(_published_candidates(tree, meta, articles))
+    vague = [parse_published(value) for key in VAGUE_DATE_META for value in meta.get(key, ())]
+    markup_days = {candidate.local_date for candidate in (*markup, *vague) if candidate is not None}
+    printed = [*_stamps(tree), *_beside_headline(tree)]
+    fallbacks = [parse_published(value) for value in fallback_dates]
+    return choose_published([*markup, *printed, *vague, *fallbacks],
+                            url_day(address) if len(markup_days) != 1 else None)
 
 
 # -------------------------------------------------------------------------------------------- titles
@@ -510,12 +667,13 @@ def _author_candidates(tree, meta: dict[str, list[str]], articles: list[dict]) -
                 yield author
     for key in ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author", "byl", "og:author"):
         yield from meta.get(key, [])
-    for element in tree.xpath("//*[@itemprop='author'][not(self::meta)]|//a[@rel='author']"):
+    for element in tree.xpath("//*[@itemprop='author'][not(self::meta)]|//a[@rel='author']"
+                              "|//*[contains(@class, 'vcard')]//*[contains(concat(' ', @class, ' '), ' fn ')]"):
         if not _outside_the_article(element):
             names = element.xpath(".//*[@itemprop='name']")
             yield names[0].get("content") or _text(names[0]) if names else _text(element)
-    for element in _marked(tree, BYLINE_CLASS, STAMP_SEARCH_LIMIT):
-        text = _text(element)
+    for element in _marked(tree, BYLINE_CLASS, BYLINE_CUE, NOT_A_BYLINE, STAMP_SEARCH_LIMIT):
+        text = _shown_text(element)
         if 0 < len(text) <= 200:
             yield text
 
@@ -552,9 +710,10 @@ def page_metadata(html: str, page_url: str | None, found_title: str | None = Non
     meta = _meta(tree)
     articles = _json_ld(tree)
     site_names = _site_names(meta, page_url, articles)
+    canonical_url = _canonical(tree, meta, page_url)
     return PageMetadata(
         title=_title(tree, meta, articles, site_names, found_title),
         authors=_authors(tree, meta, articles, site_names),
-        published=_published(tree, meta, articles, [found_date]),
-        canonical_url=_canonical(tree, meta, page_url),
+        published=_published(tree, meta, articles, [found_date], canonical_url or page_url),
+        canonical_url=canonical_url,
     )
