@@ -139,23 +139,25 @@ def test_teaser_is_contained_but_shared_quote_is_not():
     assert decisions[3].status is DedupStatus.NEW
 
 
-def test_band_index_finds_exactly_the_rows_sharing_a_band_across_merges():
+def test_band_keys_find_exactly_the_rows_sharing_a_band_across_merges():
     import numpy as np
 
-    from newsingest.dedup.index import BandIndex
+    from newsingest.dedup.index import Bands, KeyIndex
 
     rng = np.random.default_rng(7)
-    index = BandIndex(threshold=0.5, num_perm=128, recall=0.99, merge_at=300)  # merges every ~5 inserts
+    bands, other_route = Bands(threshold=0.5, num_perm=128, recall=0.99), Bands(0.5, 128, 0.99, route=1)
+    index = KeyIndex(merge_at=300)  # merges every ~5 inserts
     signatures = [rng.integers(0, 2**32, 128, dtype=np.uint64) for _ in range(200)]
     for row in range(0, 200, 2):  # every odd row copies one band of the row before it
-        signatures[row + 1][: index.rows] = signatures[row][: index.rows]
+        signatures[row + 1][: bands.rows] = signatures[row][: bands.rows]
     for row, values in enumerate(signatures):
-        index.insert(row, values)
-    assert len(index.entries.keys) > 0 and index.entries.pending_entries < len(index.entries.keys)  # both in use
-    bands = lambda v: {tuple(v[b * index.rows:(b + 1) * index.rows]) for b in range(index.bands)}
+        index.insert(row, bands.keys(values))
+    assert len(index.keys) > 0 and index.pending_entries < len(index.keys)  # both in use
+    rows_of = lambda v: {tuple(v[b * bands.rows:(b + 1) * bands.rows]) for b in range(bands.bands)}
     for row in (0, 1, 57, 198, 199):
-        expected = {other for other in range(200) if bands(signatures[row]) & bands(signatures[other])}
-        assert index.query(signatures[row]) == expected
+        expected = {other for other in range(200) if rows_of(signatures[row]) & rows_of(signatures[other])}
+        assert set(index.query(bands.keys(signatures[row]))) == expected
+        assert not index.query(other_route.keys(signatures[row]))  # routes never share keys
 
 
 def test_text_without_spaces_is_shingled_by_character():

@@ -130,9 +130,9 @@ class KeyIndex:
             found.extend(_rows(self.pending[key]))
         starts = np.searchsorted(self.keys, keys, side="left")
         ends = np.searchsorted(self.keys, keys, side="right")
-        for start, end in zip(starts.tolist(), ends.tolist()):
-            if end > start:
-                found.extend(self.members[start:end].tolist())
+        held = ends > starts
+        for start, end in zip(starts[held].tolist(), ends[held].tolist()):
+            found.extend(self.members[start:end].tolist())
         return found
 
 
@@ -144,30 +144,24 @@ def _with(rows: int | list[int], row: int) -> list[int]:
     return [*_rows(rows), row]
 
 
-class BandIndex:
-    """Banded LSH: rows sharing all values of any band are candidates. One 64-bit key per band."""
+class Bands:
+    """One route's banded LSH: rows sharing all values of any band are candidates. A 64-bit key per band,
+    salted by route so that the routes can share one KeyIndex."""
 
-    def __init__(self, threshold: float, num_perm: int, recall: float, merge_at: int = MIN_PENDING_MERGE):
+    def __init__(self, threshold: float, num_perm: int, recall: float, route: int = 0):
         self.bands, self.rows = band_layout(threshold, num_perm, recall)
-        self.entries = KeyIndex(merge_at)
         with np.errstate(over="ignore"):
-            self.salts = np.arange(self.bands, dtype=np.uint64) * BAND_SALT
+            self.salts = (np.arange(self.bands, dtype=np.uint64) + np.uint64(route << 32)) * BAND_SALT
             # odd 64-bit multipliers, one per row of a band: the key is a wrapped weighted sum of its values
             self.weights = (np.arange(1, self.rows + 1, dtype=np.uint64) * MIX) | np.uint64(1)
 
-    def band_keys(self, hashvalues: np.ndarray) -> np.ndarray:
+    def keys(self, hashvalues: np.ndarray) -> np.ndarray:
         values = hashvalues[: self.bands * self.rows].astype(np.uint64).reshape(self.bands, self.rows)
         with np.errstate(over="ignore"):  # uint64 arithmetic wraps around by design: it is a hash
             keys = (values * self.weights).sum(axis=1, dtype=np.uint64) ^ self.salts
             keys *= MIX
             keys ^= keys >> np.uint64(31)
         return keys
-
-    def insert(self, row: int, hashvalues: np.ndarray) -> None:
-        self.entries.insert(row, self.band_keys(hashvalues))
-
-    def query(self, hashvalues: np.ndarray) -> set[int]:
-        return set(self.entries.query(self.band_keys(hashvalues)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,29 +230,38 @@ class NearDuplicateIndex:
     def __init__(self, settings: LshSettings = LshSettings()):
         self.settings = settings
         signature = settings.signature
-        self.similar = BandIndex(settings.threshold, signature.num_perm, settings.recall)
-        self.leads = BandIndex(settings.lead_threshold, signature.num_perm, settings.recall)
-        self.chars = BandIndex(settings.char_threshold, signature.char_perm, settings.recall)
+        self.similar = Bands(settings.threshold, signature.num_perm, settings.recall, route=0)
+        self.leads = Bands(settings.lead_threshold, signature.num_perm, settings.recall, route=1)
+        self.chars = Bands(settings.char_threshold, signature.char_perm, settings.recall, route=2)
+        # The three routes' keys in one index: one set operation per query and insert, not three.
+        self.entries = KeyIndex()
         self.store = SignatureStore(signature)
+        # The keys of the signature last asked about: an article is added right after it was decided.
+        self._last_keys: tuple[TextSignature | None, np.ndarray] = (None, np.empty(0, dtype=np.uint64))
 
     def __len__(self) -> int:
         return len(self.store)
 
+    def _keys(self, signature: TextSignature) -> np.ndarray:
+        last, keys = self._last_keys
+        if last is not signature:
+            keys = np.concatenate((self.similar.keys(signature.minhash.hashvalues),
+                                   self.leads.keys(signature.lead.hashvalues),
+                                   self.chars.keys(signature.chars.hashvalues)))
+            self._last_keys = (signature, keys)
+        return keys
+
     def add(self, article_id: str, signature: TextSignature, day: int) -> None:
         if article_id in self.store:
             return
-        row = self.store.append(article_id, signature, day)
-        self.similar.insert(row, signature.minhash.hashvalues)
-        self.leads.insert(row, signature.lead.hashvalues)
-        self.chars.insert(row, signature.chars.hashvalues)
+        self.entries.insert(self.store.append(article_id, signature, day), self._keys(signature))
 
     def measure(self, signature: TextSignature, article_id: str) -> Match:
         return measure_one(signature, self.store.candidates([self.store.row_of[article_id]]))
 
     def best_match(self, signature: TextSignature, day: int) -> Match | None:
         """The most similar indexed article that verify accepts; ties by id."""
-        rows = (self.similar.query(signature.minhash.hashvalues) | self.leads.query(signature.lead.hashvalues)
-                | self.chars.query(signature.chars.hashvalues))
+        rows = set(self.entries.query(self._keys(signature)))
         return verify(self.settings, signature, day, self.store.candidates(sorted(rows)))
 
 
@@ -295,12 +298,16 @@ def verify(settings: LshSettings, signature: TextSignature, day: int, found: Can
                >= settings.min_excerpt * np.maximum(signature.shingle_count, found.sizes))
     damaged_copy = (jaccard(found.chars, signature.chars.hashvalues) >= settings.char_threshold) & (
         found.char_counts > 0) & (signature.char_count > 0)
-    sentences_contained = _sentence_containment(signature, found.sentences) >= settings.containment_threshold
     accepted = ((similarity >= settings.threshold) | damaged_copy
-                | ((contained >= settings.containment_threshold) & (leads_alike | excerpt))
-                | (sentences_contained & excerpt))
-    if settings.window_days is not None:
-        accepted &= np.abs(found.days - day) <= settings.window_days
+                | ((contained >= settings.containment_threshold) & (leads_alike | excerpt)))
+    in_window = (np.abs(found.days - day) <= settings.window_days if settings.window_days is not None
+                 else np.ones(len(found.ids), dtype=bool))
+    # Sentences are compared a candidate at a time, so only where they decide: excerpts in the window that
+    # nothing above accepted.
+    undecided = np.flatnonzero(~accepted & excerpt & in_window)
+    accepted[undecided] = _sentence_containment(signature, [found.sentences[i] for i in undecided]) >= (
+        settings.containment_threshold)
+    accepted &= in_window
     matches = [Match(found.ids[i], float(similarity[i]), float(contained[i])) for i in np.flatnonzero(accepted)
                if facts_agree(settings, signature.facts, found.facts[i])]
     if not matches:

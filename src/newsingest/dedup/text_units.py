@@ -20,10 +20,13 @@ MIN_SENTENCE_WORDS = 5
 WORD = re.compile(r"\w+", re.UNICODE)
 # A sentence ends at . ! ? before white space (closing quotes or brackets between), or at a line break;
 # these are never word characters, so splitting there leaves every word whole.
-SENTENCE_END = re.compile(r"[.!?]+(?=[\"'”’)\]]*(?:\s|$))|\n")
+# It and FACT open with one character set, then branch: the regex engine then skips ahead to the next of
+# those characters instead of starting a match at every position (an alternation of two patterns at the
+# start took 2-3x as long on the development set, with the same matches).
+SENTENCE_END = re.compile(r"[.!?\n](?:(?<=\n)|[.!?]*(?=[\"'”’)\]]*(?:\s|$)))")
 # Figures, and capitalised words after a lower-case word or a comma (so not at a sentence start).
 # (The capital is matched before the look-behind: looking behind at every position cost twice as much.)
-FACT = re.compile(r"\d+(?:[.,]\d+)*|[A-Z](?<=[a-z,;:] [A-Z])[\w'’-]+")
+FACT = re.compile(r"[\dA-Z](?:(?<=\d)\d*(?:[.,]\d+)*|(?<=[a-z,;:] [A-Z])[\w'’-]+)")
 EMPTY = np.empty(0, dtype=np.uint64)
 
 
