@@ -6,8 +6,9 @@ from datasketch import MinHash
 
 from newsingest.dedup import dedup_batch, restore
 from newsingest.dedup.clusters import Deduplicator, day_of
-from newsingest.dedup.signatures import (SignatureSettings, compute_signatures, from_stored, normalise, shingles,
-                                         text_hash, to_stored)
+from newsingest.dedup.signatures import (GRAM_BASE, SignatureSettings, compute_signatures, from_stored,
+                                         normalise, shingles, text_hash, to_stored)
+from newsingest.dedup.text_units import BYTE_BASE
 from newsingest.records import Article, DedupStatus
 
 STORY = ("The city council voted on Tuesday to close the old harbour bridge to cars from next spring, "
@@ -48,12 +49,33 @@ def test_signature_round_trip_through_bytes():
     assert restored.shingle_count == signature.shingle_count == len(shingles(STORY, settings.shingle_size))
 
 
-def datasketch_values(words: list[str], size: int, settings: SignatureSettings) -> np.ndarray:
-    """A signature the way datasketch documents it: its own MinHash and hash of the UTF-8 word n-grams."""
-    grams = [" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1))] if words else []
-    minhash = MinHash(num_perm=settings.num_perm, seed=settings.seed, scheme=settings.scheme)
-    minhash.update_batch([gram.encode("utf-8") for gram in grams])
+def _splitmix64(value: int) -> int:
+    value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) % 2**64
+    value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) % 2**64
+    return value ^ (value >> 31)
+
+
+def reference_hash(shingle: bytes) -> int:
+    """The shingle hash the signatures module documents, one shingle at a time in plain Python integers."""
+    gram = 0
+    for word in shingle.split(b" "):
+        word_hash = sum((byte + 1) * int(BYTE_BASE) ** place for place, byte in enumerate(word)) % 2**64
+        gram = (gram * int(GRAM_BASE) + _splitmix64(word_hash)) % 2**64
+    return _splitmix64(gram) >> 32
+
+
+def reference_minhash(shingle_set: set[bytes] | list[bytes], settings: SignatureSettings) -> np.ndarray:
+    """datasketch's own MinHash of the shingles, with the documented shingle hash."""
+    minhash = MinHash(num_perm=settings.num_perm, seed=settings.seed, scheme=settings.scheme,
+                      hashfunc=reference_hash)
+    minhash.update_batch(list(shingle_set))
     return minhash.hashvalues
+
+
+def datasketch_values(words: list[str], size: int, settings: SignatureSettings) -> np.ndarray:
+    """A signature the way datasketch documents it: its own MinHash of the UTF-8 word n-grams."""
+    grams = [" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1))] if words else []
+    return reference_minhash([gram.encode("utf-8") for gram in grams], settings)
 
 
 @pytest.mark.parametrize("text, words", [

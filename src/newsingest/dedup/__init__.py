@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from newsingest.dedup.clusters import Deduplicator, KnownArticle
 from newsingest.dedup.index import LshSettings
-from newsingest.dedup.signatures import StoredSignature, TextSignature, compute_signatures, from_stored, to_stored
+from newsingest.dedup.signatures import (SHINGLE_HASH, StoredSignature, TextSignature, compute_signatures,
+                                         from_stored, to_stored)
 from newsingest.records import Article, DedupDecision
 
 
@@ -19,7 +20,7 @@ class DedupResult:
 def signature_scheme(settings: LshSettings) -> str:
     """Stored signatures are comparable only when computed the same way; this names the way."""
     s = settings.signature
-    return f"{s.scheme}-w{s.shingle_size}-p{s.num_perm}-s{s.seed}"
+    return f"{s.scheme}-{SHINGLE_HASH}-w{s.shingle_size}-p{s.num_perm}-s{s.seed}"
 
 
 def new_deduplicator(settings: LshSettings, redis_url: str | None = None) -> Deduplicator:

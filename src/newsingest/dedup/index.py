@@ -29,6 +29,7 @@ too much for a 30-day window. Here a key entry is 12 bytes.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -97,51 +98,48 @@ class KeyIndex:
         self.merge_at = merge_at
         self.keys = np.empty(0, dtype=np.uint64)  # sorted
         self.members = np.empty(0, dtype=np.int32)  # signature row of each key, same order
-        # key -> row, or -> list of rows for the few keys of more than one: set operations and dict updates
-        # run in C, where a Python loop over every key of every insert and query cost ~1 us a key.
-        self.pending: dict[int, int | list[int]] = {}
+        # Keys inserted since the last merge -> their first row, and the few keys of more than one row -> the
+        # later rows: set operations and dict updates run in C, and a merge reads the first dict's keys and
+        # values in C, where a Python loop over every key of every insert and query cost ~1 us a key.
+        self.pending: dict[int, int] = {}
+        self.pending_later: dict[int, list[int]] = {}
         self.pending_entries = 0
 
     def insert(self, row: int, keys: np.ndarray) -> None:
-        keys = keys.tolist()
-        again = {key: _with(self.pending[key], row) for key in self.pending.keys() & keys}
-        self.pending.update(dict.fromkeys(keys, row))
-        self.pending.update(again)
-        self.pending_entries += len(keys)
+        fresh = dict.fromkeys(keys.tolist(), row)
+        self.pending_entries += len(fresh)
+        for key in self.pending.keys() & fresh.keys():
+            self.pending_later.setdefault(key, []).append(fresh.pop(key))
+        self.pending.update(fresh)
         if self.pending_entries > max(self.merge_at, len(self.keys) // 8):
             self._merge()
 
     def _merge(self) -> None:
-        pairs = [(key, r) for key, rows in self.pending.items() for r in _rows(rows)]
-        keys = np.fromiter((key for key, _ in pairs), dtype=np.uint64, count=len(pairs))
-        members = np.fromiter((r for _, r in pairs), dtype=np.int32, count=len(pairs))
+        later = [(key, row) for key, rows in self.pending_later.items() for row in rows]
+        keys = np.fromiter(itertools.chain(self.pending.keys(), (key for key, _ in later)), dtype=np.uint64,
+                           count=self.pending_entries)
+        members = np.fromiter(itertools.chain(self.pending.values(), (row for _, row in later)), dtype=np.int32,
+                              count=self.pending_entries)
         # Sort only the pending entries, then merge them in one linear pass (np.insert): re-sorting the
         # whole index made each merge O(N log N), and the last tenth of 100k inserts 0.72x the first.
-        order = np.argsort(keys, kind="stable")
+        order = np.argsort(keys, kind="stable")  # a key's first row before its later ones
         keys, members = keys[order], members[order]
         at = np.searchsorted(self.keys, keys, side="right")  # after equal keys: older rows stay first
         self.keys, self.members = np.insert(self.keys, at, keys), np.insert(self.members, at, members)
-        self.pending, self.pending_entries = {}, 0
+        self.pending, self.pending_later, self.pending_entries = {}, {}, 0
 
     def query(self, keys: np.ndarray) -> list[int]:
         """Rows holding any of the keys."""
         found: list[int] = []
         for key in self.pending.keys() & keys.tolist():
-            found.extend(_rows(self.pending[key]))
+            found.append(self.pending[key])
+            found.extend(self.pending_later.get(key, ()))
         starts = np.searchsorted(self.keys, keys, side="left")
         ends = np.searchsorted(self.keys, keys, side="right")
         held = ends > starts
         for start, end in zip(starts[held].tolist(), ends[held].tolist()):
             found.extend(self.members[start:end].tolist())
         return found
-
-
-def _rows(rows: int | list[int]) -> list[int]:
-    return [rows] if isinstance(rows, int) else rows
-
-
-def _with(rows: int | list[int], row: int) -> list[int]:
-    return [*_rows(rows), row]
 
 
 class Bands:
