@@ -106,15 +106,18 @@ def cli_ingest(db_path, *paths):
 
 
 def test_an_archive_split_over_runs_clusters_as_one_run(tmp_path):
-    """A 1999 archive: wire copy first, the papers made of it the next day, and a reprint months later.
-    Through the CLI, in one run and in three; the window counts from each article's own date."""
+    """A 1999 archive: wire copy first, the papers made of it the next day, and reprints months later.
+    Through the CLI, in one run and in three; the window counts from each article's own date, for URL and
+    exact-text matches as for near duplicates."""
     wire = [record(f"https://wire.example/{n}", text, "1999-03-01") for n, text in enumerate((STORY, OTHER, THIRD))]
     papers = [record("https://paper-a.example/1", "BRIDGE TO CLOSE\nBy our correspondent\n" + STORY, "1999-03-02"),
               record("https://paper-b.example/1", OTHER.replace("Wednesday", "Weds").replace(" last winter", ""),
                      "1999-03-02"),
               record("https://paper-c.example/1", " ".join(STORY.split()[:45]) + " Full story inside.", "1999-03-02"),
               record("https://paper-d.example/1", THIRD.split(". ", 1)[1], "1999-03-03")]
-    reprint = [record("https://paper-a.example/2", STORY + " (First published in March.)", "1999-09-01")]
+    reprint = [record("https://paper-a.example/2", STORY + " (First published in March.)", "1999-09-01"),
+               record("https://wire.example/1?utm_source=archive", OTHER, "1999-09-01"),  # same canonical URL
+               record("https://paper-e.example/1", THIRD, "1999-09-02")]  # the same text
     files = []
     for name, records in (("wire", wire), ("papers", papers), ("reprint", reprint)):
         files.append(tmp_path / f"{name}.jsonl")
@@ -131,7 +134,8 @@ def test_an_archive_split_over_runs_clusters_as_one_run(tmp_path):
         "https://wire.example/0"]
     assert clusters["https://paper-b.example/1"] == clusters["https://wire.example/1"]
     assert clusters["https://paper-d.example/1"] == clusters["https://wire.example/2"]
-    assert one["https://paper-a.example/2"][0] == "new"  # six months after: outside the 30-day window
+    for url in ("https://paper-a.example/2", "https://wire.example/1?utm_source=archive", "https://paper-e.example/1"):
+        assert one[url][0] == "new"  # six months after: outside the 30-day window
 
 
 def test_a_copy_published_at_the_same_time_never_takes_over_on_arrival(db_path, tmp_path):

@@ -257,6 +257,9 @@ class NearDuplicateIndex:
     def measure(self, signature: TextSignature, article_id: str) -> Match:
         return measure_one(signature, self.store.candidates([self.store.row_of[article_id]]))
 
+    def day_of(self, article_id: str) -> int:
+        return int(self.store.days[self.store.row_of[article_id]])
+
     def best_match(self, signature: TextSignature, day: int) -> Match | None:
         """The most similar indexed article that verify accepts; ties by id."""
         rows = set(self.entries.query(self._keys(signature)))
