@@ -121,11 +121,16 @@ def test_restored_state_catches_copies_in_a_later_run():
     first = Deduplicator()
     result = dedup_batch([article("a", STORY)], first)
     stored = result.signatures[0]
-    rows = [("a", result.decisions[0].cluster_id, None, text_hash(STORY), day_of(None), *astuple(stored))]
+    rows = [("a", result.decisions[0].cluster_id, None, text_hash(STORY), day_of(None), None, *astuple(stored)),
+            # stored under another signature scheme: only its text comes back
+            ("b", "b", None, text_hash(OTHER), day_of(None), OTHER, *[None] * len(astuple(stored)))]
     later = Deduplicator()
     restore(later, rows)
-    (decision,) = dedup_batch([article("z", STORY + " Updated with a new final sentence here.")], later).decisions
-    assert decision.status is DedupStatus.NEAR_DUPLICATE and decision.cluster_id == "a"
+    copies = [article("z", STORY + " Updated with a new final sentence here."),
+              article("y", OTHER + " Updated with a new final sentence here.")]
+    decisions = dedup_batch(copies, later).decisions
+    assert [(d.status, d.cluster_id) for d in decisions] == [(DedupStatus.NEAR_DUPLICATE, "a"),
+                                                            (DedupStatus.NEAR_DUPLICATE, "b")]
 
 
 def test_unrelated_texts_on_one_topic_are_not_linked():

@@ -147,3 +147,18 @@ def test_a_copy_published_at_the_same_time_never_takes_over_on_arrival(db_path, 
     result = decisions(db_path)
     assert result["https://a.example/original"][1] is True  # canonical: the earliest arrival of equal times
     assert result["https://b.example/copy"][1] is False and result["https://c.example/copy"][1] is False
+
+
+def test_articles_signed_under_an_earlier_scheme_are_still_remembered_and_rededup_stores_them(db_path, tmp_path):
+    """After an upgrade that changes how signatures are computed, the stored ones no longer count: an
+    ingest computes them again from the stored text (until `rededup` stores them), so copies are found."""
+    import duckdb
+
+    ingest_records(db_path, tmp_path, "first", [record("https://a.example/1", STORY, days_ago(1))])
+    con = duckdb.connect(str(db_path))
+    con.execute("update signatures set scheme = 'affine32-w5-p128-s1'")  # the scheme before poly64
+    con.close()
+    ingest_records(db_path, tmp_path, "second", [record("https://b.example/1", STORY + " One more line.", days_ago(1))])
+    assert decisions(db_path)["https://b.example/1"][0] == "near_duplicate"
+    report = rededup(Warehouse(db_path))
+    assert report.recomputed_signatures == 1 and report.changed == 0

@@ -35,10 +35,12 @@ def new_deduplicator(settings: LshSettings, redis_url: str | None = None) -> Ded
 
 def restore(deduplicator: Deduplicator, rows: list[tuple]) -> None:
     """Remember articles of earlier runs (rows from Warehouse.dedup_state: id, cluster_id, canonical_url,
-    text_hash, day, then the StoredSignature's fields)."""
+    text_hash, day, text, then the StoredSignature's fields). A row with its text has no signature of the
+    current scheme: it is computed here, all such rows at once."""
     settings = deduplicator.index.settings.signature
-    for article_id, cluster_id, canonical, text_hash, day, *stored in rows:
-        signature = from_stored(StoredSignature(*stored), settings)
+    computed = iter(compute_signatures([row[5] for row in rows if row[5] is not None], settings))
+    for article_id, cluster_id, canonical, text_hash, day, text, *stored in rows:
+        signature = next(computed) if text is not None else from_stored(StoredSignature(*stored), settings)
         deduplicator.remember(KnownArticle(article_id, cluster_id, canonical, text_hash, signature, day))
 
 
