@@ -32,7 +32,8 @@ from datasketch import MinHash, MinHashLSH
 from newsingest.dedup import dedup_batch
 from newsingest.dedup.clusters import Deduplicator
 from newsingest.dedup.index import LshSettings
-from newsingest.dedup.signatures import SignatureSettings, TextSignature, compute_signatures, shingles, text_hash
+from newsingest.dedup.signatures import SignatureSettings, TextSignature, compute_signatures, shingles
+from newsingest.fingerprint import text_hash
 from newsingest.evaluation import adjusted_rand_index, pairwise_scores
 from newsingest.records import Article
 

@@ -39,7 +39,8 @@ from pathlib import Path
 import numpy as np
 
 from newsingest.dedup.clusters import Deduplicator
-from newsingest.dedup.signatures import SignatureSettings, compute_signatures, shingles, text_hash
+from newsingest.dedup.signatures import SignatureSettings, compute_signatures, shingles
+from newsingest.fingerprint import text_hash
 from newsingest.extract import ExtractSettings, extract_document
 from newsingest.pipeline import DEFAULT_BATCH_SIZE
 from newsingest.records import Article, DedupDecision, DedupStatus, RawDocument

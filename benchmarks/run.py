@@ -44,6 +44,7 @@ from newsingest.dedup.signatures import (  # noqa: E402
 from newsingest.pipeline import DEFAULT_BATCH_SIZE, IngestRun, PipelineSettings, iter_source_items  # noqa: E402
 from newsingest.pipeline import batches as pipeline_batches  # noqa: E402
 from newsingest.extract import extract_document  # noqa: E402
+from newsingest.extract.boilerplate import lines_to_learn  # noqa: E402
 from newsingest.records import Article, DedupDecision, DedupStatus, RawDocument  # noqa: E402
 from newsingest.warehouse import LandingBatch, Warehouse  # noqa: E402
 
@@ -467,7 +468,8 @@ def _landing_batches(articles: list[Article], raws: dict[str, RawDocument], tota
             batch_raws.append(raw)
             rows.append((copy, DedupDecision(article_id=copy.id, status=DedupStatus.NEW, cluster_id=copy.id),
                          stored[number % len(articles)]))
-        yield LandingBatch(run_id="bench", articles=rows, raw_documents=batch_raws)
+        yield LandingBatch(run_id="bench", articles=rows, raw_documents=batch_raws,
+                           source_lines=lines_to_learn([row[0] for row in rows], [row[1] for row in rows]))
 
 
 def bench_landing(articles: list[Article], raws: dict[str, RawDocument], total: int, tmp: Path) -> dict:

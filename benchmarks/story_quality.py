@@ -36,7 +36,7 @@ from pathlib import Path
 from newsingest.article_features import ArticleFeatures, FeatureMaker
 from newsingest.dedup import dedup_batch
 from newsingest.dedup.clusters import Deduplicator
-from newsingest.dedup.signatures import text_hash
+from newsingest.fingerprint import text_hash
 from newsingest import warehouse as warehouse_module
 from newsingest.evaluation import adjusted_rand_index, pairwise_scores
 from newsingest.extract.workers import ExtractWorkers

@@ -1,4 +1,3 @@
-from dataclasses import astuple
 
 import numpy as np
 import pytest
@@ -6,10 +5,10 @@ from datasketch import MinHash
 
 from newsingest.dedup import dedup_batch, restore
 from newsingest.dedup.clusters import Deduplicator, day_of
-from newsingest.dedup.signatures import (GRAM_BASE, SignatureSettings, compute_signatures, from_stored,
-                                         normalise, shingles, text_hash, to_stored)
+from newsingest.dedup.signatures import GRAM_BASE, SignatureSettings, compute_signatures, from_stored, shingles, to_stored
 from newsingest.dedup.text_units import BYTE_BASE
-from newsingest.records import Article, DedupStatus
+from newsingest.fingerprint import normalise, text_hash
+from newsingest.records import Article, DedupStatus, RememberedArticle
 
 STORY = ("The city council voted on Tuesday to close the old harbour bridge to cars from next spring, "
          "after engineers warned that corrosion had weakened two of its steel supports. The mayor said "
@@ -121,11 +120,10 @@ def test_restored_state_catches_copies_in_a_later_run():
     first = Deduplicator()
     result = dedup_batch([article("a", STORY)], first)
     stored = result.signatures[0]
-    rows = [("a", result.decisions[0].cluster_id, None, text_hash(STORY), day_of(None), None, *astuple(stored)),
-            # stored under another signature scheme: only its text comes back
-            ("b", "b", None, text_hash(OTHER), day_of(None), OTHER, *[None] * len(astuple(stored)))]
     later = Deduplicator()
-    restore(later, rows)
+    restore(later, [RememberedArticle("a", result.decisions[0].cluster_id, None, text_hash(STORY), day_of(None), stored),
+                    # stored under another signature scheme: only its text comes back
+                    RememberedArticle("b", "b", None, text_hash(OTHER), day_of(None), None, OTHER)])
     copies = [article("z", STORY + " Updated with a new final sentence here."),
               article("y", OTHER + " Updated with a new final sentence here.")]
     decisions = dedup_batch(copies, later).decisions

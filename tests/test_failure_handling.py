@@ -21,7 +21,7 @@ from newsingest.sources.decompress import decoded_pieces
 from newsingest.sources.fetch import PAGE_TYPES, Fetched, Fetcher, FetchRequest, FetchSettings, Refused
 from newsingest.sources.files import read_file
 from newsingest.sources.sources_file import SourcesFileError, parse_sources
-from newsingest.dedup.signatures import StoredSignature
+from newsingest.records import StoredSignature
 from newsingest.records import DedupDecision, DedupStatus
 from newsingest.warehouse import LandingBatch, Warehouse
 

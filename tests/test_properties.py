@@ -13,13 +13,14 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsingest.dedup.signatures import SignatureSettings, compute_signatures, normalise, shingles, text_hash
+from newsingest.dedup.signatures import SignatureSettings, compute_signatures, shingles
+from newsingest.fingerprint import normalise, text_hash
 from newsingest.extract import ExtractSettings, count_words, extract_document
 from newsingest.extract.decode import decode
 from newsingest.extract.text import clean_lines, clean_text, normalise_line
 from newsingest.records import RawDocument, document_id
 from newsingest.sources.files import valid_unicode
-from newsingest.sources.urls import canonical_url
+from newsingest.urls import canonical_url
 from test_dedup import reference_minhash
 
 # Lines that look like news: words, capitals, bylines, datelines, prompts, plus arbitrary Unicode.
@@ -136,7 +137,7 @@ def test_ids_and_hashes_are_the_same_in_another_interpreter():
     inputs = [("https://news.example/a?utm_source=x", b"body"), (None, "caf\u00e9 \u4e2d\u6587".encode()), ("", b"")]
     here = [(document_id(url, body), text_hash(body.decode())) for url, body in inputs]
     script = ("import sys; from newsingest.records import document_id; "
-              "from newsingest.dedup.signatures import text_hash; "
+              "from newsingest.fingerprint import text_hash; "
               f"print([(document_id(u, b), text_hash(b.decode())) for u, b in {inputs!r}])")
     other = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                            env={"PYTHONHASHSEED": "12345"})

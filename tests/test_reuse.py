@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import duckdb
 
-from newsingest.records import DedupDecision, DedupStatus, Derivation
+from newsingest.records import DatedText, DedupDecision, DedupStatus, Derivation
 from newsingest.reuse import Indexed, ReuseIndex, ReuseSettings, assign_reuse, find_sources
 from newsingest.reuse.align import Seeds, passages
 from newsingest.reuse.words import words
@@ -107,7 +107,7 @@ def test_derivation_follows_the_share_all_sources_cover():
 def test_days_past_memory_days_leave_memory_and_are_read_again_when_needed():
     index = ReuseIndex(ReuseSettings(window_days=0, memory_days=2))
     first = datetime(2024, 3, 10, 14, tzinfo=UTC)
-    stored = {(first + timedelta(days=d)).date(): [(f"wire-{d}", first + timedelta(days=d), WIRE["text"])]
+    stored = {(first + timedelta(days=d)).date(): [DatedText(f"wire-{d}", first + timedelta(days=d), WIRE["text"])]
               for d in range(3)}
     for d in range(3):
         needed = index.missing_days([first + timedelta(days=d, hours=2)])
@@ -123,7 +123,7 @@ def test_days_past_memory_days_leave_memory_and_are_read_again_when_needed():
 def test_a_reprocessed_source_is_aligned_in_its_new_text_not_the_stored_one():
     index = ReuseIndex()
     anchor = datetime(2024, 3, 10, 14, tzinfo=UTC)
-    index.load(index.missing_days([anchor]), [("wire", anchor, "Menu Home News Sport\n" + WIRE["text"])])
+    index.load(index.missing_days([anchor]), [DatedText("wire", anchor, "Menu Home News Sport\n" + WIRE["text"])])
     wire = Indexed("wire", anchor, index.arrival(), words(WIRE["text"]))
     derived = Indexed("derived", anchor + timedelta(hours=2), index.arrival(), words(DERIVED["text"]))
     index.add([wire])

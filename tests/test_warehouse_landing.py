@@ -4,7 +4,7 @@ exactly as the Python client stored it before (NULLs, time zones, blobs, maps, u
 import zlib
 from datetime import UTC, datetime, timedelta, timezone
 
-from newsingest.dedup.signatures import StoredSignature
+from newsingest.records import StoredSignature
 from newsingest.records import (Article, DedupDecision, DedupStatus, RawDocument, Rejection, RemovedLine,
                                 WarcPointer, WarcProgress)
 from newsingest.warehouse import LandingBatch, Warehouse

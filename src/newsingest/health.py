@@ -14,7 +14,7 @@ from enum import StrEnum
 from pathlib import PurePath
 
 from newsingest.records import RawDocument, Rejection
-from newsingest.sources.urls import source_host
+from newsingest.urls import source_host
 from newsingest.warehouse import Warehouse, load_sql
 
 

@@ -23,7 +23,7 @@ from newsingest.dedup.index import LshSettings
 from newsingest.article_features import ArticleFeatures, FeatureMaker
 from newsingest.dedup.signatures import TextSignature
 from newsingest.extract import ExtractSettings, extract_document
-from newsingest.extract.boilerplate import BoilerplateSettings
+from newsingest.extract.boilerplate import BoilerplateSettings, lines_to_learn
 from newsingest.extract.workers import Annotated, ExtractLimits, ExtractWorkers
 from newsingest.records import Article, DedupStatus, Derivation, RawDocument, Rejection, document_id
 from newsingest.reuse import ReuseIndex, ReuseResult, ReuseSettings, assign_reuse
@@ -389,6 +389,7 @@ class IngestRun:
             replaces=list(replaces),
             stories=stories,
             reuse=reuse.rows,
+            source_lines=lines_to_learn(articles, dedup.decisions),
         ), self.scheme)
         self._count(articles, dedup, rejections)
         self.summary.derived_wholly += reuse.derived(Derivation.WHOLLY)

@@ -10,11 +10,18 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 
 def utc_date(moment: datetime) -> date:
     """The UTC calendar date of a moment; a naive time is taken as UTC, as the warehouse stores it."""
     return (moment.astimezone(UTC) if moment.tzinfo is not None else moment).date()
+
+
+def day_number(moment: datetime) -> int:
+    """The UTC calendar date of a moment as an ordinal (date.toordinal): the day unit every stage's window
+    and the warehouse's day columns count in."""
+    return utc_date(moment).toordinal()
 
 
 def sha256_hex(data: bytes | str) -> str:
@@ -177,3 +184,70 @@ class Rejection:
     message: str
     raw_hash: str | None = None  # pointer into raw_documents, when bytes were read
     warc: WarcPointer | None = None  # the refused record, for inputs read from a WARC file
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSignature:
+    """An article's dedup signature as the warehouse stores it (dedup/signatures.py makes and reads it)."""
+
+    minhash: bytes
+    lead: bytes | None
+    shingle_count: int | None
+    chars: bytes | None = None  # None in rows written before migration 012
+    char_count: int | None = None
+    sentences: bytes | None = None  # uint64 hashes
+    facts: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLines:
+    """The short lines of one new article, counted toward its source's learned boilerplate (extract/boilerplate.py)."""
+
+    source: str
+    lines: dict[str, str]  # line key -> line
+
+
+# Rows the stages read back from the warehouse (warehouse/sql/*.sql, one record per statement).
+
+class RememberedArticle(NamedTuple):
+    """What dedup remembers of a stored article (dedup_state.sql)."""
+
+    id: str
+    cluster_id: str
+    canonical_url: str | None
+    text_hash: str
+    day: int  # day_number of its date (published, else ingested)
+    signature: StoredSignature | None  # None: none of the current scheme; then its text is given
+    text: str | None = None
+
+
+class RededupInput(NamedTuple):
+    """A stored article and its current decision, for `newsingest rededup` (rededup_inputs.sql)."""
+
+    id: str
+    canonical_url: str | None
+    text_hash: str
+    dated: datetime  # published, else ingested
+    dedup_status: str
+    cluster_id: str
+    text: str | None  # only where the stored signature must be computed again
+    signature: StoredSignature
+
+
+class StoryMember(NamedTuple):
+    """A stored article the stories stage compares newcomers with (story_members.sql)."""
+
+    id: str
+    story_id: str
+    anchor: datetime  # published, else ingested
+    terms: str  # as TermWeights keeps them (stories/features.py)
+    weights: bytes  # float32 per term
+
+
+class DatedText(NamedTuple):
+    """A stored article's text and date, for the reuse stage (reuse_sources.sql, reuse_replay.sql)."""
+
+    id: str
+    anchor: datetime  # published, else ingested
+    text: str
+    new: bool = True  # new to dedup: only those are sources

@@ -15,9 +15,9 @@ from datetime import datetime
 from newsingest.dedup import signature_scheme
 from newsingest.dedup.clusters import Deduplicator
 from newsingest.dedup.index import LshSettings
-from newsingest.dedup.signatures import StoredSignature, compute_signatures, from_stored, to_stored
-from newsingest.records import DedupDecision, Derivation
-from newsingest.reuse import Indexed, ReuseIndex, ReuseResult, ReuseSettings, day_of, reuse_of
+from newsingest.dedup.signatures import compute_signatures, from_stored, to_stored
+from newsingest.records import DedupDecision, Derivation, day_number
+from newsingest.reuse import Indexed, ReuseIndex, ReuseResult, ReuseSettings, reuse_of
 from newsingest.reuse.words import words
 from newsingest.warehouse import Warehouse
 
@@ -65,16 +65,16 @@ def rededup(warehouse: Warehouse, changes: DedupChanges = DedupChanges()) -> Red
         warehouse.migrate()
         settings = changes.apply(warehouse.dedup_settings() or LshSettings())
         rows = warehouse.rededup_inputs(signature_scheme(settings))
-        missing = [row for row in rows if row[6] is not None]  # text is selected only where needed
-        fresh = dict(zip((row[0] for row in missing),
-                         compute_signatures([row[6] for row in missing], settings.signature), strict=True))
+        missing = [row for row in rows if row.text is not None]  # text is selected only where needed
+        fresh = dict(zip((row.id for row in missing),
+                         compute_signatures([row.text for row in missing], settings.signature), strict=True))
         deduplicator = Deduplicator(settings)
         previous: dict[str, tuple[str, str]] = {}
         decisions: list[DedupDecision] = []
-        for article_id, canonical_url, text_hash, dated, status, cluster_id, _text, *stored in rows:
-            previous[article_id] = (status, cluster_id)
-            signature = fresh.get(article_id) or from_stored(StoredSignature(*stored), settings.signature)
-            decisions.append(deduplicator.decide(StoredArticle(article_id, canonical_url, text_hash, dated),
+        for row in rows:
+            previous[row.id] = (row.dedup_status, row.cluster_id)
+            signature = fresh.get(row.id) or from_stored(row.signature, settings.signature)
+            decisions.append(deduplicator.decide(StoredArticle(row.id, row.canonical_url, row.text_hash, row.dated),
                                                  signature))
         recomputed = {article_id: to_stored(signature) for article_id, signature in fresh.items()}
         warehouse.replace_decisions(decisions, recomputed, signature_scheme(settings), settings)
@@ -91,9 +91,9 @@ def refill_text_reuse(warehouse: Warehouse, settings: ReuseSettings = ReuseSetti
     index = ReuseIndex(settings, complete=True)
     rows = []
     for chunk in warehouse.reuse_replay():
-        index.forget_before(day_of(chunk[0][1]) - settings.window_days)
-        batch = [Indexed(article_id, anchor, index.arrival(), words(text)) for article_id, anchor, text, _ in chunk]
-        rows += reuse_of(batch, [new for *_, new in chunk], index).rows
+        index.forget_before(day_number(chunk[0].anchor) - settings.window_days)
+        batch = [Indexed(row.id, row.anchor, index.arrival(), words(row.text)) for row in chunk]
+        rows += reuse_of(batch, [row.new for row in chunk], index).rows
     warehouse.replace_text_reuse(rows, run_id="rededup")
     found = ReuseResult(rows)
     return Counter({derivation.value: found.derived(derivation) for derivation in Derivation})

@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from newsingest.records import Article, DedupDecision, DedupStatus, RawDocument, Rejection, TextReuse, WarcProgress
+from newsingest.records import (Article, DatedText, DedupDecision, RawDocument, RededupInput, Rejection,
+                                RememberedArticle, SourceLines, StoredSignature, StoryMember, TextReuse, WarcProgress)
 
 # The stages' modules are imported where used: they pull in trafilatura, datasketch and scipy (over a second),
 # which CLI commands that only read the warehouse (query, stats, search) should not wait for.
 if TYPE_CHECKING:
     from newsingest.dedup.index import LshSettings
-    from newsingest.dedup.signatures import StoredSignature
     from newsingest.extract.boilerplate import BoilerplateSettings
     from newsingest.stories import StoryResult
 
@@ -97,6 +97,7 @@ class LandingBatch:
     replaces: list[str] = field(default_factory=list)  # ids whose earlier rows this batch replaces (reprocess)
     stories: StoryResult | None = None  # the articles' stories and term weights, in the order of `articles`
     reuse: list[TextReuse] = field(default_factory=list)  # the articles' sources (reuse stage)
+    source_lines: list[SourceLines] = field(default_factory=list)  # what the new articles teach (boilerplate)
 
 
 def _json_value(value: object) -> str:
@@ -121,9 +122,7 @@ def _columns(rows: list, **getters) -> dict[str, str]:
 
 
 def _land_stories(con: duckdb.DuckDBPyConnection, stories: StoryResult) -> None:
-    """Story ids of the batch's (just inserted) articles, their term weights and the new IDF counts."""
-    con.execute(load_sql("update_story_ids"), _columns(
-        stories.decisions, article_id=lambda d: d.article_id, story_id=lambda d: d.story_id))
+    """The term weights of the batch's (just inserted) articles and the new IDF counts."""
     rows = list(zip(stories.decisions, stories.weights, stories.days, strict=True))
     con.execute(load_sql("insert_story_features"), {**_columns(
         rows, article_id=lambda r: r[0].article_id, terms=lambda r: r[1].terms, weights=lambda r: r[1].weights,
@@ -152,15 +151,12 @@ def _insert_signatures(con: duckdb.DuckDBPyConnection, signatures: list[tuple[st
         "scheme": scheme})
 
 
-def _learn_source_lines(con: duckdb.DuckDBPyConnection, articles: list[Article], now: datetime) -> None:
-    """Count each new article's short lines under its source (extract/boilerplate.py). Duplicates are not
-    counted: a copy of a story would make all of its lines look repeated."""
-    if not articles:
+def _count_source_lines(con: duckdb.DuckDBPyConnection, learned: list[SourceLines], now: datetime) -> None:
+    """Count each new article's short lines under its source (source_lines, migration 002)."""
+    if not learned:
         return
-    con.execute(load_sql("upsert_source_line_totals"), _columns(articles, source=lambda article: article.source))
-    from newsingest.extract.boilerplate import learnable_lines
-
-    lines = [(article.source, key, line) for article in articles for key, line in learnable_lines(article).items()]
+    con.execute(load_sql("upsert_source_line_totals"), _columns(learned, source=lambda article: article.source))
+    lines = [(article.source, key, line) for article in learned for key, line in article.lines.items()]
     if lines:
         con.execute(load_sql("upsert_source_lines"), {**_columns(
             lines, source=lambda r: r[0], line_hash=lambda r: r[1], line=lambda r: r[2]), "now": now})
@@ -302,13 +298,16 @@ class Warehouse:
         with self.transaction() as con:
             return {row[0] for row in con.execute(load_sql("seen_ids"), {"ids": ids}).fetchall()}
 
-    def dedup_state(self, scheme: str, days: tuple[int, int] | None) -> list[tuple]:
-        """What dedup remembers of the stored articles dated within `days` (first, last; days since
-        1970-01-01, both included; None: all), in arrival order."""
+    def dedup_state(self, scheme: str, days: tuple[int, int] | None) -> list[RememberedArticle]:
+        """What dedup remembers of the stored articles dated within `days` (first, last; records.day_number,
+        both included; None: all), in arrival order."""
         first, last = days or (None, None)
         with self.transaction() as con:
-            return con.execute(load_sql("dedup_state"), {"scheme": scheme, "first_day": first,
+            rows = con.execute(load_sql("dedup_state"), {"scheme": scheme, "first_day": first,
                                                          "last_day": last}).fetchall()
+        # The text comes only with articles that have no signature of this scheme (dedup_state.sql).
+        return [RememberedArticle(*row[:5], StoredSignature(*row[5:-1]) if row[-1] is None else None, row[-1])
+                for row in rows]
 
     def story_statistics(self, scheme: str) -> tuple[int, list[tuple[str, int]]]:
         """The stories stage's IDF statistics: documents counted, and the document frequency per term."""
@@ -316,31 +315,32 @@ class Warehouse:
             documents = con.execute(load_sql("story_corpus_size"), {"scheme": scheme}).fetchone()[0]
             return documents, con.execute(load_sql("story_term_frequencies"), {"scheme": scheme}).fetchall()
 
-    def story_members(self, scheme: str, days: list[date]) -> list[tuple[str, str, datetime, str, bytes]]:
+    def story_members(self, scheme: str, days: list[date]) -> list[StoryMember]:
         """Articles dated on these days, with story and term weights, for the stories stage to compare with."""
         if not days:
             return []
         with self.transaction() as con:
-            return con.execute(load_sql("story_members"), {"scheme": scheme, "days": days}).fetchall()
+            rows = con.execute(load_sql("story_members"), {"scheme": scheme, "days": days}).fetchall()
+        return [StoryMember(*row) for row in rows]
 
     def story_of_articles(self, ids: list[str]) -> dict[str, str]:
         with self.transaction() as con:
             return dict(con.execute(load_sql("story_of_articles"), {"ids": ids}).fetchall())
 
-    def reuse_sources(self, days: list[date]) -> list[tuple[str, datetime, str]]:
-        """Articles new to dedup dated on these days (id, anchor, text): the reuse stage's possible sources."""
+    def reuse_sources(self, days: list[date]) -> list[DatedText]:
+        """Articles new to dedup dated on these days: the reuse stage's possible sources."""
         if not days:
             return []
         with self.transaction() as con:
-            return con.execute(load_sql("reuse_sources"), {"days": days}).fetchall()
+            return [DatedText(*row) for row in con.execute(load_sql("reuse_sources"), {"days": days}).fetchall()]
 
-    def reuse_replay(self, chunk: int = 2048) -> Iterator[list[tuple[str, datetime, str, bool]]]:
-        """Every article (id, anchor, text, new to dedup), earliest dated first, `chunk` rows at a time."""
+    def reuse_replay(self, chunk: int = 2048) -> Iterator[list[DatedText]]:
+        """Every article, earliest dated first, `chunk` rows at a time."""
         con = self.connect(read_only=True)
         try:
             cursor = con.execute(load_sql("reuse_replay"))
             while rows := cursor.fetchmany(chunk):
-                yield rows
+                yield [DatedText(*row) for row in rows]
         finally:
             con.close()
 
@@ -392,6 +392,7 @@ class Warehouse:
                     last_offset=lambda p: p.last_offset, complete=lambda p: p.complete),
                     "run_id": batch.run_id, "updated_at": now})
             if rows:
+                story_of = {} if batch.stories is None else {d.article_id: d.story_id for d in batch.stories.decisions}
                 con.execute(load_sql("insert_articles"), {**_columns(
                     rows, id=lambda r: r[0].id, raw_hash=lambda r: r[0].raw_hash, origin=lambda r: r[0].origin,
                     url=lambda r: r[0].url, canonical_url=lambda r: r[0].canonical_url,
@@ -402,9 +403,9 @@ class Warehouse:
                     language=lambda r: r[0].language, text=lambda r: r[0].text,
                     text_hash=lambda r: r[0].text_hash, word_count=lambda r: r[0].word_count,
                     extractor=lambda r: r[0].extractor, extractor_version=lambda r: r[0].extractor_version,
-                    dedup_status=lambda r: r[1].status.value, duplicate_of=lambda r: r[1].duplicate_of,
-                    similarity=lambda r: r[1].similarity, containment=lambda r: r[1].containment,
-                    cluster_id=lambda r: r[1].cluster_id), "run_id": batch.run_id, "ingested_at": now})
+                    dedup_status=lambda r: r[1].status.value, similarity=lambda r: r[1].similarity,
+                    containment=lambda r: r[1].containment, cluster_id=lambda r: r[1].cluster_id,
+                    story_id=lambda r: story_of.get(r[0].id)), "run_id": batch.run_id, "ingested_at": now})
                 _insert_signatures(con, [(article.id, signature) for article, _, signature in rows], signature_scheme)
                 grown = sorted({decision.cluster_id for _, decision, _ in rows if decision.duplicate_of})
                 if grown:
@@ -414,8 +415,7 @@ class Warehouse:
                     con.execute(load_sql("insert_removed_lines"), _columns(
                         removed, article_id=lambda r: r[0], position=lambda r: r[1].position,
                         line=lambda r: r[1].line, rule=lambda r: r[1].rule))
-                _learn_source_lines(con, [article for article, decision, _ in rows
-                                          if article.source and decision.status is DedupStatus.NEW], now)
+            _count_source_lines(con, batch.source_lines, now)
             if batch.stories is not None and rows:
                 _land_stories(con, batch.stories)
             if batch.reuse:
@@ -440,9 +440,10 @@ class Warehouse:
                            signature=SignatureSettings(shingle_size=shingle_size, num_perm=num_perm, seed=seed,
                                                        lead_words=lead_words))
 
-    def rededup_inputs(self, scheme: str) -> list[tuple]:
+    def rededup_inputs(self, scheme: str) -> list[RededupInput]:
         with self.transaction() as con:
-            return con.execute(load_sql("rededup_inputs"), {"scheme": scheme}).fetchall()
+            rows = con.execute(load_sql("rededup_inputs"), {"scheme": scheme}).fetchall()
+        return [RededupInput(*row[:7], StoredSignature(*row[7:])) for row in rows]
 
     def replace_decisions(self, decisions: list[DedupDecision], signatures: dict[str, StoredSignature],
                           scheme: str, settings: LshSettings) -> None:

@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 
 from newsingest.dedup.clusters import Deduplicator, KnownArticle
 from newsingest.dedup.index import LshSettings
-from newsingest.dedup.signatures import (SHINGLE_HASH, StoredSignature, TextSignature, compute_signatures,
-                                         from_stored, to_stored)
-from newsingest.records import Article, DedupDecision
+from newsingest.dedup.signatures import SHINGLE_HASH, TextSignature, compute_signatures, from_stored, to_stored
+from newsingest.records import Article, DedupDecision, RememberedArticle, StoredSignature
 
 
 @dataclass(slots=True)
@@ -29,19 +28,20 @@ def new_deduplicator(settings: LshSettings, redis_url: str | None = None) -> Ded
         return Deduplicator(settings)
     from newsingest.dedup.redis_index import redis_deduplicator  # scale-out group: redis is optional
 
-    lsh = f"t{settings.threshold}:l{settings.lead_threshold}:w{settings.signature.lead_words}"
+    # d2: days stored as date ordinals (records.day_number); entries written as days since 1970 stay apart.
+    lsh = f"t{settings.threshold}:l{settings.lead_threshold}:w{settings.signature.lead_words}:d2"
     return redis_deduplicator(redis_url, settings, namespace=f"newsingest:{signature_scheme(settings)}:{lsh}")
 
 
-def restore(deduplicator: Deduplicator, rows: list[tuple]) -> None:
-    """Remember articles of earlier runs (rows from Warehouse.dedup_state: id, cluster_id, canonical_url,
-    text_hash, day, text, then the StoredSignature's fields). A row with its text has no signature of the
-    current scheme: it is computed here, all such rows at once."""
+def restore(deduplicator: Deduplicator, remembered: list[RememberedArticle]) -> None:
+    """Remember articles of earlier runs (Warehouse.dedup_state). One without a signature of the current
+    scheme (stored before an upgrade) comes with its text and is signed here, all such at once."""
     settings = deduplicator.index.settings.signature
-    computed = iter(compute_signatures([row[5] for row in rows if row[5] is not None], settings))
-    for article_id, cluster_id, canonical, text_hash, day, text, *stored in rows:
-        signature = next(computed) if text is not None else from_stored(StoredSignature(*stored), settings)
-        deduplicator.remember(KnownArticle(article_id, cluster_id, canonical, text_hash, signature, day))
+    computed = iter(compute_signatures([a.text for a in remembered if a.signature is None], settings))
+    for article in remembered:
+        signature = next(computed) if article.signature is None else from_stored(article.signature, settings)
+        deduplicator.remember(KnownArticle(article.id, article.cluster_id, article.canonical_url, article.text_hash,
+                                           signature, article.day))
 
 
 @dataclass(slots=True)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Protocol
 
 from newsingest.dedup.index import LshSettings, Match, NearDuplicateIndex
 from newsingest.dedup.signatures import TextSignature
-from newsingest.records import DedupDecision, DedupStatus, utc_date
-from newsingest.sources.urls import canonical_url
+from newsingest.records import DedupDecision, DedupStatus, day_number
+from newsingest.urls import canonical_url
 
 
 class Decidable(Protocol):
@@ -27,9 +27,9 @@ class Decidable(Protocol):
 
 
 def day_of(published_at: datetime | None) -> int:
-    """An article's own UTC date as days since 1970-01-01 (naive times are UTC; undated: today, as it is
-    ingested now), the day the warehouse gives it (dedup_state.sql)."""
-    return (utc_date(published_at or datetime.now(UTC)) - date(1970, 1, 1)).days
+    """An article's own day_number (undated: today, as it is ingested now), the day the warehouse gives it
+    (dedup_state.sql)."""
+    return day_number(published_at or datetime.now(UTC))
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,7 +172,7 @@ class Candidates:
     sizes: np.ndarray  # word shingle counts
     chars: np.ndarray  # (n, char_perm) uint32
     char_counts: np.ndarray
-    days: np.ndarray  # the articles' own dates, days since 1970-01-01
+    days: np.ndarray  # the articles' own dates (records.day_number)
     sentences: Sequence[np.ndarray]
     facts: Sequence[np.ndarray]
 

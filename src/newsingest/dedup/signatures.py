@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from newsingest.dedup.text_units import (fact_hashes, normalise, normalise_with_sentences, sorted_distinct, splitmix64,
+from newsingest.dedup.text_units import (fact_hashes, normalise_with_sentences, sorted_distinct, splitmix64,
                                          word_hashes)
-from newsingest.records import sha256_hex
+from newsingest.fingerprint import normalise
+from newsingest.records import StoredSignature
 
 if TYPE_CHECKING:
     from datasketch import LeanMinHash
@@ -68,10 +69,6 @@ class TextSignature:
     char_count: int  # size of that sample
     sentences: np.ndarray  # dedup/text_units.py: sorted distinct hashes of the normalised sentences
     facts: np.ndarray  # and of the figures and names
-
-
-def text_hash(text: str) -> str:
-    return sha256_hex(normalise(text))
 
 
 def _normalised_utf8(text: str, normalised: str | None = None) -> bytes:
@@ -210,19 +207,6 @@ def compute_signatures(texts: Sequence[str], settings: SignatureSettings) -> lis
     if settings.scheme != AFFINE32:
         raise ValueError(f"signatures are computed with datasketch's {AFFINE32} scheme, not {settings.scheme}")
     return [_signature(text, settings) for text in texts]
-
-
-@dataclass(frozen=True, slots=True)
-class StoredSignature:
-    """A TextSignature as the warehouse stores it (see warehouse/migrations: signatures)."""
-
-    minhash: bytes
-    lead: bytes | None
-    shingle_count: int | None
-    chars: bytes | None = None  # None in rows written before migration 012
-    char_count: int | None = None
-    sentences: bytes | None = None  # uint64 hashes
-    facts: bytes | None = None
 
 
 def _to_bytes(minhash: LeanMinHash) -> bytes:

@@ -20,8 +20,9 @@ import unicodedata
 
 import numpy as np
 
+from newsingest.fingerprint import WORD
+
 MIN_SENTENCE_WORDS = 5
-WORD = re.compile(r"\w+", re.UNICODE)
 # A sentence ends at . ! ? before white space (closing quotes or brackets between), or at a line break;
 # these are never word characters, so splitting there leaves every word whole.
 # It and FACT open with one character set, then branch: the regex engine then skips ahead to the next of
@@ -33,13 +34,6 @@ SENTENCE_END = re.compile(r"[.!?\n](?:(?<=\n)|[.!?]*(?=[\"'”’)\]]*(?:\s|$)))
 FACT = re.compile(r"[\dA-Z](?:(?<=\d)\d*(?:[.,]\d+)*|(?<=[a-z,;:] [A-Z])[\w'’-]+)")
 EMPTY = np.empty(0, dtype=np.uint64)
 BYTE_BASE = np.uint64(0x100000001B3)  # FNV-1a's 64-bit prime: odd, so no byte's term can vanish
-
-
-def normalise(text: str) -> str:
-    """NFKC, case-folded, punctuation dropped, whitespace collapsed: equal for copies differing only there."""
-    # Punctuation and whitespace are all that is not a word character, so joining the runs of word
-    # characters drops the one and collapses the other in one pass (measured ~1.7x faster than two subs).
-    return " ".join(WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
 def _hashes(units: list[str]) -> np.ndarray:
@@ -58,7 +52,7 @@ def sorted_distinct(values: np.ndarray) -> np.ndarray:
 
 
 def normalise_with_sentences(text: str) -> tuple[str, np.ndarray]:
-    """normalise(text) and the hashes of its sentences, from one normalisation of the text: normalising
+    """fingerprint.normalise(text) and the hashes of its sentences, from one normalisation of the text: normalising
     each sentence again cost a third of a signature."""
     sentences = [WORD.findall(s) for s in SENTENCE_END.split(unicodedata.normalize("NFKC", text).casefold())]
     return (" ".join(itertools.chain.from_iterable(sentences)),

@@ -8,15 +8,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from newsingest.dedup.signatures import text_hash
 from newsingest.extract.decode import Undecodable, decode
 from newsingest.extract.html import EXTRACTOR_VERSION, HtmlOptions, extract_html
 from newsingest.extract.language import count_words, detect_language, primary_language
 from newsingest.extract.metadata import Published, parse_published
 from newsingest.extract.selection import candidate_lines, judge_lines, recall_lines
 from newsingest.extract.text import clean_lines, split_title
+from newsingest.fingerprint import text_hash
 from newsingest.records import Article, RawDocument, Rejection
-from newsingest.sources.urls import link_url, source_host
+from newsingest.urls import link_url, source_host
 
 TEXT_CLEANER_VERSION = "1"
 HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.IGNORECASE)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsingest.records import Article, sha256_hex
+from newsingest.records import Article, DedupDecision, DedupStatus, SourceLines, sha256_hex
 
 SOURCE_BOILERPLATE = "source_boilerplate"
 # Only short lines are counted: footers and promos are short, and a long paragraph repeated across a
@@ -26,6 +26,14 @@ class BoilerplateSettings:
 def line_key(line: str) -> str:
     """The same line whatever its spacing or case."""
     return sha256_hex(" ".join(line.split()).casefold())[:16]
+
+
+def lines_to_learn(articles: list[Article], decisions: list[DedupDecision]) -> list[SourceLines]:
+    """What a batch's articles teach about their sources' boilerplate. Duplicates are not counted: a copy of
+    a story would make all of its lines look repeated."""
+    return [SourceLines(article.source, learnable_lines(article))
+            for article, decision in zip(articles, decisions, strict=True)
+            if article.source and decision.status is DedupStatus.NEW]
 
 
 def learnable_lines(article: Article) -> dict[str, str]:

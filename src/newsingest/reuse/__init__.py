@@ -25,10 +25,10 @@ import numpy as np
 
 from newsingest.records import Article, DedupDecision, DedupStatus, Derivation, ReusedPassage, TextReuse
 from newsingest.reuse.align import Seeds, WordPassage, coverage, passages
-from newsingest.reuse.index import Indexed, ReuseIndex, ReuseSettings, day_of
+from newsingest.reuse.index import Indexed, ReuseIndex, ReuseSettings
 from newsingest.reuse.words import Words, words
 
-__all__ = ["Indexed", "ReuseIndex", "ReuseResult", "ReuseSettings", "Sources", "aligned_sources", "assign_reuse", "day_of",
+__all__ = ["Indexed", "ReuseIndex", "ReuseResult", "ReuseSettings", "Sources", "aligned_sources", "assign_reuse",
            "derivation_of", "find_sources", "reuse_of"]
 
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 import numpy as np
 
-from newsingest.records import utc_date
+from newsingest.records import DatedText, day_number
 from newsingest.reuse.align import sorted_matches
 from newsingest.reuse.words import Words, gram_hashes, words
 
@@ -51,10 +51,6 @@ class Indexed:
 
     def before(self, anchor: datetime, arrival: int) -> bool:
         return self.anchor < anchor or (self.anchor == anchor and self.arrival < arrival)
-
-
-def day_of(moment: datetime) -> int:
-    return utc_date(moment).toordinal()
 
 
 def sampled_grams(article_words: Words, settings: ReuseSettings) -> np.ndarray:
@@ -110,7 +106,7 @@ class ReuseIndex:
         self._uses = 0
 
     def window(self, anchor: datetime) -> range:
-        day = day_of(anchor)
+        day = day_number(anchor)
         return range(day - self.settings.window_days, day + 1)
 
     def missing_days(self, anchors: Iterable[datetime]) -> list[date]:
@@ -120,11 +116,11 @@ class ReuseIndex:
         self._wanted = {day for anchor in anchors for day in self.window(anchor)}
         return [date.fromordinal(day) for day in sorted(self._wanted - self._loaded)]
 
-    def load(self, days: list[date], rows: Iterable[tuple[str, datetime, str]]) -> None:
-        """Articles (id, anchor, text) of these days, from the warehouse; those held already are kept."""
+    def load(self, days: list[date], stored: Iterable[DatedText]) -> None:
+        """Articles of these days, from the warehouse; those held already are kept."""
         self._loaded.update(day.toordinal() for day in days)
-        self._file([Indexed(article_id, anchor, RESTORED, words(text)) for article_id, anchor, text in rows
-                    if article_id not in self._current])
+        self._file([Indexed(article.id, article.anchor, RESTORED, words(article.text)) for article in stored
+                    if article.id not in self._current])
         self._evict()
 
     def arrival(self) -> int:
@@ -138,7 +134,7 @@ class ReuseIndex:
     def _file(self, articles: list[Indexed]) -> None:
         by_day: dict[int, list[Indexed]] = {}
         for article in articles:
-            by_day.setdefault(day_of(article.anchor), []).append(article)
+            by_day.setdefault(day_number(article.anchor), []).append(article)
             self._current[article.id] = article
         for day, added in by_day.items():
             self._days.setdefault(day, _Day()).add(added, self.settings)

@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsingest.sources.urls import source_host
+from newsingest.urls import source_host
 
 SOURCE_KEYS = {"feeds", "sitemaps", "urls", "min_delay", "concurrency", "max_articles"}
 

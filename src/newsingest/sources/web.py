@@ -18,7 +18,7 @@ from newsingest.sources.fetch import (LISTING_TYPES, PAGE_TYPES, Fetched, Fetche
 from newsingest.sources.sitemaps import SitemapError, gunzip_limited, parse_sitemap, sitemap_kind
 from newsingest.sources.sources_file import Source, SourcesFileError, load_sources, source_for_url
 from newsingest.sources.state import FetchState, LinkAttempt, ListingCheck, PendingLink, link_id
-from newsingest.sources.urls import link_url
+from newsingest.urls import link_url
 
 MAX_SITEMAP_DEPTH = 3  # index -> index -> sitemap is the deepest nesting seen in the wild
 ATTEMPTS_PER_WRITE = 64

@@ -12,9 +12,9 @@ from datetime import date, datetime
 
 import numpy as np
 
-from newsingest.records import Article, DedupDecision, DedupStatus, StoryDecision
+from newsingest.records import Article, DedupDecision, DedupStatus, StoryDecision, StoryMember, utc_date
 from newsingest.stories.features import FeatureSettings, TermWeights, term_weights
-from newsingest.stories.index import CorpusStatistics, Member, StoryIndex, StorySettings, day_of
+from newsingest.stories.index import CorpusStatistics, Member, StoryIndex, StorySettings
 
 __all__ = ["CorpusStatistics", "StoryIndex", "StoryLookup", "StoryResult", "StorySettings", "TermWeights",
            "assign_stories", "feature_scheme", "missing_state", "restore_state"]
@@ -50,11 +50,11 @@ def missing_state(articles: list[Article], dedup: list[DedupDecision], index: St
                        originals=sorted(originals))
 
 
-def restore_state(index: StoryIndex, needed: StoryLookup, members: list[tuple[str, str, datetime, str, bytes]],
+def restore_state(index: StoryIndex, needed: StoryLookup, members: list[StoryMember],
                   stories_of_originals: dict[str, str]) -> None:
-    """Give the index what `missing_state` asked for: members rows (Warehouse.story_members) and original -> story."""
-    index.load(needed.days, (Member(article_id, story_id, anchor, *index.term_vector(TermWeights(terms, weights)))
-                             for article_id, story_id, anchor, terms, weights in members))
+    """Give the index what `missing_state` asked for: members (Warehouse.story_members) and original -> story."""
+    index.load(needed.days, (Member(m.id, m.story_id, m.anchor, *index.term_vector(TermWeights(m.terms, m.weights)))
+                             for m in members))
     index.story_of.update(stories_of_originals)
 
 
@@ -101,7 +101,7 @@ def assign_stories(articles: list[Article], dedup: list[DedupDecision], index: S
         story = _story(article, decision, vector, anchor, index)
         index.add(Member(article.id, story.story_id, anchor, *vector))
         decisions.append(story)
-        days.append(date.fromordinal(day_of(anchor)))
+        days.append(utc_date(anchor))
     return StoryResult(decisions=decisions, weights=weights, new_terms=new_terms,
                        new_documents=sum(d.status is DedupStatus.NEW for d in dedup),
                        scheme=feature_scheme(index.settings.features), days=days)

@@ -12,12 +12,13 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import chain, repeat
 
 import numpy as np
 
 from newsingest.stories.features import FeatureSettings, TermWeights
+from newsingest.records import day_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +107,6 @@ class CorpusStatistics:
         # Smoothed, so a term never seen before weighs like one seen once, and no weight is zero.
         total = 1 + self.prior_documents + self.documents
         return np.log(total / (1 + self._frequencies[terms])) + 1.0
-
-
-def day_of(moment: datetime) -> int:
-    """The UTC day of a moment, as an ordinal: the unit the index loads and searches by."""
-    return moment.astimezone(UTC).date().toordinal()
 
 
 def order_key(article_id: str) -> int:
@@ -239,7 +235,7 @@ class StoryIndex:
         return self.statistics.term_ids(weights.term_list()), weights.array()
 
     def days_around(self, anchor: datetime) -> range:
-        return range(day_of(anchor - self.window), day_of(anchor + self.window) + 1)
+        return range(day_number(anchor - self.window), day_number(anchor + self.window) + 1)
 
     def missing_days(self, anchors: Iterable[datetime]) -> list[date]:
         """Days within the window of a batch's anchors whose articles are not loaded (any more); makes room
@@ -267,7 +263,7 @@ class StoryIndex:
         self.story_of[member.article_id] = member.story_id
         if member.article_id in self.members:
             return
-        day = day_of(member.anchor)
+        day = day_number(member.anchor)
         self.members[member.article_id] = day
         if day not in self.days:
             self.days[day] = DayMembers()
