@@ -26,7 +26,8 @@ the means), newsingest (title + text) beside plain trafilatura in the same run:
 
 prints precision, recall, F1 and extraction CPU ms per page of each system, the gold body lines each line
 rule removed, and the worst pages (what was lost, what was kept that is not in the gold, which rule).
-`--main-checkout` also scores another checkout's newsingest (its src/ first on the path) in the same run.
+`--main-checkout` also scores another checkout's newsingest (its src/ first on the path) in the same run
+(repeat it for several checkouts).
 `--dev --plain-text` instead runs the plain-text cleaner on the pages as trafilatura's recall mode flattens
 them, each line labelled body or cruft by the gold, and prints the cruft removed and the body lines lost.
 """
@@ -51,9 +52,8 @@ import trafilatura
 from newsingest.extract import ExtractSettings, extract_document
 from newsingest.extract.decode import decode
 from newsingest.extract.html import HtmlOptions, extract_html
-from newsingest.extract.quality import (SHINGLE_TOKEN, TokenScores, f1_of_means, mean_scores, shingle_precision_recall,
-                                        shingles, token_scores)
-from newsingest.extract.selection import recall_lines
+from newsingest.extract.quality import (SHINGLE_TOKEN, ShingledText, TokenScores, f1_of_means, mean_scores,
+                                        shingle_precision_recall, shingles, token_scores)
 from newsingest.extract.text import StrayHeadlineSettings, clean_lines, clean_text
 from newsingest.records import Article, RawDocument
 
@@ -294,12 +294,8 @@ def _tokens(text: str) -> str:
 
 
 def in_gold(line: str, gold: Counter, gold_tokens: str) -> bool:
-    """Whether a line is article text by the gold: half its shingles are in it (a line of fewer than four
-    words: it occurs in it, word for word)."""
-    own = shingles(line)
-    if len(SHINGLE_TOKEN.findall(line)) < 4:
-        return bool(_tokens(line)) and f" {_tokens(line)} " in f" {gold_tokens} "
-    return sum((own & gold).values()) * 2 >= sum(own.values())
+    """Whether a line is article text by the gold (see ShingledText.contains)."""
+    return ShingledText(gold, gold_tokens).contains(line)
 
 
 # Reasons that are not line rules: a `title` line repeats the title, which is scored with the text (nothing
@@ -359,7 +355,8 @@ def report_plain_text(pages: list[Page]) -> None:
     by_rule: Counter = Counter()
     for page in pages:
         html = unicodedata.normalize("NFC", decode(page.html, None).text)
-        cleaned = clean_text("\n".join(recall_lines(html, page.url)))
+        extracted = extract_html(html, page.url)  # recall mode: HtmlOptions' default
+        cleaned = clean_text(extracted.text if extracted else "")
         gold, gold_tokens = shingles(page.truth), _tokens(page.truth)
         for line in cleaned.lines:
             is_body = in_gold(line, gold, gold_tokens)
@@ -377,15 +374,15 @@ def report_plain_text(pages: list[Page]) -> None:
           + ", ".join(f"{rule} {count}" for rule, count in by_rule.most_common()))
 
 
-def report_dev(folder: Path, main_checkout: Path | None, worst: int, plain_text: bool) -> None:
+def report_dev(folder: Path, checkouts: list[Path], worst: int, plain_text: bool) -> None:
     pages_dir, ground_truth = folder / "html", folder / "ground-truth.json"
     pages = load_pages(pages_dir, ground_truth)
     if plain_text:
         report_plain_text(pages)
         return
     systems: dict[str, dict[str, Extraction]] = {"newsingest": {page.id: newsingest_page(page) for page in pages}}
-    if main_checkout:
-        systems[f"newsingest at {main_checkout}"] = other_checkout(main_checkout, pages_dir)
+    for checkout in checkouts:
+        systems[f"newsingest at {checkout}"] = other_checkout(checkout, pages_dir)
     for name, settings in PLAIN_TRAFILATURA.items():
         systems[name] = {page.id: plain_trafilatura_page(page, settings) for page in pages}
     print(f"Development set: {len(pages)} pages of {folder}; title + text, 4-token shingles, "
@@ -415,7 +412,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--text-dir", type=Path, help="labelled plain-text cases (<id>.txt + <id>.json)")
     parser.add_argument("--stray-sweep", action="store_true", help="measure the stray-headline thresholds")
     parser.add_argument("--dev", action="store_true", help=f"score the development set ({DEV_ARCHIVE.name})")
-    parser.add_argument("--main-checkout", type=Path, help="with --dev: also score this checkout's newsingest")
+    parser.add_argument("--main-checkout", type=Path, action="append", default=[],
+                        help="with --dev: also score this checkout's newsingest (repeatable)")
     parser.add_argument("--worst", type=int, default=20, help="with --dev: pages listed (default 20)")
     parser.add_argument("--plain-text", action="store_true",
                         help="with --dev: the plain-text cleaner on the pages flattened, instead of the table")

@@ -41,8 +41,9 @@ from newsingest.dedup import signature_scheme  # noqa: E402
 from newsingest.dedup.index import LshSettings, NearDuplicateIndex  # noqa: E402
 from newsingest.dedup.signatures import (  # noqa: E402
     StoredSignature, compute_signatures, from_stored, shingles, to_stored)
-from newsingest.pipeline import DEFAULT_BATCH_SIZE, IngestRun, PipelineSettings, iter_source_items  # noqa: E402
+from newsingest.pipeline import DEFAULT_BATCH_SIZE, IngestRun, PipelineSettings, run_batches  # noqa: E402
 from newsingest.pipeline import batches as pipeline_batches  # noqa: E402
+from newsingest.sources.registry import open_sources  # noqa: E402
 from newsingest.extract import extract_document  # noqa: E402
 from newsingest.extract.boilerplate import lines_to_learn  # noqa: E402
 from newsingest.records import Article, DedupDecision, DedupStatus, RawDocument  # noqa: E402
@@ -163,9 +164,8 @@ def mib(n: float) -> float:
 
 
 def load_documents(folder: Path, limit: int | None = None) -> list[RawDocument]:
-    items, _ = iter_source_items([str(folder)])
     docs = []
-    for item in items:
+    for item in open_sources([str(folder)]).items():
         if isinstance(item, RawDocument):
             docs.append(item)
             if limit and len(docs) >= limit:
@@ -330,18 +330,17 @@ def merged_runs(earlier: dict | None, new: dict) -> dict:
 
 
 def bench_stages(kind: str, size: int, workers: int, tmp: Path) -> dict:
-    """Where the time of an ingest goes: IngestRun.process_all in this process, each stage timed. The
+    """Where the time of an ingest goes: pipeline.run_batches in this process, each stage timed. The
     extraction runs in the workers beside the other stages; `waiting_for_extraction` is the time this
     process had nothing to do but wait for it."""
     timings: dict[str, float] = {}
     settings = PipelineSettings(batch_size=BATCH, workers=workers)
-    items, _ = iter_source_items([str(corpus.generate(CORPUS, size, kind))])
+    sources = open_sources([str(corpus.generate(CORPUS, size, kind))])
     started = time.perf_counter()
     with IngestRun(Warehouse(tmp / f"stages-{kind}.duckdb"), settings, trigger="bench") as run:
-        for name in ("unseen", "dedup", "stories", "reuse", "land"):
-            if stage := getattr(run, name, None):
-                setattr(run, name, _timed(stage, name, timings))
-        for _ in run.process_all(pipeline_batches(items, BATCH)):
+        for name in ("admit", "dedup", "stories", "reuse", "land"):
+            setattr(run, name, _timed(getattr(run, name), name, timings))
+        for _ in run_batches(run, pipeline_batches(sources.items(), BATCH, progress=sources.progress)):
             pass
     total = time.perf_counter() - started
     timings["waiting_for_extraction_and_setup"] = total - sum(timings.values())

@@ -40,7 +40,8 @@ from newsingest.fingerprint import text_hash
 from newsingest import warehouse as warehouse_module
 from newsingest.evaluation import adjusted_rand_index, pairwise_scores
 from newsingest.extract.workers import ExtractWorkers
-from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
+from newsingest.pipeline import IngestRun, PipelineSettings, batches, run_batches
+from newsingest.sources.registry import open_sources
 from newsingest.records import Article, DedupDecision, DedupStatus
 from newsingest.stories import StoryIndex, StorySettings, assign_stories
 from newsingest.stories.features import FeatureSettings
@@ -191,18 +192,23 @@ def pipeline_cost(items: list[Labelled], size: int, per_day: int, batch_size: in
                                                "published_at": f"{a.published_at:%Y-%m-%d %H:%M:%S}Z"})
                                    for a in corpus), encoding="utf-8")
         settings = PipelineSettings(batch_size=batch_size)
-        items_, _ = iter_source_items([str(path)], settings.max_bytes)
+        sources = open_sources([str(path)])
         stories_s = total_s = 0.0
         started = time.perf_counter()
         with IngestRun(Warehouse(Path(folder) / "news.duckdb"), settings) as run:
-            for batch in batches(items_, batch_size):
-                raws, rejections = run.unseen(batch)
-                extracted = run.extract(raws)
-                dedup = run.dedup(extracted.articles)
+            assign = run.stories
+
+            def timed_stories(*args, **kwargs):
+                nonlocal stories_s
                 middle = time.perf_counter()
-                stories = run.stories(extracted.articles, dedup)
-                stories_s += time.perf_counter() - middle
-                run.land(raws, extracted.articles, dedup, rejections + extracted.rejections, stories=stories)
+                try:
+                    return assign(*args, **kwargs)
+                finally:
+                    stories_s += time.perf_counter() - middle
+
+            run.stories = timed_stories
+            for _ in run_batches(run, batches(sources.items(), batch_size, progress=sources.progress)):
+                pass
         total_s = time.perf_counter() - started
     warehouse_module._land_stories = land_stories
     per_10k = 10_000 / len(corpus)
@@ -217,12 +223,11 @@ def corpus_articles(size: int, batch_size: int) -> tuple[list[Article], list[Art
     folder = corpus.generate(ROOT / "benchmarks" / "corpus", size, "text")
     labels = corpus.story_labels(size, "text")
     settings = PipelineSettings()
-    items, _ = iter_source_items([str(folder)], settings.max_bytes)
     articles, features = [], []
     maker = FeatureMaker(settings.lsh.signature, settings.stories.features)
     with ExtractWorkers(2, settings.extract, settings.limits, annotate=maker) as workers:
-        for batch in batches(items, batch_size):
-            for outcome, made in workers.extract_annotated(batch):
+        for batch in batches(open_sources([str(folder)]).items(), batch_size):
+            for outcome, made in workers.extract_annotated(batch.items):
                 if isinstance(outcome, Article):
                     articles.append(outcome)
                     features.append(made)

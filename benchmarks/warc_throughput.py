@@ -34,11 +34,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "tests")]
 
 import corpus  # noqa: E402  (benchmarks/ is a folder of scripts, not a package)
-from test_warc import request, response, warc_record  # noqa: E402  (the tests' WARC writer)
+from helpers import request, response, warc_record  # noqa: E402  (the tests' WARC writer)
 
 from newsingest.extract import extract_document  # noqa: E402
-from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items  # noqa: E402
+from newsingest.pipeline import IngestRun, PipelineSettings, batches, run_batches  # noqa: E402
 from newsingest.records import RawDocument  # noqa: E402
+from newsingest.sources.registry import SourceOptions, open_sources  # noqa: E402
 from newsingest.sources.warc import WarcFilters, WarcOptions, read_warc  # noqa: E402
 from newsingest.warehouse import Warehouse  # noqa: E402
 
@@ -129,11 +130,11 @@ def ingest_rate(path: Path, workers: int, tmp: Path) -> dict:
     db = tmp / f"ingest-{workers}.duckdb"
     warehouse = Warehouse(db)
     settings = PipelineSettings(workers=workers)
-    items, _ = iter_source_items([str(path)], settings.max_bytes, WarcOptions(), warehouse.warc_progress)
+    sources = open_sources([str(path)], SourceOptions(settings.max_bytes, warc_state=warehouse.warc_progress))
     with IngestRun(warehouse, settings, inputs=[str(path)]) as run:
         start, cpu_start = time.perf_counter(), time.process_time()
-        for batch in batches(items, settings.batch_size):
-            run.process(batch)
+        for _ in run_batches(run, batches(sources.items(), settings.batch_size, progress=sources.progress)):
+            pass
         seconds, main_cpu = time.perf_counter() - start, time.process_time() - cpu_start
     summary = run.summary
     return {"workers": workers, "seconds": round(seconds, 1), "main_cpu_s": round(main_cpu, 1),

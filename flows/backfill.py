@@ -13,9 +13,10 @@ from prefect import flow
 from prefect.states import State
 from pydantic import BaseModel, Field, model_validator
 
-from flows.ingest import expected_documents, ingest_batches, run_name
-from newsingest.pipeline import DEFAULT_BATCH_SIZE, PipelineSettings, iter_source_items
+from flows.ingest import ingest_batches, run_name
+from newsingest.pipeline import DEFAULT_BATCH_SIZE, PipelineSettings
 from newsingest.records import Article
+from newsingest.sources.registry import SourceOptions, expected_documents, open_sources
 
 
 class BackfillRequest(BaseModel):
@@ -49,10 +50,10 @@ class BackfillRequest(BaseModel):
 def backfill_flow(request: BackfillRequest = BackfillRequest()) -> State:
     """Ingest paths or URLs once (a backfill), optionally only articles published in a date range."""
     settings = PipelineSettings(batch_size=request.batch_size, workers=request.workers)
-    items, skipped = iter_source_items(request.inputs, settings.max_bytes)
+    sources = open_sources(request.inputs, SourceOptions(settings.max_bytes))
     dated = request.published_from is not None or request.published_to is not None
-    return ingest_batches(items, request.inputs, request.db, settings, expected_documents(request.inputs),
-                          skipped, keep=request.wants if dated else None, trigger="backfill")
+    return ingest_batches(sources, request.inputs, request.db, settings, expected_documents(request.inputs),
+                          keep=request.wants if dated else None, trigger="backfill")
 
 
 def main() -> None:

@@ -16,8 +16,9 @@ from prefect.states import State
 
 from flows.ingest import ingest_batches, run_name
 from newsingest.health import HealthSettings
-from newsingest.pipeline import DEFAULT_BATCH_SIZE, PipelineSettings, iter_source_items
+from newsingest.pipeline import DEFAULT_BATCH_SIZE, PipelineSettings
 from newsingest.sources.fetch import FetchSettings
+from newsingest.sources.registry import SourceOptions, open_sources
 from newsingest.sources.state import FetchState
 from newsingest.sources.web import WebCrawl
 from newsingest.warehouse import Warehouse
@@ -38,9 +39,9 @@ def feeds_flow(sources_file: str = "sources.toml", db: str | None = None, batch_
     web = WebCrawl.from_inputs(inputs, FetchSettings(allow_private_network=allow_private_network, contact=contact),
                                FetchState(warehouse))
     get_run_logger().info("%d sources in %s", len(web.sources), sources_file)
-    items, _ = iter_source_items(inputs, settings.max_bytes, web=web)
+    sources = open_sources(inputs, SourceOptions(settings.max_bytes, web=web))
     health = HealthSettings(consecutive_runs=quiet_runs)
-    state = ingest_batches(items, inputs, db, settings, expected=None, health=health)
+    state = ingest_batches(sources, inputs, db, settings, expected=None, health=health)
     get_run_logger().info("crawl: %s", web.stats.describe())
     return state
 

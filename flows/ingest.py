@@ -3,8 +3,9 @@
 Run it locally on the samples (Prefect starts an ephemeral API, no server needed):
     python flows/ingest.py samples/ --db warehouse/news.duckdb
 
-`ingest_batches` is the body every ingest flow shares (this one, the feeds and the backfill flows):
-tasks per batch, a progress artifact while it runs, and at the end the run's artifacts and final state.
+`ingest_batches` is the body every ingest flow shares (this one, the feeds and the backfill flows): the
+library's one loop (pipeline.run_batches) with PrefectStages, a task per stage per batch, a progress
+artifact while it runs, and at the end the run's artifacts and final state.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import nullcontext
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from itertools import compress
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prefect import flow, get_run_logger, task
@@ -32,15 +31,14 @@ from newsingest.dedup import DedupResult
 from newsingest.article_features import FeatureMaker
 from newsingest.dedup.signatures import TextSignature
 from newsingest.extract import ExtractSettings
-from newsingest.health import HealthSettings, SourceAlert, SourceTally
-from newsingest.pipeline import (DEFAULT_BATCH_SIZE, ExtractResult, IngestRun, PipelineSettings, RunSummary, batches,
-                                 iter_source_items)
-from newsingest.progress import expected_documents
+from newsingest.health import HealthSettings, SourceAlert
+from newsingest.pipeline import (DEFAULT_BATCH_SIZE, Admitted, Batch, Decided, ExtractResult, IngestRun,
+                                 PipelineSettings, RunSummary, Stages, batches, run_batches)
 from newsingest.records import Article, RawDocument, Rejection
 from newsingest.reports import RunReport, build_report, record_sources, run_rows
 from newsingest.runners import LOCAL, dask_task_runner, extract_with_features, joined, parts
 from newsingest.sources.fetch import FetchSettings
-from newsingest.sources.files import SourceItem
+from newsingest.sources.registry import SourceOptions, Sources, expected_documents, open_sources
 from newsingest.sources.state import FetchState
 from newsingest.sources.warc import WarcFilters, WarcOptions
 from newsingest.sources.web import WebCrawl
@@ -64,8 +62,14 @@ WAREHOUSE_TAG = "newsingest-warehouse"
 
 
 @stage(task_run_name="filter-unseen-{number}")
-def filter_unseen(run: IngestRun, items: list[SourceItem], number: int) -> tuple[list[RawDocument], list[Rejection]]:
-    return run.unseen(items)
+def filter_unseen(run: IngestRun, batch: Batch, number: int) -> Admitted:
+    return run.admit(batch)
+
+
+@stage(task_run_name="read-archive-{number}")
+def read_archive(run: IngestRun, batch: Batch, number: int) -> Admitted:
+    """Reprocess: the batch's inputs read back from the raw archive (newsingest.reprocess.ReprocessRun)."""
+    return run.admit(batch)
 
 
 @stage(task_run_name="extract-{number}")
@@ -113,11 +117,51 @@ def reuse(run: IngestRun, articles: list[Article], decisions: DedupResult, numbe
 
 
 @stage(task_run_name="land-{number}", retries=2, retry_delay_seconds=5, tags=[WAREHOUSE_TAG])
-def land(run: IngestRun, raws: list[RawDocument], extracted: ExtractResult, decisions: DedupResult,
-         rejections: list[Rejection], number: int, replaces: list[str] | None = None,
-         story_decisions: StoryResult | None = None, reuse_found: ReuseResult | None = None) -> None:
-    run.land(raws, extracted.articles, decisions, rejections + extracted.rejections, replaces or (),
-             stories=story_decisions, reuse=reuse_found)
+def land(run: IngestRun, batch: Batch, raws: list[RawDocument], rejections: list[Rejection],
+         extracted: ExtractResult, decisions: DedupResult, story_decisions: StoryResult, reuse_found: ReuseResult,
+         number: int) -> None:
+    """Retried on failure: the batch carries its own sources' progress, so a retry lands exactly it."""
+    run.land(batch, Decided(Admitted(raws, rejections), extracted, decisions, story_decisions, reuse_found))
+
+
+class PrefectStages(Stages):
+    """The stages of pipeline.run_batches as tasks, one task run per stage per batch (`extract-3`, ...).
+
+    Batch data goes into every task wrapped in `opaque` (see `stage`); after each batch, the progress
+    artifact moves and the batch's results leave Prefect's lineage table (forget_lineage)."""
+
+    def __init__(self, dask: DaskTaskRunner | None = None, progress: ProgressArtifact | None = None,
+                 admit_task=filter_unseen):
+        super().__init__()
+        self.dask = dask  # None: extraction in this machine's guarded workers
+        self.progress = progress
+        self.admit_task = admit_task
+
+    def admit(self, run: IngestRun, batch: Batch) -> Admitted:
+        return self.admit_task(run, opaque(batch), batch.number)
+
+    def extract(self, run: IngestRun, batch: Batch, raws: list[RawDocument]) -> Callable[[], ExtractResult]:
+        return extract_on(self.dask, run, raws, batch.number)
+
+    def dedup(self, run: IngestRun, batch: Batch, extracted: ExtractResult) -> DedupResult:
+        return dedup(run, opaque(extracted.articles), batch.number, opaque(extracted.signatures))
+
+    def stories(self, run: IngestRun, batch: Batch, extracted: ExtractResult, decisions: DedupResult) -> StoryResult:
+        return stories(run, opaque(extracted.articles), opaque(decisions), batch.number, opaque(extracted.terms))
+
+    def reuse(self, run: IngestRun, batch: Batch, extracted: ExtractResult, decisions: DedupResult) -> ReuseResult:
+        return reuse(run, opaque(extracted.articles), opaque(decisions), batch.number)
+
+    def land(self, run: IngestRun, batch: Batch, decided: Decided) -> None:
+        land(run, opaque(batch), opaque(decided.admitted.raws), opaque(decided.admitted.rejections),
+             opaque(decided.extracted), opaque(decided.dedup), opaque(decided.stories), opaque(decided.reuse),
+             batch.number)
+
+    def landed(self, run: IngestRun, batch: Batch, decided: Decided, found: ExtractResult) -> None:
+        forget_lineage(decided.admitted, found, decided.dedup, decided.stories, decided.reuse)
+        if self.progress is not None:
+            self.progress.update(run.summary.documents_seen)
+        get_run_logger().info("batch %d: %s", batch.number, _counts(run.summary))
 
 
 class NeedsAttention(RuntimeError):
@@ -156,60 +200,32 @@ class ProgressArtifact:
         update_progress_artifact(self.id, 100.0, description="done")
 
 
-def ingest_batches(items: Iterable[SourceItem], inputs: list[str], db: str | None, settings: PipelineSettings,
-                   expected: int | None = None, skipped: list[str] | None = None, tally: SourceTally | None = None,
-                   keep: Callable[[Article], bool] | None = None, trigger: str = "flow",
-                   health: HealthSettings = HealthSettings(), runner: str = LOCAL) -> State:
-    """Run the stages batch by batch inside the calling flow; publish the run's artifacts; return its state.
+def ingest_batches(sources: Sources, inputs: list[str], db: str | None, settings: PipelineSettings,
+                   expected: int | None = None, keep: Callable[[Article], bool] | None = None,
+                   trigger: str = "flow", health: HealthSettings = HealthSettings(), runner: str = LOCAL) -> State:
+    """Run pipeline.run_batches inside the calling flow, a task per stage per batch; publish the run's
+    artifacts (progress while it runs, summary and tables at the end); return its state.
 
-    `tally` may arrive holding sources that already failed (feeds whose fetch task failed); `keep`
-    selects the articles to land (the backfill's date range) and leaves the others for another run.
+    `keep` selects the articles to land (the backfill's date range) and leaves the others for another run.
     """
-    tally = tally or SourceTally()
     progress = ProgressArtifact(expected)
     warehouse = Warehouse(db)
-    deferred = 0
-    run_id = run_id_of(flow_run.get_id())
     dask = dask_task_runner(runner, settings.workers)  # None: extraction in this machine's guarded workers
-    with IngestRun(warehouse, settings, trigger=trigger, run_id=run_id, inputs=inputs) as run, dask or nullcontext():
-        run.summary.skipped_files = skipped or []
-        # The workers extract the next batch while this thread deduplicates and lands the current one.
-        ahead: tuple[int, tuple[list[RawDocument], list[Rejection]], Callable[[], ExtractResult]] | None = None
-        for number, batch in enumerate(batches(items, settings.batch_size, settings.batch_bytes), start=1):
-            tally.add(batch)
-            unseen = filter_unseen(run, opaque(batch), number)
-            extraction = extract_on(dask, run, unseen[0], number)
-            if ahead is not None:
-                deferred += decide_and_land(run, *ahead, keep)
-                progress.update(run.summary.documents_seen)
-            ahead = (number, unseen, extraction)
-        if ahead is not None:
-            deferred += decide_and_land(run, *ahead, keep)
-        alerts, failed = record_sources(warehouse, run.summary, tally, health)
+    with IngestRun(warehouse, settings, trigger=trigger, run_id=run_id_of(flow_run.get_id()),
+                   inputs=inputs) as run, dask or nullcontext():
+        run.summary.skipped_files = sources.skipped
+        for _ in run_batches(run, batches(sources.items(), settings.batch_size, settings.batch_bytes,
+                                          progress=sources.progress), PrefectStages(dask, progress), keep):
+            pass
+        alerts, failed = record_sources(warehouse, run.summary, run.tally, health)
     progress.finish()
-    return report_run(warehouse, run.summary, alerts, failed, deferred)
+    return report_run(warehouse, run.summary, alerts, failed)
 
 
 def run_id_of(flow_run_id: object) -> str | None:
     """The warehouse run id of a flow run: its whole id. Prefect's ids begin with a timestamp, so a prefix
     was shared by runs the scheduler created together (and only the first of them could land)."""
     return str(flow_run_id).replace("-", "") if flow_run_id else None
-
-
-def decide_and_land(run: IngestRun, number: int, unseen: tuple[list[RawDocument], list[Rejection]],
-                    extraction: Callable[[], ExtractResult], keep: Callable[[Article], bool] | None) -> int:
-    """Dedup, stories, reuse and landing of one extracted batch; returns how many articles `keep` left out."""
-    raws, rejections = unseen
-    found = extraction()
-    extracted, left = _only(found, keep) if keep is not None else (found, 0)
-    decisions = dedup(run, opaque(extracted.articles), number, opaque(extracted.signatures))
-    story_decisions = stories(run, opaque(extracted.articles), opaque(decisions), number, opaque(extracted.terms))
-    reuse_found = reuse(run, opaque(extracted.articles), opaque(decisions), number)
-    land(run, opaque(raws), opaque(extracted), opaque(decisions), opaque(rejections), number,
-         story_decisions=opaque(story_decisions), reuse_found=opaque(reuse_found))
-    forget_lineage(unseen, found, decisions, story_decisions, reuse_found)
-    get_run_logger().info("batch %d: %s", number, _counts(run.summary))
-    return left
 
 
 def forget_lineage(*results: object) -> None:
@@ -227,19 +243,10 @@ def forget_lineage(*results: object) -> None:
                          max_depth=1)
 
 
-def _only(extracted: ExtractResult, keep: Callable[[Article], bool]) -> tuple[ExtractResult, int]:
-    """The articles to land (with their features when extraction computed them), and how many were left."""
-    wanted = [keep(article) for article in extracted.articles]
-    features = extracted.features
-    return ExtractResult(articles=list(compress(extracted.articles, wanted)), rejections=extracted.rejections,
-                         features=None if features is None else list(compress(features, wanted))), \
-        wanted.count(False)
-
-
 def report_run(warehouse: Warehouse, summary: RunSummary, alerts: list[SourceAlert] | None = None,
-               failed: list[str] | None = None, deferred: int = 0) -> State:
+               failed: list[str] | None = None) -> State:
     """Publish a finished run's artifacts and return the state the flow run should end in."""
-    report = build_report(warehouse, summary, alerts or [], failed or [], deferred)
+    report = build_report(warehouse, summary, alerts or [], failed or [], summary.deferred)
     publish(report)
     publish_stories(warehouse, summary.run_id)
     return final_state(report)
@@ -299,8 +306,8 @@ def ingest_flow(inputs: list[str], db: str | None = None, batch_size: int = DEFA
                        max_bytes=settings.max_bytes)
     web = WebCrawl.from_inputs(inputs, FetchSettings(allow_private_network=allow_private_network),
                                FetchState(Warehouse(db)))
-    items, skipped = iter_source_items(inputs, settings.max_bytes, warc, Warehouse(db).warc_progress, web=web)
-    summary = ingest_batches(items, inputs, db, settings, expected_documents(inputs), skipped, runner=runner)
+    sources = open_sources(inputs, SourceOptions(settings.max_bytes, warc, Warehouse(db).warc_progress, web))
+    summary = ingest_batches(sources, inputs, db, settings, expected_documents(inputs), runner=runner)
     if web.sources:
         get_run_logger().info("web: %s", web.stats.describe())
     return summary
@@ -316,14 +323,15 @@ def main() -> None:
     parser.add_argument("inputs", nargs="+", help="files or folders to ingest")
     parser.add_argument("--db", default=None, help="DuckDB file (default: $NEWSINGEST_DB or warehouse/news.duckdb)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="documents per batch")
     parser.add_argument("--runner", default=LOCAL,
                         help="where extraction runs: local, dask (a local Dask cluster), or tcp://SCHEDULER:8786")
     parser.add_argument("--redis", default=None, help="shared dedup index: redis://HOST:PORT/DB")
     args = parser.parse_args()
     attention = None
     try:
-        summary = ingest_flow(inputs=args.inputs, db=args.db, workers=args.workers, runner=args.runner,
-                              redis=args.redis)
+        summary = ingest_flow(inputs=args.inputs, db=args.db, batch_size=args.batch_size, workers=args.workers,
+                              runner=args.runner, redis=args.redis)
     except NeedsAttention as exc:
         summary, attention = exc.summary, exc
     print(f"ingested {summary.ingested} articles ({summary.new} unique, {summary.duplicates} duplicates), "

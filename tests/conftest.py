@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -23,3 +26,24 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "news.duckdb"
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """Our own small corpus: two seeds, a story and its copies (exact, by URL), and three broken inputs."""
+    from helpers import OTHER, STORY
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED_CLEAN, folder)
+    shutil.copy(SEED_CRUFT, folder)
+    (folder / "bridge.txt").write_text("Harbour bridge to close\n\n" + STORY)
+    (folder / "bridge-copy.txt.gz").write_bytes(gzip.compress(("Bridge closing\n\n" + STORY.upper()).encode()))
+    (folder / "wire.jsonl").write_text("\n".join([
+        json.dumps({"url": "https://wire.example/rail?utm_source=x", "title": "Rail ruling", "text": OTHER}),
+        json.dumps({"url": "https://m.wire.example/rail", "title": "Rail ruling (mobile)", "text": OTHER + " More."}),
+        "{not json",
+    ]))
+    (folder / "empty.html").write_bytes(b"")
+    (folder / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    return folder

@@ -1,20 +1,9 @@
 """The `newsingest` console script, run as a real subprocess like a user or a script would."""
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 from conftest import ROOT, SEED_CLEAN, SEED_CRUFT
-
-EXE = Path(sys.executable).with_name("newsingest")
-
-
-def run(*args, check=True, env=None):
-    result = subprocess.run([str(EXE), *map(str, args)], capture_output=True, text=True, timeout=300, env=env)
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
+from helpers import run
 
 
 def test_help_lists_every_command():

@@ -11,7 +11,7 @@ import sys
 import duckdb
 
 from site_server import SiteServer
-from test_cli import EXE, run
+from helpers import EXE, run
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 IMPORTS_A_READ_NEEDS_NOT = ("trafilatura", "datasketch", "scipy", "httpx", "prefect")

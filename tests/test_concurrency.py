@@ -13,7 +13,7 @@ import pytest
 from newsingest.warehouse import Warehouse
 
 from conftest import ROOT
-from test_crash_safety import CLI_ENV, database_open, ingest_command, write_corpus
+from helpers import CLI_ENV, database_open, ingest_command, write_corpus
 
 DOCUMENTS = 600
 BATCH = 50

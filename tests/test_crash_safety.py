@@ -10,139 +10,16 @@ landing is the long transaction), and "closed while an extraction worker is runn
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import FIXTURES, ROOT
-
-DOCUMENTS = 2000
-BATCH = 100
-CLI_ENV = {**os.environ, "COLUMNS": "1000"}  # rich wraps messages at the terminal width, even inside paths
-
-
-def write_corpus(folder: Path, documents: int = DOCUMENTS) -> int:
-    """JSONL documents: stories, their copies (exact, near, same URL), too-short and malformed records.
-
-    Every fifth round of the stories repeats a URL already given: those records are already seen."""
-    folder.mkdir()
-    stories = [json.loads(line) for line in (FIXTURES / "stories" / "articles.jsonl").read_text().splitlines()]
-    lines, count = [], 0
-    for number in range(documents):
-        story = stories[number % len(stories)]
-        round_ = number // len(stories)
-        if number % 97 == 0:
-            lines.append('{"url": "broken')  # malformed_json
-        elif number % 89 == 0:
-            lines.append(json.dumps({"url": f"https://short.example/{number}", "text": "Too short."}))
-        else:
-            text = story["text"] + (f"\nThe figures were revised on day {round_}." if round_ % 3 == 1 else "")
-            url = story["url"] + ("" if round_ % 5 == 0 else f"/r{round_}")  # round 5, 10, ...: same URL again
-            lines.append(json.dumps({"url": url, "title": story["title"], "text": text}))
-        count += 1
-        if len(lines) == 500:
-            (folder / f"part_{count // 500:02d}.jsonl").write_text("\n".join(lines) + "\n")
-            lines = []
-    if lines:
-        (folder / "part_last.jsonl").write_text("\n".join(lines) + "\n")
-    return count
-
-
-def ingest_command(corpus: Path, db: Path, lock_timeout: float = 30, batch: int = BATCH) -> list[str]:
-    return [sys.executable, "-m", "newsingest.cli", "ingest", str(corpus), "--db", str(db), "--workers", "2",
-            "--batch-size", str(batch), "--lock-timeout", str(lock_timeout)]
-
-
-def children(pid: int) -> list[int]:
-    try:
-        found = []
-        for task in os.listdir(f"/proc/{pid}/task"):
-            found += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
-        return found
-    except OSError:
-        return []
-
-
-def extraction_running(pid: int) -> bool:
-    """A worker (a grandchild: workers are forked by the forkserver) is on the CPU."""
-    for child in children(pid):
-        for worker in children(child):
-            try:
-                if Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0] == "R":
-                    return True
-            except OSError:
-                continue
-    return False
-
-
-def database_open(pid: int, db: Path) -> bool:
-    try:
-        return any(os.readlink(f"/proc/{pid}/fd/{fd}") == str(db) for fd in os.listdir(f"/proc/{pid}/fd"))
-    except OSError:
-        return False
-
-
-class Watch:
-    """Counts the transactions of a running ingest, to kill it at a chosen moment."""
-
-    def __init__(self, process: subprocess.Popen, db: Path):
-        self.process, self.db = process, db
-        self.transactions = 0
-        self._was_open = False
-
-    def poll(self) -> bool:
-        """Is the database open right now (and count each opening)?"""
-        is_open = database_open(self.process.pid, self.db)
-        if is_open and not self._was_open:
-            self.transactions += 1
-        self._was_open = is_open
-        return is_open
-
-    def kill_when(self, moment: str, after_transactions: int) -> None:
-        deadline = time.monotonic() + 600
-        while self.process.poll() is None and time.monotonic() < deadline:
-            is_open = self.poll()
-            if self.transactions >= after_transactions and (
-                    is_open if moment == "write" else not is_open and extraction_running(self.process.pid)):
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-                return
-            time.sleep(0.0005)
-        pytest.fail(f"the ingest ended before the kill point ({moment} after {after_transactions} transactions)")
-
-
-def snapshot(db: Path) -> dict[str, list]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {
-            "articles": con.execute(
-                "select id, url, canonical_url, title, text_hash, word_count, dedup_status, duplicate_of, "
-                "round(similarity, 6), cluster_id, raw_hash from articles order by id").fetchall(),
-            "rejections": con.execute("select doc_id, origin, stage, reason, message, raw_hash from rejections "
-                                      "order by doc_id").fetchall(),
-            "raw_documents": con.execute("select raw_hash, origin, size_bytes from raw_documents "
-                                         "order by raw_hash").fetchall(),
-            "signatures": con.execute("select article_id, minhash from signatures order by article_id").fetchall(),
-            "removed_lines": con.execute("select article_id, position, rule from removed_lines "
-                                         "order by article_id, position").fetchall(),
-        }
-    finally:
-        con.close()
-
-
-def run_statuses(db: Path) -> list[str]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return [status for (status,) in con.execute("select status from runs order by started_at").fetchall()]
-    finally:
-        con.close()
+from conftest import ROOT
+from helpers import CLI_ENV, Watch, ingest_command, run_statuses, snapshot, write_corpus
 
 
 @pytest.mark.slow

@@ -8,25 +8,8 @@ from newsingest.dedup.clusters import Deduplicator, day_of
 from newsingest.dedup.signatures import GRAM_BASE, SignatureSettings, compute_signatures, from_stored, shingles, to_stored
 from newsingest.dedup.text_units import BYTE_BASE
 from newsingest.fingerprint import normalise, text_hash
-from newsingest.records import Article, DedupStatus, RememberedArticle
-
-STORY = ("The city council voted on Tuesday to close the old harbour bridge to cars from next spring, "
-         "after engineers warned that corrosion had weakened two of its steel supports. The mayor said "
-         "buses and cyclists would still be allowed across while a replacement is designed. Local shop "
-         "owners on both banks said they feared losing customers during the works, which could last three "
-         "years. The council will hold a public meeting next month to present the options for a new bridge.")
-OTHER = ("A regional court on Wednesday ordered the national rail operator to compensate commuters for a "
-         "month of cancelled trains last winter. The judges found the operator had failed to plan for staff "
-         "shortages it knew about in advance. Passenger groups welcomed the ruling and said thousands of "
-         "season-ticket holders could claim refunds. The operator said it would study the judgment before "
-         "deciding whether to appeal to the supreme court.")
-
-
-def article(article_id: str, text: str, url: str | None = None) -> Article:
-    return Article(id=article_id, origin=article_id, raw_hash=article_id, url=url, canonical_url=url,
-                   source=None, title=None, author=None, published_at=None, language="en", text=text,
-                   text_hash=text_hash(text), word_count=len(text.split()), extractor="test",
-                   extractor_version="0")
+from newsingest.records import DedupStatus, RememberedArticle
+from helpers import OTHER, STORY, article
 
 
 def test_normalise_folds_case_width_punctuation_and_space():

@@ -11,7 +11,7 @@ import pytest
 from newsingest.extract.boilerplate import SOURCE_BOILERPLATE, learnable_lines, line_key
 from newsingest.extract.text import clean_lines
 from newsingest.records import Article, RemovedLine
-from test_pipeline import ingest
+from helpers import ingest
 
 FOOTER = "The Northfield Courier has served the valley's readers since 1881, thanks to you."
 BODY = "The council met on Tuesday and agreed a new budget for the town's parks and libraries."

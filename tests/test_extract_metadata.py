@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 import duckdb
 import pytest
-from test_pipeline import ingest
 
 from newsingest.extract import extract_document
 from newsingest.extract.metadata import (
@@ -22,6 +21,7 @@ from newsingest.extract.metadata import (
     strip_site_name,
 )
 from newsingest.records import Article, RawDocument
+from helpers import ingest
 
 BODY = " ".join(["The council agreed on Tuesday to rebuild the harbour sea wall before next winter."] * 4)
 

@@ -3,10 +3,8 @@ of the issue, against a real local HTTP server, real files, real DuckDB files an
 
 import gzip
 import json
-import os
 import signal
 import subprocess
-import threading
 import time
 import tracemalloc
 import uuid
@@ -16,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from flows.ingest import run_id_of
-from newsingest.pipeline import IngestRun, PipelineSettings, batches
+from newsingest.pipeline import IngestRun, PipelineSettings, batches, run_batches
 from newsingest.sources.decompress import decoded_pieces
-from newsingest.sources.fetch import PAGE_TYPES, Fetched, Fetcher, FetchRequest, FetchSettings, Refused
+from newsingest.sources.fetch import Fetched, FetchSettings, Refused
 from newsingest.sources.files import read_file
 from newsingest.sources.sources_file import SourcesFileError, parse_sources
 from newsingest.records import StoredSignature
@@ -26,10 +24,7 @@ from newsingest.records import DedupDecision, DedupStatus
 from newsingest.warehouse import LandingBatch, Warehouse
 
 from site_server import SiteServer, SiteState, brotli_bomb, deflate_bomb, gzip_bomb
-from test_fetch import FAST, fetch
-from test_fetch_ingest import NEWSINGEST, newsingest, web_ingest
-from test_pipeline import rows
-from test_warehouse_landing import article
+from helpers import EXE, FAST, landing_article as article, fetch, newsingest, rows, web_ingest
 
 # A response may take 1.5 s in all; silence alone (read timeout) would never trip on a byte every 0.3 s.
 DEADLINE = replace(FAST, read_timeout=10, total_timeout=1.5)
@@ -100,7 +95,7 @@ def test_a_signal_stops_the_run_within_seconds_lands_what_was_fetched_and_marks_
     with SiteServer(drip(drip_for=60)) as site:
         inputs = [site.url("/articles/wind-farm.html"), site.url("/articles/rail-fares.html"),
                   site.url("/drip-body.html")]
-        process = subprocess.Popen([NEWSINGEST, "ingest", "--allow-private-network", "--workers", "1",
+        process = subprocess.Popen([str(EXE), "ingest", "--allow-private-network", "--workers", "1",
                                     "--db", str(db_path), *inputs], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    text=True)
         while not site.hits_to("/drip-body.html"):  # the two pages are in, the third hangs
@@ -136,7 +131,8 @@ def test_runs_created_in_the_same_instant_get_different_ids_and_both_land(tmp_pa
     warehouse = Warehouse(db_path, lock_timeout=5)
     for run_id in ids:
         with IngestRun(warehouse, PipelineSettings(workers=1), run_id=run_id, inputs=[str(page)]) as run:
-            run.process(list(read_file(page)))
+            for _ in run_batches(run, batches(read_file(page), 4)):
+                pass
     assert sorted(rows(db_path, "select run_id, status from runs")) == sorted((i, "completed") for i in ids)
 
 
@@ -149,8 +145,8 @@ def test_batches_are_cut_by_bytes_and_a_document_larger_than_a_batch_is_rejected
         path.write_bytes(b"x" * size)
         documents += read_file(path)
     cut = list(batches(documents, size=100, max_bytes=1000))
-    assert [[len(getattr(item, "body", b"")) for item in batch] for batch in cut] == [[400, 400], [400, 0, 100]]
-    too_large = cut[1][1]
+    assert [[len(getattr(item, "body", b"")) for item in batch.items] for batch in cut] == [[400, 400], [400, 0, 100]]
+    too_large = cut[1].items[1]
     assert too_large.reason == "too_large" and "2,000 bytes" in too_large.message
 
 
@@ -280,7 +276,7 @@ def test_every_command_explains_a_read_only_warehouse_in_one_line(landed, tmp_pa
     (folder / "news.duckdb").write_bytes(landed.read_bytes())
     for command in [*COMMANDS, ["export", "--out", str(tmp_path / "out")], ["state", "reset"]]:
         script = f'mount --bind -o ro "{folder}" "{folder}" && exec "$@"'
-        result = subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh", NEWSINGEST, *command, "--db",
+        result = subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh", str(EXE), *command, "--db",
                                  str(folder / "news.duckdb")], capture_output=True, text=True, timeout=300)
         assert "Traceback" not in result.stderr, command
         if result.returncode:

@@ -10,15 +10,7 @@ from newsingest.sources.fetch import PAGE_TYPES, Fetched, Fetcher, FetchRequest,
 from newsingest.sources.guard import is_public_address
 
 from site_server import SiteServer, SiteState
-
-FAST = FetchSettings(allow_private_network=True, min_delay=0.02, connect_timeout=1, read_timeout=0.3,
-                     total_timeout=5, retries=2, backoff_base=0.02, retry_after_max=5)
-
-
-def fetch(server, paths, settings=FAST):
-    with Fetcher(settings) as fetcher:
-        return {o.request.url.removeprefix(server.base_url): o
-                for o in fetcher.fetch_all(FetchRequest(server.url(p), PAGE_TYPES) for p in paths)}
+from helpers import FAST, fetch
 
 
 @pytest.fixture

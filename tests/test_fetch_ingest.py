@@ -1,13 +1,9 @@
 """Feeds, sitemaps and URLs through the whole pipeline into DuckDB, against a real local HTTP server."""
 
-import subprocess
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
-from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
 from newsingest.sources.sources_file import SourcesFileError, load_sources, parse_sources
 from newsingest.sources.state import FetchState
 from newsingest.sources.web import WebCrawl
@@ -15,20 +11,7 @@ from newsingest.warehouse import Warehouse
 
 from conftest import ROOT
 from site_server import SiteServer, SiteState
-from test_fetch import FAST
-from test_pipeline import rows
-
-NEWSINGEST = str(Path(sys.executable).with_name("newsingest"))
-
-
-def web_ingest(inputs, db_path, settings=FAST):
-    warehouse = Warehouse(db_path, lock_timeout=5)
-    web = WebCrawl.from_inputs(inputs, settings, FetchState(warehouse))
-    items, _ = iter_source_items(inputs, web=web)
-    with IngestRun(warehouse, PipelineSettings(workers=1), inputs=inputs) as run:
-        for batch in batches(items, 4):
-            run.process(batch)
-    return run.summary, web.stats
+from helpers import FAST, newsingest, rows, web_ingest
 
 
 def article_hits(server, since=0):
@@ -134,10 +117,6 @@ def test_bad_sources_files_are_rejected_loudly(tmp_path, db_path):
 def test_the_sample_sources_file_parses():
     sources = load_sources(ROOT / "samples" / "sources.toml")
     assert sources and all(source.seeds for source in sources)
-
-
-def newsingest(*args):
-    return subprocess.run([NEWSINGEST, *args], capture_output=True, text=True, timeout=300)
 
 
 @pytest.mark.slow

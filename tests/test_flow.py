@@ -8,6 +8,7 @@ from prefect.testing.utilities import prefect_test_harness
 from flows.ingest import ingest_flow
 
 from conftest import ROOT, SEED_CLEAN
+from helpers import latest_artifacts
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,7 @@ def test_a_quiet_run_warns_of_nothing_and_shows_no_empty_rows(prefect_api, db_pa
         summary = ingest_flow(inputs=[str(tmp_path / "one.txt")], db=str(db_path), batch_size=8, workers=1)
     assert summary.new == 1 and summary.duplicates == 0 and summary.rejected == 0
     assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == []
-    artifacts = asyncio.run(_latest_artifacts())
+    artifacts = asyncio.run(latest_artifacts())
     for key, nothing in (("ingest-duplicates", "No duplicates"), ("ingest-rejections", "No inputs rejected")):
         assert artifacts[key].type == "markdown" and nothing in artifacts[key].data
 
@@ -99,11 +100,6 @@ def test_flow_runs_each_stage_once_per_batch_linked_to_its_inputs_without_walkin
                 and inputs["land"]["reuse_found"] == {made["reuse"]})
 
 
-async def _latest_artifacts() -> dict:
-    async with get_client() as client:
-        return {a.key: a for a in await client.read_latest_artifacts()}
-
-
 async def _flow_run_name(flow_run_id) -> str:
     async with get_client() as client:
         return (await client.read_flow_run(flow_run_id)).name
@@ -123,7 +119,7 @@ def test_a_failed_source_lands_the_others_and_ends_the_run_needing_attention(pre
     assert summary.new > 15, "the healthy source still landed"
     assert asyncio.run(_flow_run_name(state.state_details.flow_run_id)).startswith("ingest/")
 
-    artifacts = asyncio.run(_latest_artifacts())
+    artifacts = asyncio.run(latest_artifacts())
     assert "## Failed sources" in artifacts["ingest-summary"].data
     duplicates = json.loads(artifacts["ingest-duplicates"].data)
     assert any(row["original_title"].startswith("Brennmouth dockworkers") for row in duplicates)

@@ -1,53 +1,19 @@
-"""The library pipeline end to end on real files and a real DuckDB file."""
+"""The pipeline end to end (pipeline.run_batches, the one loop) on real files and a real DuckDB file, driven
+through `newsingest ingest` (typer's runner, in this process) and, for a failed landing, a Prefect flow."""
 
-import gzip
-import json
-import shutil
+import subprocess
+import sys
 
-import duckdb
 import pytest
+from typer.testing import CliRunner
 
-from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
-from newsingest.warehouse import Warehouse, WarehouseLocked
+from newsingest.cli import app
+from newsingest.pipeline import IngestRun, PipelineSettings, batches, run_batches
+from newsingest.sources.registry import SourceOptions, open_sources
+from newsingest.sources.warc import WarcSource
+from newsingest.warehouse import Warehouse
 
-from conftest import SEED_CLEAN, SEED_CRUFT
-from test_dedup import OTHER, STORY
-
-
-def ingest(inputs, db_path, warc=None, **settings):
-    warehouse = Warehouse(db_path, lock_timeout=1)
-    settings = PipelineSettings(**settings)
-    items, _ = iter_source_items([str(i) for i in inputs], settings.max_bytes, warc, warehouse.warc_progress)
-    with IngestRun(warehouse, settings, inputs=[str(i) for i in inputs]) as run:
-        for batch in batches(items, settings.batch_size):
-            run.process(batch)
-    return run.summary
-
-
-def rows(db_path, sql):
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-@pytest.fixture
-def corpus(tmp_path):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    shutil.copy(SEED_CLEAN, folder)
-    shutil.copy(SEED_CRUFT, folder)
-    (folder / "bridge.txt").write_text("Harbour bridge to close\n\n" + STORY)
-    (folder / "bridge-copy.txt.gz").write_bytes(gzip.compress(("Bridge closing\n\n" + STORY.upper()).encode()))
-    (folder / "wire.jsonl").write_text("\n".join([
-        json.dumps({"url": "https://wire.example/rail?utm_source=x", "title": "Rail ruling", "text": OTHER}),
-        json.dumps({"url": "https://m.wire.example/rail", "title": "Rail ruling (mobile)", "text": OTHER + " More."}),
-        "{not json",
-    ]))
-    (folder / "empty.html").write_bytes(b"")
-    (folder / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
-    return folder
+from helpers import STORY, article_html, ingest, response, rows, write_warc
 
 
 def test_every_input_ends_as_article_or_rejection(corpus, db_path):
@@ -94,8 +60,8 @@ def test_copy_arriving_in_a_later_run_points_at_the_original(tmp_path, db_path):
 def test_second_writer_fails_naming_the_lock(corpus, db_path):
     warehouse = Warehouse(db_path, lock_timeout=0.5)
     with warehouse.writer_lock():
-        with pytest.raises(WarehouseLocked, match="another ingest is writing"):
-            ingest([corpus], db_path)
+        result = CliRunner().invoke(app, ["ingest", str(corpus), "--db", str(db_path), "--lock-timeout", "0.5"])
+    assert result.exit_code == 2 and "another ingest is writing" in result.output
 
 
 def test_parallel_extraction_gives_the_same_result(corpus, tmp_path):
@@ -106,3 +72,61 @@ def test_parallel_extraction_gives_the_same_result(corpus, tmp_path):
     query = "select id, dedup_status, cluster_id, text from articles order by id"
     assert rows(tmp_path / "serial.duckdb", query) == rows(tmp_path / "parallel.duckdb", query)
     assert serial.counts() == parallel.counts()
+
+
+# Opens the warehouse read-write in another process, says so, and holds it: DuckDB lets one process have a
+# file, so an ingest's transactions cannot open it meanwhile.
+HOLD_DATABASE = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+@pytest.mark.slow
+def test_a_landing_that_fails_once_is_retried_and_lands_exactly_its_own_warc_offsets(tmp_path, db_path):
+    """Batch 2's first landing fails for real (another process holds the database); Prefect retries the land
+    task and it lands batch 2's own WARC progress: after every batch, the committed offset is that of the
+    batch's last record (before, the retry took the next batch's offsets from a queue)."""
+    from prefect import flow
+    from prefect.client.orchestration import get_client
+    from prefect.testing.utilities import prefect_test_harness
+
+    from flows.ingest import PrefectStages
+
+    warc = write_warc(tmp_path / "a.warc.gz", [response(f"https://g.example/{n}", article_html(n, f"Story {n}"))
+                                                 for n in range(9)])
+    offsets = [item.warc.offset for item in WarcSource([warc]).items()]
+    warehouse = Warehouse(db_path, lock_timeout=0.3)
+    holders = []
+
+    class LockedBeforeSecondLanding(PrefectStages):
+        def land(self, run, batch, decided):
+            if batch.number == 2 and not holders:
+                holders.append(subprocess.Popen([sys.executable, "-c", HOLD_DATABASE, str(db_path), "2"],
+                                                stdout=subprocess.PIPE, text=True))
+                assert holders[0].stdout.readline() == "holding\n"
+            super().land(run, batch, decided)
+
+    @flow
+    def ingest_with_a_held_database():
+        sources = open_sources([str(warc)], SourceOptions(warc_state=warehouse.warc_progress))
+        committed = []
+        with IngestRun(warehouse, PipelineSettings(batch_size=3, workers=1), inputs=[str(warc)]) as run:
+            for _ in run_batches(run, batches(sources.items(), 3, progress=sources.progress),
+                                 LockedBeforeSecondLanding()):
+                committed.append(warehouse.warc_progress(str(warc)))
+        return run.summary, committed
+
+    with prefect_test_harness(server_startup_timeout=120):
+        summary, committed = ingest_with_a_held_database()
+        with get_client(sync_client=True) as client:
+            landings = {task.name: task.run_count for task in client.read_task_runs() if task.name.startswith("land")}
+    holders[0].wait()
+    assert landings == {"land-1": 1, "land-2": 2, "land-3": 1}
+    assert [state.last_offset for state in committed] == [offsets[2], offsets[5], offsets[8]]
+    assert [state.complete for state in committed] == [False, False, True]
+    assert summary.new == 9 and summary.warc_files == {"read": 1}
+    assert rows(db_path, "select count(*), count(distinct url) from articles") == [(9, 9)]
+    assert rows(db_path, "select path, last_offset, complete from warc_files") == [(str(warc), offsets[8], True)]

@@ -5,9 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 from newsingest.rededup import DedupChanges, rededup
 from newsingest.warehouse import Warehouse
+from helpers import OTHER, STORY, ingest, rows, run
 
-from test_dedup import OTHER, STORY
-from test_pipeline import ingest, rows
 
 
 def ingest_records(db_path, tmp_path, name, records, **settings):
@@ -100,7 +99,6 @@ THIRD = ("Health officials in the valley towns reported on Thursday that the num
 
 
 def cli_ingest(db_path, *paths):
-    from test_cli import run
 
     run("ingest", *paths, "--db", db_path)
 

@@ -17,9 +17,7 @@ from newsingest.reuse.align import Seeds, passages
 from newsingest.reuse.words import words
 
 from conftest import FIXTURES
-from test_cli import run
-from test_dedup import article
-from test_stories import RECORDS, write_jsonl
+from helpers import RECORDS, article, run, write_jsonl
 
 WIRE = next(r for r in RECORDS if r["id"] == "art-b362fa779d21")
 INDEPENDENT = next(r for r in RECORDS if r["id"] == "art-46ced2661e47")  # the same fire, told on its own

@@ -4,7 +4,6 @@ The labelled set (tests/fixtures/stories/) goes through the real pipeline into a
 """
 
 import importlib.util
-import json
 import pickle
 from datetime import UTC, datetime, timedelta
 
@@ -19,12 +18,7 @@ from newsingest.stories.features import _Terms, term_weights
 from newsingest.warehouse import SQL_ROOT, Warehouse
 
 from conftest import FIXTURES, SEEDS
-from test_dedup import article
-from test_pipeline import ingest, rows
-
-# Dates written "2024-03-05 07:05:00Z": the extractor's date parser does not yet read the ISO "T" form.
-RECORDS = [dict(r, published_at=r["published_at"].replace("T", " "))
-           for r in map(json.loads, (FIXTURES / "stories" / "articles.jsonl").read_text(encoding="utf-8").splitlines())]
+from helpers import RECORDS, article, ingest, rows, write_jsonl
 
 
 def fixture_generator():
@@ -40,11 +34,6 @@ HARD_NEGATIVES = fixture_generator().NEGATIVE_PAIRS
 # little room for changes elsewhere in the pipeline (extraction, dedup) without hiding a real regression.
 F1_FLOOR = 0.95
 PRECISION_FLOOR = 0.97
-
-
-def write_jsonl(path, records):
-    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
-    return path
 
 
 def labelled_stories(db_path):

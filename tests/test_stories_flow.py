@@ -4,17 +4,10 @@ import asyncio
 import json
 
 import pytest
-from prefect.client.orchestration import get_client
 from prefect.testing.utilities import prefect_test_harness
 
 from flows.ingest import ingest_flow
-
-from test_stories import RECORDS, write_jsonl
-
-
-async def latest_artifacts() -> dict:
-    async with get_client() as client:
-        return {a.key: a for a in await client.read_latest_artifacts()}
+from helpers import RECORDS, latest_artifacts, write_jsonl
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ from newsingest.search import SearchIndex
 from newsingest.warehouse import SQL_ROOT, Warehouse
 
 from conftest import ROOT
-from test_pipeline import ingest
+from helpers import ingest
 
 VIEWS = ["unique_articles", "duplicate_pairs", "clusters", "daily_source_counts", "rejections_by_reason"]
 EXAMPLE_QUERIES = sorted((SQL_ROOT / "queries").glob("*.sql"))

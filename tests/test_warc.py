@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import gzip
 import os
-import random
 import signal
 import subprocess
 import sys
-import textwrap
-import uuid
 import zlib
 from datetime import date
 from pathlib import Path
@@ -24,51 +21,11 @@ from newsingest.sources.warc import (ArchiveMoved, WarcFileEnd, WarcFilters, War
 from newsingest.warehouse import Warehouse
 
 from conftest import ROOT
-from test_pipeline import ingest, rows
-
-VOCABULARY = ("harbour council budget river school minister station museum festival hospital court bridge "
-              "railway farmers market election weather storm library teachers workers union police fire "
-              "village mayor report study prices housing energy water airport ferry coast mountain forest "
-              "orchestra theatre league final season coach players record crowd protest strike contract").split()
-NAMESPACE = uuid.UUID("6f1d3c1e-56f0-4a4e-8d7c-3a1f0c2b9e11")
+from helpers import (Watch, article_html, ingest, latest_artifacts, request, response, rows, run_statuses, snapshot,
+                     warc_record, write_warc)
 
 
 # --- writing WARC files (the format is simple enough to write by hand, which also allows damaging it) ---
-
-def warc_record(kind: str, url: str, block: bytes, fetched: str = "2024-05-02T09:00:00Z",
-                content_type: str = "application/http; msgtype=response", **extra: str) -> bytes:
-    headers = {"WARC-Type": kind, "WARC-Record-ID": f"<urn:uuid:{uuid.uuid5(NAMESPACE, kind + url + fetched)}>",
-               "WARC-Date": fetched, "WARC-Target-URI": url, "Content-Type": content_type, **extra,
-               "Content-Length": str(len(block))}
-    head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-    return b"WARC/1.0\r\n" + head.encode() + b"\r\n" + block + b"\r\n\r\n"
-
-
-def response(url: str, body: bytes, status: str = "200 OK", content_type: str = "text/html; charset=utf-8",
-             fetched: str = "2024-05-02T09:00:00Z") -> bytes:
-    http = f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n"
-    return warc_record("response", url, http.encode() + body, fetched)
-
-
-def request(url: str) -> bytes:
-    host = url.split("/")[2]
-    http = f"GET /{url.split('/', 3)[-1]} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
-    return warc_record("request", url, http, content_type="application/http; msgtype=request")
-
-
-def article_html(seed: int, title: str) -> bytes:
-    rng = random.Random(seed)
-    paragraphs = "".join(f"<p>{' '.join(rng.choice(VOCABULARY) for _ in range(45)).capitalize()}.</p>\n"
-                         for _ in range(5))
-    return (f"<!doctype html><html><head><title>{title}</title></head><body><nav><a href='/'>Home</a></nav>"
-            f"<article><h1>{title}</h1>{paragraphs}</article></body></html>").encode()
-
-
-def write_warc(path: Path, records: list[bytes]) -> Path:
-    """One gzip member per record (as CC-NEWS does) for .warc.gz, plain concatenation for .warc."""
-    data = b"".join(gzip.compress(r, mtime=0) for r in records) if path.suffix == ".gz" else b"".join(records)
-    path.write_bytes(data)
-    return path
 
 
 def corrupt(member: bytes) -> bytes:
@@ -264,41 +221,41 @@ def test_a_changed_file_is_read_again(tmp_path, db_path):
     assert (summary.new, summary.warc_files) == (2, {"read": 1})
 
 
-KILLER = textwrap.dedent("""
-    import os, signal, sys
-    from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
-    from newsingest.warehouse import Warehouse
-    warc, db, kill_after = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    warehouse = Warehouse(db)
-    settings = PipelineSettings(batch_size=3, workers=1)
-    items, _ = iter_source_items([warc], warc_state=warehouse.warc_progress)
-    with IngestRun(warehouse, settings, inputs=[warc]) as run:
-        for number, batch in enumerate(batches(items, settings.batch_size), start=1):
-            run.process(batch)
-            if number == kill_after:
-                os.kill(os.getpid(), signal.SIGKILL)
-""")
-
-
 @pytest.mark.slow
-def test_resume_after_a_kill_lands_each_article_once(tmp_path, db_path):
+@pytest.mark.parametrize("entry_point", ["cli", "flow"])
+def test_an_ingest_killed_mid_warc_reruns_to_the_tables_of_a_one_shot_run(tmp_path, entry_point):
+    """kill -9 of `newsingest ingest` (or of the ingest flow run locally) while it writes, then the same command
+    again: every table equals that of an uninterrupted run (nothing lost, nothing twice), and the file's
+    progress ends complete."""
     before, _, after = mixed_records()
-    more = [response(f"https://g.example/{n}", article_html(100 + n, f"Story {n} of many")) for n in range(12)]
+    more = [response(f"https://g.example/{n}", article_html(100 + n, f"Story {n} of many")) for n in range(90)]
     warc = write_warc(tmp_path / "long.warc.gz", before + after + more)
-    killed = subprocess.run([sys.executable, "-c", KILLER, str(warc), str(db_path), "3"], cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, timeout=120)
-    assert killed.returncode == -signal.SIGKILL
-    landed_before = rows(db_path, "select count(*) from articles")[0][0] + rows(db_path, "select count(*) "
-                                                                                      "from rejections")[0][0]
-    assert landed_before == 9  # three batches of three documents
-    (state,) = rows(db_path, "select complete, last_offset from warc_files")
-    assert state[0] is False and state[1] > 0
-    resumed = ingest([warc], db_path)
-    assert resumed.warc_files == {"resumed": 1}
-    assert (resumed.already_seen, resumed.documents_seen) == (0, 8 + 2 + 12 - 9)
-    urls = [r[0] for r in rows(db_path, "select url from articles")]
-    assert len(urls) == len(set(urls)) == 8 + 12
-    assert rows(db_path, "select complete from warc_files") == [(True,)]
+    reference, crashed = tmp_path / "reference.duckdb", tmp_path / "crashed.duckdb"
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_LOGGING_LEVEL": "WARNING"}
+
+    def command(db):
+        program = ["-m", "newsingest.cli", "ingest"] if entry_point == "cli" else [str(ROOT / "flows" / "ingest.py")]
+        return [sys.executable, *program, str(warc), "--db", str(db), "--workers", "1", "--batch-size", "3"]
+
+    done = subprocess.run(command(reference), capture_output=True, text=True, cwd=ROOT, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    # A session of its own: the kill takes the extraction workers (and the flow's Prefect server) too.
+    process = subprocess.Popen(command(crashed), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+                               env=env, start_new_session=True)
+    Watch(process, crashed).kill_when("write", after_transactions=45)
+    assert process.returncode == -signal.SIGKILL
+    os.killpg(process.pid, signal.SIGKILL)
+    landed = rows(crashed, "select count(*) from articles")[0][0]
+    assert 0 < landed < 8 + 90 and rows(crashed, "select complete from warc_files") == [(False,)], \
+        "the kill was not in the middle of the file"
+    rerun = subprocess.run(command(crashed), capture_output=True, text=True, cwd=ROOT, env=env)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    expected, got = snapshot(reference), snapshot(crashed)
+    for table in expected:
+        assert got[table] == expected[table], f"{table} differs from the uninterrupted run"
+    progress = "select path, size_bytes, last_offset, complete from warc_files"
+    assert rows(crashed, progress) == rows(reference, progress) and rows(crashed, progress)[0][3] is True
+    assert run_statuses(crashed) == ["interrupted", "completed"]
 
 
 @pytest.mark.slow
@@ -306,7 +263,6 @@ def test_flow_takes_warc_paths_and_filters(tmp_path, db_path):
     from prefect.testing.utilities import prefect_test_harness
 
     from flows.ingest import ingest_flow
-    from test_flow import _latest_artifacts
 
     before, _, after = mixed_records()
     warc = write_warc(tmp_path / "mixed.warc.gz", before + after)
@@ -315,7 +271,7 @@ def test_flow_takes_warc_paths_and_filters(tmp_path, db_path):
                             deny_hosts=["news.b.example"], since=date(2024, 5, 2), until=date(2024, 5, 2),
                             return_state=True)
         import asyncio
-        summary_markdown = asyncio.run(_latest_artifacts())["ingest-summary"].data
+        summary_markdown = asyncio.run(latest_artifacts())["ingest-summary"].data
     assert state.is_completed(), state.message
     assert sorted(r[0] for r in rows(db_path, "select url from articles")) == sorted(
         [LANDING[0], LANDING[1], LANDING[6], LANDING[7]])

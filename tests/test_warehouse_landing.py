@@ -4,22 +4,13 @@ exactly as the Python client stored it before (NULLs, time zones, blobs, maps, u
 import zlib
 from datetime import UTC, datetime, timedelta, timezone
 
-from newsingest.records import StoredSignature
-from newsingest.records import (Article, DedupDecision, DedupStatus, RawDocument, Rejection, RemovedLine,
+from newsingest.records import (DedupDecision, DedupStatus, RawDocument, Rejection, RemovedLine, StoredSignature,
                                 WarcPointer, WarcProgress)
 from newsingest.warehouse import LandingBatch, Warehouse
+from helpers import LANDING_TEXT as TEXT, landing_article as article, rows
 
-from test_pipeline import rows
 
-TEXT = "Zürich — the \"harbour\" road\\reopens\n東京 ☃ 🚢 a\tb \x00 nul and \u2028 separator"
 KOLKATA = timezone(timedelta(hours=5, minutes=30))
-
-
-def article(number: int, **changes) -> Article:
-    fields = dict(id=f"a{number}", origin=f"path/{number}.html", raw_hash=f"h{number}", url=None, canonical_url=None,
-                  source=None, title=None, author=None, published_at=None, language=None, text=TEXT,
-                  text_hash=f"t{number}", word_count=12, extractor="text-cleaner", extractor_version="1")
-    return Article(**fields | changes)
 
 
 def land(db_path, batch: LandingBatch) -> Warehouse:

@@ -13,8 +13,7 @@ from newsingest.stories.features import FeatureSettings
 from newsingest.warehouse import LandingBatch, Warehouse
 
 from conftest import SEED_CLEAN, SEED_CRUFT
-from test_dedup import OTHER, STORY
-from test_pipeline import corpus, ingest, rows  # noqa: F401  (corpus is a fixture)
+from helpers import OTHER, STORY, ingest, rows
 
 GROWING = ("articles", "raw_documents", "signatures", "removed_lines", "rejections", "story_features")
 COUNTS = " union all ".join(f"select '{table}', count(*) from {table}" for table in GROWING)

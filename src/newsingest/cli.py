@@ -28,6 +28,7 @@ from newsingest.warehouse import Warehouse, WarehouseError, load_sql
 # Each command imports the stages it runs: trafilatura, datasketch/scipy, httpx and Prefect take seconds to
 # import, and `query`, `stats` or `--help` need none of them (python -X importtime, README "Command line").
 if TYPE_CHECKING:
+    from newsingest.health import SourceAlert
     from newsingest.pipeline import RunSummary
     from newsingest.records import Article
 
@@ -127,7 +128,7 @@ def ingest(
     redis: Annotated[str | None, typer.Option(
         envvar="NEWSINGEST_REDIS", help="Dedup index shared with other runs and machines: redis://HOST:PORT/DB.",
         show_default=False)] = None,
-) -> None:
+) -> object:  # the RunSummary (typer evaluates annotations; the pipeline is imported lazily)
     """Run the pipeline on files, web archives, feeds, sitemaps or URLs: extract, deduplicate (against
     every earlier run too), group into stories and land in DuckDB.
 
@@ -139,9 +140,12 @@ def ingest(
 
     Example: newsingest ingest samples/ --db /tmp/news.duckdb
     """
-    from newsingest.pipeline import IngestRun, PipelineSettings, batches, iter_source_items
-    from newsingest.progress import IngestProgress, expected_documents
+    from newsingest.health import HealthSettings
+    from newsingest.pipeline import IngestRun, PipelineSettings, batches, run_batches
+    from newsingest.progress import IngestProgress
+    from newsingest.reports import record_sources
     from newsingest.sources.fetch import FetchSettings
+    from newsingest.sources.registry import SourceOptions, expected_documents, open_sources
     from newsingest.sources.state import FetchState
     from newsingest.sources.warc import WarcFilters, WarcOptions
     from newsingest.sources.web import WebCrawl
@@ -155,23 +159,34 @@ def ingest(
         with StopOnSignal() as stop:
             web = WebCrawl.from_inputs(inputs, FetchSettings(allow_private_network=allow_private_network,
                                                              contact=contact), FetchState(warehouse), stop)
-            items, skipped = iter_source_items(inputs, settings.max_bytes, warc, warehouse.warc_progress, web=web)
+            sources = open_sources(inputs, SourceOptions(settings.max_bytes, warc, warehouse.warc_progress, web))
             display = IngestProgress(errors, expected_documents(inputs), lambda: web.stats.articles_requested)
             with IngestRun(warehouse, settings, trigger="cli", inputs=inputs, stop=stop) as run, display:
-                run.summary.skipped_files = skipped
-                for _ in run.process_all(batches(display.counted(items), settings.batch_size, settings.batch_bytes,
-                                                 stop)):
+                run.summary.skipped_files = sources.skipped
+                for _ in run_batches(run, batches(display.counted(sources.items()), settings.batch_size,
+                                                  settings.batch_bytes, stop, sources.progress)):
                     summary = run.summary
                     display.landed(summary.documents_seen, summary.new, summary.duplicates, summary.rejected)
+                alerts, failed = record_sources(warehouse, run.summary, run.tally, HealthSettings())
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
     _print_summary(run.summary, warehouse.path)
+    _print_health(alerts, failed)
     if web.sources:
         console.print(f"  web: {web.stats.describe()}")
     if run.summary.status == "interrupted":
         raise _fail("interrupted: what was read so far landed; run the same command again to finish", 130)
     if run.summary.failed:
         raise _fail("no input landed and some failed (see the rejections above)", 1)
+    return run.summary
+
+
+def _print_health(alerts: list[SourceAlert], failed: list[str]) -> None:
+    """What the flows' summary artifact says of source health (reports.RunReport)."""
+    for source in failed:
+        console.print(f"  [bold red]failed source[/] {source}: every item failed")
+    for alert in alerts:
+        console.print(f"  [yellow]source {alert.kind}[/] {alert.source}: {alert.message}")
 
 
 def _print_summary(summary: RunSummary, db: Path) -> None:

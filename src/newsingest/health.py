@@ -48,10 +48,8 @@ class SourceTally:
     items: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
 
-    def add(self, items: Iterable[object]) -> None:
+    def add(self, items: Iterable[RawDocument | Rejection]) -> None:
         for item in items:
-            if not isinstance(item, RawDocument | Rejection):  # markers such as the end of a WARC file
-                continue
             source = source_of(item)
             self.items[source] += 1
             if isinstance(item, Rejection) and item.stage in SOURCE_STAGES:

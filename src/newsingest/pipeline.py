@@ -1,20 +1,21 @@
 """One ingest run, batch by batch: sources -> unseen filter -> extract -> dedup -> stories -> reuse -> land.
 
-The CLI drives `IngestRun.process` in a loop; the Prefect flow calls the same stage methods as tasks.
+`run_batches` is the one loop every entry point runs (the CLI, the ingest, feeds, backfill and reprocess
+flows); the flows plug Prefect in through a `Stages` object that runs each stage as a task.
 """
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from pathlib import Path
+from itertools import compress
+from typing import Generic, NamedTuple, TypeVar
 
 from newsingest.dedup import DedupResult, RememberedDays, dedup_batch, new_deduplicator, restore, signature_scheme
 from newsingest.dedup.clusters import Deduplicator, day_of
@@ -25,12 +26,11 @@ from newsingest.dedup.signatures import TextSignature
 from newsingest.extract import ExtractSettings, extract_document
 from newsingest.extract.boilerplate import BoilerplateSettings, lines_to_learn
 from newsingest.extract.workers import Annotated, ExtractLimits, ExtractWorkers
-from newsingest.records import Article, DedupStatus, Derivation, RawDocument, Rejection, document_id
+from newsingest.records import Article, DedupStatus, Derivation, RawDocument, Rejection
 from newsingest.reuse import ReuseIndex, ReuseResult, ReuseSettings, assign_reuse
-from newsingest.sources.files import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, SourceItem, read_files, scan_paths
-from newsingest.sources.web import WebCrawl, is_web_input
-from newsingest.sources.warc import (WARC_SUFFIX, WarcBatchProgress, WarcFileEnd, WarcOptions, WarcStateLookup,
-                                     batch_progress, is_warc, read_warcs)
+from newsingest.health import SourceTally
+from newsingest.sources.base import SourceItem, SourceProgress
+from newsingest.sources.files import DEFAULT_MAX_BYTES
 from newsingest.stories import (CorpusStatistics, StoryIndex, StoryResult, StorySettings, TermWeights,
                                 assign_stories, feature_scheme, missing_state, restore_state)
 from newsingest.warehouse import LandingBatch, Warehouse
@@ -80,6 +80,7 @@ class RunSummary:
     skipped_files: list[str] = field(default_factory=list)
     skipped_records: Counter[str] = field(default_factory=Counter)  # WARC records that are not documents
     warc_files: Counter[str] = field(default_factory=Counter)  # read, resumed, already_ingested
+    deferred: int = 0  # articles a run's `keep` left for another run (the backfill's date range)
     duration_s: float = 0.0
     status: str = "running"
 
@@ -165,55 +166,55 @@ class ExtractResult:
                    features=[features for _, features in articles] if with_features else None)
 
 
-def iter_source_items(inputs: list[str], max_bytes: int = DEFAULT_MAX_BYTES, warc: WarcOptions | None = None,
-                      warc_state: WarcStateLookup | None = None, web: WebCrawl | None = None
-                      ) -> tuple[Iterator[SourceItem | WarcFileEnd], list[str]]:
-    """Documents (or source rejections) for paths and URLs, and the directory entries passed over.
-
-    WARC files come last, each followed by its WarcFileEnd; `warc_state` (Warehouse.warc_progress) lets
-    them resume or be skipped as already ingested. URLs and sources files are fetched by `web` (pass one
-    with a FetchState for conditional GETs and no refetching; by default a stateless crawl).
-    """
-    web = web or WebCrawl.from_inputs(inputs)
-    paths = [Path(i) for i in inputs if not is_web_input(i)]
-    missing = [p for p in paths if not p.exists()]
-    scan = scan_paths([p for p in paths if p.exists()], SUPPORTED_SUFFIXES | {WARC_SUFFIX})
-    warcs = [p for p in scan.files if is_warc(p)]
-    warc = warc or WarcOptions(max_bytes=max_bytes)
-    not_found = [Rejection(doc_id=document_id(f"input:{p}", b""), origin=str(p), stage="source",
-                           reason="not_found", message=f"no such file or directory: {p}") for p in missing]
-    items = itertools.chain(not_found, web.items(), read_files([p for p in scan.files if not is_warc(p)], max_bytes),
-                            read_warcs(warcs, warc, warc_state))
-    return items, [str(p) for p in scan.skipped]
+T = TypeVar("T")
 
 
-def batches(items: Iterable[SourceItem], size: int, max_bytes: int = DEFAULT_BATCH_BYTES,
-            stop: threading.Event | None = None) -> Iterator[list[SourceItem]]:
-    """Batches of at most `size` items and (but for a single document) `max_bytes` of bodies. Once `stop`
-    is set, the batch in hand is the last one and the sources are closed (their fetches end)."""
+@dataclass(slots=True)
+class Batch(Generic[T]):
+    """One batch as it travels through the stages: its items and what it commits for its sources (landed in
+    its own transaction, so a retried landing writes exactly this batch's progress)."""
+
+    number: int  # 1, 2, ... in the order the batches land
+    items: list[T]
+    progress: SourceProgress = field(default_factory=SourceProgress)
+
+
+def batches(items: Iterable[T], size: int, max_bytes: int = DEFAULT_BATCH_BYTES, stop: threading.Event | None = None,
+            progress: Callable[[list[T]], SourceProgress] | None = None) -> Iterator[Batch[T]]:
+    """Batches of at most `size` items and (but for a single document) `max_bytes` of bodies, each with the
+    `progress` of its sources (Sources.progress) asked as it is cut. Once `stop` is set, the batch in hand
+    is the last one and the sources are closed (their fetches end)."""
     iterator = iter(items)
-    batch: list[SourceItem] = []
+    batch: list[T] = []
     held = 0
+    number = 0
+
+    def cut() -> Batch[T]:
+        nonlocal number
+        number += 1
+        return Batch(number, batch, progress(batch) if progress is not None else SourceProgress())
+
     try:
         for item in iterator:
             item = _landable(item, max_bytes)
             item_bytes = len(item.body) if isinstance(item, RawDocument) else 0
             if batch and (len(batch) >= size or held + item_bytes > max_bytes):
-                yield batch
+                yield cut()
                 batch, held = [], 0
             batch.append(item)
             held += item_bytes
             if stop is not None and stop.is_set():
                 break
-        if batch:
-            yield batch
+        last = cut()
+        if last.items or last.progress:  # files finished after the last item (or with none) still count
+            yield last
     finally:
         close = getattr(iterator, "close", None)
         if close is not None:
             close()
 
 
-def _landable(item: SourceItem, max_bytes: int) -> SourceItem:
+def _landable(item: T, max_bytes: int) -> T:
     """A document larger than a whole batch may hold cannot land: it is rejected, with its size."""
     if not isinstance(item, RawDocument) or len(item.body) <= max_bytes:
         return item
@@ -249,10 +250,8 @@ class IngestRun:
         self.story_index: StoryIndex | None = None
         self.reuse_index = ReuseIndex(settings.reuse)
         self.executor: ExtractWorkers | None = None
+        self.tally = SourceTally()  # what each source yielded: source health (reports.record_sources)
         self._ids_this_run: set[str] = set()
-        # WARC progress of each batch between unseen() and land(), oldest first: it must land in the batch's
-        # transaction, and the next batch may be filtered (and extracted) before this one lands.
-        self._warc: deque[WarcBatchProgress] = deque()
         self._started = 0.0
         self._lock = None
         self._extracting = threading.Lock()
@@ -316,10 +315,10 @@ class IngestRun:
             return "interrupted"
         return "completed" if exc_type is None else "failed"
 
-    def unseen(self, items: list[SourceItem | WarcFileEnd]) -> tuple[list[RawDocument], list[Rejection]]:
-        """Drop inputs already landed (this run or earlier): reruns add nothing."""
-        items, warc = batch_progress(items)
-        self._warc.append(warc)
+    def admit(self, batch: Batch[SourceItem]) -> Admitted:
+        """The batch's inputs not landed before (this run or earlier): reruns add nothing."""
+        items = batch.items
+        self.tally.add(items)
         ids = [item.doc_id for item in items]
         seen = self.warehouse.seen_ids(ids) | (self._ids_this_run & set(ids))
         raws, rejections = [], []
@@ -334,19 +333,13 @@ class IngestRun:
             self._ids_this_run.add(item.doc_id)
             (raws if isinstance(item, RawDocument) else rejections).append(item)
         self.summary.documents_seen += len(items)
-        return raws, rejections
+        return Admitted(raws, rejections)
 
     def extract(self, raws: list[RawDocument]) -> ExtractResult:
         # Callers extract the next batch in another thread while this one lands; the workers take one batch
         # at a time.
         with self._extracting:
             return extract_batch(raws, self.settings.extract, self.executor)
-
-    def decide_afresh(self) -> None:
-        """Make every decision again from the first input on (reprocess): restore nothing stored, or each
-        article would meet its own earlier row."""
-        self.deduplicator = Deduplicator(self.settings.lsh)
-        self.remembered = RememberedDays(None, everything=True)
 
     def dedup(self, articles: list[Article], signatures: list[TextSignature] | None = None) -> DedupResult:
         assert self.deduplicator is not None, "use IngestRun as a context manager"
@@ -370,33 +363,33 @@ class IngestRun:
             self.reuse_index.load(needed, self.warehouse.reuse_sources(needed))
         return assign_reuse(articles, dedup.decisions, self.reuse_index, now)
 
-    def land(self, raws: list[RawDocument], articles: list[Article], dedup: DedupResult,
-             rejections: list[Rejection], replaces: Iterable[str] = (), stories: StoryResult | None = None,
-             reuse: ReuseResult | None = None) -> None:
-        """Land one batch (batches land in the order unseen() saw them); callers that skip the stories or
-        reuse step get it here, so every article has a story and its sources."""
-        if stories is None:
-            stories = self.stories(articles, dedup)
-        if reuse is None:
-            reuse = self.reuse(articles, dedup)
-        warc = self._warc.popleft() if self._warc else WarcBatchProgress()
+    def land(self, batch: Batch, decided: Decided) -> None:
+        """Land one batch with its sources' progress, in one transaction (batches land in the order admitted).
+        Counted once landed, so a landing retried after a failure counts it once."""
+        admitted, extracted, dedup = decided.admitted, decided.extracted, decided.dedup
         self.warehouse.land(LandingBatch(
             run_id=self.summary.run_id,
-            articles=list(zip(articles, dedup.decisions, dedup.signatures, strict=True)),
-            rejections=rejections,
-            raw_documents=raws,
-            warc_progress=warc.progress,
-            replaces=list(replaces),
-            stories=stories,
-            reuse=reuse.rows,
-            source_lines=lines_to_learn(articles, dedup.decisions),
+            articles=list(zip(extracted.articles, dedup.decisions, dedup.signatures, strict=True)),
+            rejections=admitted.rejections + extracted.rejections,
+            raw_documents=admitted.raws if self.archives_inputs else [],
+            warc_progress=batch.progress.warc,
+            replaces=self.replaced(batch),
+            stories=decided.stories,
+            reuse=decided.reuse.rows,
+            source_lines=lines_to_learn(extracted.articles, dedup.decisions),
         ), self.scheme)
-        self._count(articles, dedup, rejections)
-        self.summary.derived_wholly += reuse.derived(Derivation.WHOLLY)
-        self.summary.derived_partially += reuse.derived(Derivation.PARTIALLY)
-        for end in warc.ends:
-            self.summary.warc_files[end.how] += 1
-            self.summary.skipped_records.update(end.skipped)
+        self._count(extracted.articles, dedup, admitted.rejections + extracted.rejections)
+        self.summary.derived_wholly += decided.reuse.derived(Derivation.WHOLLY)
+        self.summary.derived_partially += decided.reuse.derived(Derivation.PARTIALLY)
+        self.summary.warc_files.update(batch.progress.files_finished)
+        self.summary.skipped_records.update(batch.progress.skipped_records)
+
+    # Reprocess (newsingest.reprocess.ReprocessRun) reads its inputs from the raw archive and replaces their rows.
+    archives_inputs = True  # land the admitted documents' bytes in raw_documents
+
+    def replaced(self, batch: Batch) -> list[str]:
+        """Ids whose earlier rows this batch replaces."""
+        return []
 
     def _count(self, articles: list[Article], dedup: DedupResult, rejections: list[Rejection]) -> None:
         summary = self.summary
@@ -414,34 +407,102 @@ class IngestRun:
         summary.rejected += len(rejections)
         summary.rejections_by_reason.update(r.reason for r in rejections)
 
-    def process(self, items: list[SourceItem]) -> None:
-        """All stages for one batch of source items."""
-        raws, rejections = self.unseen(items)
-        self._decide_and_land(raws, rejections, self.extract(raws))
 
-    def process_all(self, item_batches: Iterable[list[SourceItem]]) -> Iterator[None]:
-        """All stages for every batch, yielding after each one landed. The workers extract the next batch
-        while this process deduplicates and lands the current one, so they never wait for the warehouse
-        (one batch at a time left them idle ~30% of the run, benchmarks/run.py)."""
-        background = ThreadPoolExecutor(1, thread_name_prefix="newsingest-extract")
-        ahead: deque[tuple[list[RawDocument], list[Rejection], Future[ExtractResult]]] = deque()
-        try:
-            for items in item_batches:
-                raws, rejections = self.unseen(items)
-                ahead.append((raws, rejections, background.submit(self.extract, raws)))
-                if len(ahead) > 1:
-                    yield self._land_extracted(*ahead.popleft())
-            while ahead:
-                yield self._land_extracted(*ahead.popleft())
-        finally:
-            background.shutdown(cancel_futures=True)
 
-    def _land_extracted(self, raws: list[RawDocument], rejections: list[Rejection],
-                        extraction: Future[ExtractResult]) -> None:
-        self._decide_and_land(raws, rejections, extraction.result())
+class Admitted(NamedTuple):
+    """A batch's inputs to process: documents to extract and the sources' rejections to land. (A tuple: Prefect
+    links each member to the task run that admitted them, flows/ingest.py.)"""
 
-    def _decide_and_land(self, raws: list[RawDocument], rejections: list[Rejection], extracted: ExtractResult) -> None:
-        dedup = self.dedup(extracted.articles, extracted.signatures)
-        stories = self.stories(extracted.articles, dedup, extracted.terms)
-        reuse = self.reuse(extracted.articles, dedup)
-        self.land(raws, extracted.articles, dedup, rejections + extracted.rejections, stories=stories, reuse=reuse)
+    raws: list[RawDocument]
+    rejections: list[Rejection]
+
+
+@dataclass(slots=True)
+class Decided:
+    """Everything a batch's stages made, as it lands."""
+
+    admitted: Admitted
+    extracted: ExtractResult  # after `keep`
+    dedup: DedupResult
+    stories: StoryResult
+    reuse: ReuseResult
+
+
+class Stages:
+    """How `run_batches` runs each stage of a batch: here, by calling the run's library methods (extraction
+    of the next batch in a background thread). flows/ingest.py's PrefectStages runs each as a task instead."""
+
+    def __init__(self) -> None:
+        self._background: ThreadPoolExecutor | None = None
+
+    def admit(self, run: IngestRun, batch: Batch) -> Admitted:
+        return run.admit(batch)
+
+    def extract(self, run: IngestRun, batch: Batch, raws: list[RawDocument]) -> Callable[[], ExtractResult]:
+        """Start extracting; what it returns waits for the result."""
+        if self._background is None:
+            self._background = ThreadPoolExecutor(1, thread_name_prefix="newsingest-extract")
+        return self._background.submit(run.extract, raws).result
+
+    def dedup(self, run: IngestRun, batch: Batch, extracted: ExtractResult) -> DedupResult:
+        return run.dedup(extracted.articles, extracted.signatures)
+
+    def stories(self, run: IngestRun, batch: Batch, extracted: ExtractResult, dedup: DedupResult) -> StoryResult:
+        return run.stories(extracted.articles, dedup, extracted.terms)
+
+    def reuse(self, run: IngestRun, batch: Batch, extracted: ExtractResult, dedup: DedupResult) -> ReuseResult:
+        return run.reuse(extracted.articles, dedup)
+
+    def land(self, run: IngestRun, batch: Batch, decided: Decided) -> None:
+        run.land(batch, decided)
+
+    def landed(self, run: IngestRun, batch: Batch, decided: Decided, found: ExtractResult) -> None:
+        """After each batch landed (`found`: the extraction before `keep`)."""
+
+    def close(self) -> None:
+        if self._background is not None:
+            self._background.shutdown(cancel_futures=True)
+            self._background = None
+
+
+def run_batches(run: IngestRun, batches: Iterable[Batch], stages: Stages | None = None,
+                keep: Callable[[Article], bool] | None = None) -> Iterator[Batch]:
+    """The ingest loop: admit -> extract -> dedup -> stories -> reuse -> land, batch by batch, yielding each
+    batch once it landed. The workers extract the next batch while this thread decides and lands the current
+    one, so they never wait for the warehouse (one batch at a time left them idle ~30% of the run,
+    benchmarks/run.py). `keep` selects the articles to land (the backfill's date range); the others are
+    left for another run and counted in `run.summary.deferred`."""
+    stages = stages or Stages()
+    ahead: deque[tuple[Batch, Admitted, Callable[[], ExtractResult]]] = deque()
+    try:
+        for batch in batches:
+            admitted = stages.admit(run, batch)
+            ahead.append((batch, admitted, stages.extract(run, batch, admitted.raws)))
+            if len(ahead) > 1:
+                yield _decide_and_land(run, stages, *ahead.popleft(), keep)
+        while ahead:
+            yield _decide_and_land(run, stages, *ahead.popleft(), keep)
+    finally:
+        stages.close()
+
+
+def _decide_and_land(run: IngestRun, stages: Stages, batch: Batch, admitted: Admitted,
+                     extraction: Callable[[], ExtractResult], keep: Callable[[Article], bool] | None) -> Batch:
+    found = extraction()
+    extracted = _only(found, keep, run.summary) if keep is not None else found
+    dedup = stages.dedup(run, batch, extracted)
+    stories = stages.stories(run, batch, extracted, dedup)
+    reuse = stages.reuse(run, batch, extracted, dedup)
+    decided = Decided(admitted, extracted, dedup, stories, reuse)
+    stages.land(run, batch, decided)
+    stages.landed(run, batch, decided, found)
+    return batch
+
+
+def _only(extracted: ExtractResult, keep: Callable[[Article], bool], summary: RunSummary) -> ExtractResult:
+    """The articles to land (with their features when extraction computed them); counts those left."""
+    wanted = [keep(article) for article in extracted.articles]
+    summary.deferred += wanted.count(False)
+    features = extracted.features
+    return ExtractResult(articles=list(compress(extracted.articles, wanted)), rejections=extracted.rejections,
+                         features=None if features is None else list(compress(features, wanted)))

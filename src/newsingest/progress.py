@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from rich.console import Console
@@ -15,16 +14,9 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColum
                            TimeElapsedColumn, TimeRemainingColumn)
 
 from newsingest.records import RawDocument, Rejection
-from newsingest.sources.files import scan_paths
 
 WEB_PREFIXES = ("http://", "https://")
 MAX_HOST_LINES = 8  # the busiest hosts get a line each; the rest are counted in the totals only
-
-
-def expected_documents(inputs: list[str]) -> int:
-    """About how many documents the inputs hold (files and URLs; a JSONL file counts once), for progress."""
-    paths = [Path(i) for i in inputs if not i.startswith(WEB_PREFIXES)]
-    return len(scan_paths([p for p in paths if p.exists()]).files) + len(inputs) - len(paths)
 
 
 def _host(item: RawDocument | Rejection) -> str | None:

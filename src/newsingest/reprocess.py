@@ -12,8 +12,12 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from newsingest.dedup import RememberedDays
+from newsingest.dedup.clusters import Deduplicator
+from newsingest.pipeline import Admitted, Batch, IngestRun, PipelineSettings
 from newsingest.records import RawDocument, WarcPointer
 from newsingest.sources.warc import archived_body
+from newsingest.stories import StoryIndex
 from newsingest.warehouse import Warehouse, load_sql
 
 # A JSONL record (`file.jsonl:12`): its title, author and date came from the record, not from the bytes.
@@ -59,3 +63,33 @@ def _raw_document(document: ArchivedDocument, content_type, encoding, status, he
                        title_hint=document.title if record else None, title_given=record,
                        author_hint=document.author if record else None,
                        published_hint=document.published_at.isoformat() if record and document.published_at else None)
+
+
+class ReprocessRun(IngestRun):
+    """A run over the raw archive (batches of ArchivedDocument, from `archived_documents`) through the same
+    loop and stages as an ingest (pipeline.run_batches): each batch's inputs are read back from the archive
+    instead of filtered as unseen, and their rows are replaced in the batch's transaction."""
+
+    archives_inputs = False  # the bytes are in raw_documents already
+
+    def __init__(self, warehouse: Warehouse, settings: PipelineSettings = PipelineSettings(),
+                 run_id: str | None = None):
+        super().__init__(warehouse, settings, trigger="reprocess", run_id=run_id, inputs=["raw_documents"])
+
+    def __enter__(self) -> ReprocessRun:
+        super().__enter__()
+        # Every decision is made again, from the first input on, with the dedup settings the warehouse keeps:
+        # restore nothing stored, or each article would meet its own earlier row. Stories too, with IDF
+        # statistics that grow again input by input (each batch's landing takes its inputs' earlier counts out
+        # of the stored statistics and adds the new ones).
+        self.deduplicator = Deduplicator(self.settings.lsh)
+        self.remembered = RememberedDays(None, everything=True)
+        self.story_index = StoryIndex(self.settings.stories)
+        return self
+
+    def admit(self, batch: Batch[ArchivedDocument]) -> Admitted:
+        self.summary.documents_seen += len(batch.items)
+        return Admitted(raw_documents(self.warehouse, batch.items), [])
+
+    def replaced(self, batch: Batch[ArchivedDocument]) -> list[str]:
+        return [document.doc_id for document in batch.items]

@@ -12,7 +12,7 @@ from newsingest.extract.decode import Undecodable, decode
 from newsingest.extract.html import EXTRACTOR_VERSION, HtmlOptions, extract_html
 from newsingest.extract.language import count_words, detect_language, primary_language
 from newsingest.extract.metadata import Published, parse_published
-from newsingest.extract.selection import candidate_lines, judge_lines, recall_lines
+from newsingest.extract.selection import candidate_lines, judge_lines
 from newsingest.extract.text import clean_lines, split_title
 from newsingest.fingerprint import text_hash
 from newsingest.records import Article, RawDocument, Rejection
@@ -72,13 +72,12 @@ def _from_html(text: str, raw: RawDocument, settings: ExtractSettings) -> _Extra
     page = extract_html(text, raw.url, settings.html)
     if page is None:
         return None
-    precision = page.text.splitlines()
-    lines = candidate_lines(recall_lines(text, raw.url), precision)
+    lines = candidate_lines(page.text.splitlines())
     language = primary_language(page.language) or detect_language("\n".join(lines))
     return _Extracted(title=page.title, lines=lines, start=0, extractor="trafilatura",
                       version=EXTRACTOR_VERSION, author=page.author, date=page.date, language=page.language,
                       sitename=page.sitename, declared_url=page.canonical_url, detected_language=language,
-                      judged=judge_lines(lines, precision, page.title, language))
+                      judged=judge_lines(lines, page.readability_text, page.title, language))
 
 
 def _from_text(text: str, raw: RawDocument) -> _Extracted:

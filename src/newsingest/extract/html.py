@@ -1,11 +1,14 @@
-"""HTML pages: trafilatura for the main text and metadata, then the same line rules as plain text."""
+"""HTML pages: trafilatura for the main text and metadata, and its readability port for a second opinion."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
 import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.external import try_readability
 from trafilatura.settings import set_date_params
+from trafilatura.utils import load_html
 
 from newsingest.extract.metadata import page_metadata
 
@@ -16,10 +19,11 @@ LAYOUT_TABLE_SHARE = 0.5
 
 @dataclass(slots=True, frozen=True)
 class HtmlOptions:
-    """trafilatura settings; the defaults are the ones measured best on tests/fixtures/extraction."""
+    """trafilatura settings. Recall mode: its lines are the candidates the line model (selection.py) judges;
+    on the development set that one run, with readability's votes, beats a precision run plus a recall run."""
 
-    favor_precision: bool = True
-    favor_recall: bool = False
+    favor_precision: bool = False
+    favor_recall: bool = True
     no_fallback: bool = False
     include_tables: bool = True
     extensive_date_search: bool = False
@@ -34,9 +38,10 @@ class HtmlExtract:
     language: str | None
     sitename: str | None
     canonical_url: str | None
+    readability_text: str  # what trafilatura's readability port takes for the article, its paragraphs joined
 
 
-def _bare_extraction(html: str, url: str | None, options: HtmlOptions):
+def _bare_extraction(html: HtmlElement, url: str | None, options: HtmlOptions):
     return trafilatura.bare_extraction(
         html,
         url=url,
@@ -63,11 +68,15 @@ def table_row_share(text: str) -> float:
 
 def extract_html(html: str, url: str | None, options: HtmlOptions = HtmlOptions()) -> HtmlExtract | None:
     """Main text and metadata of a page, or None when trafilatura finds no article text in it."""
-    document = _bare_extraction(html, url, options)
+    # Parsed once: trafilatura extracts from copies of the tree, readability (which changes it) comes last.
+    tree = load_html(html)
+    if tree is None:
+        return None
+    document = _bare_extraction(tree, url, options)
     if options.include_tables and document is not None and table_row_share(document.text or "") > LAYOUT_TABLE_SHARE:
         # A page laid out with <table> (the pre-CSS way): trafilatura returns the whole layout grid as table
         # rows. Without tables, and without favor_precision (which then finds nothing), it finds the story.
-        retry = _bare_extraction(html, url, replace(options, include_tables=False, favor_precision=False))
+        retry = _bare_extraction(tree, url, replace(options, include_tables=False, favor_precision=False))
         if retry is not None and (retry.text or "").strip():
             document = retry
     if document is None or not (document.text or "").strip():
@@ -81,4 +90,5 @@ def extract_html(html: str, url: str | None, options: HtmlOptions = HtmlOptions(
         language=document.language,
         sitename=document.sitename,
         canonical_url=metadata.canonical_url,
+        readability_text=" ".join(try_readability(tree).itertext()),
     )

@@ -75,3 +75,28 @@ def f1_of_means(pairs: Iterable[tuple[float, float]]) -> TokenScores:
     precision = sum(p for p, _ in pairs) / len(pairs)
     recall = sum(r for _, r in pairs) / len(pairs)
     return TokenScores(precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class ShingledText:
+    """A text as shingles and as one string of its tokens, to ask whether a line is part of it."""
+
+    shingles: Counter[tuple[str, ...]]
+    tokens: str
+
+    @classmethod
+    def of(cls, text: str) -> ShingledText:
+        return cls(shingles(text), _token_string(text))
+
+    def contains(self, line: str) -> bool:
+        """Half the line's shingles are in the text (a line of fewer than four words: it occurs in it, word
+        for word): paragraphs split or joined differently, or trimmed at an edge, still count."""
+        if len(SHINGLE_TOKEN.findall(line)) < SHINGLE_SIZE:
+            own = _token_string(line)
+            return bool(own) and f" {own} " in f" {self.tokens} "
+        own = shingles(line)
+        return sum((own & self.shingles).values()) * 2 >= sum(own.values())
+
+
+def _token_string(text: str) -> str:
+    return " ".join(SHINGLE_TOKEN.findall(text))

@@ -5,13 +5,17 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from newsingest.records import RawDocument, Rejection, document_id
+from newsingest.sources.base import SourceItem, SourceProgress
+
+if TYPE_CHECKING:
+    from newsingest.sources.registry import SourceOptions
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -22,8 +26,6 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # A JSONL file is a container of many documents of any total size: it is read a record at a time, and only
 # a record (a line) is held to max_bytes.
 SKIP_BYTES = 1024 * 1024  # how much of an oversized record is read at a time while passing over it
-
-SourceItem = RawDocument | Rejection
 
 
 @dataclass(slots=True)
@@ -181,3 +183,35 @@ def _records(handle: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | No
 def read_files(files: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[SourceItem]:
     for path in files:
         yield from read_file(path, max_bytes)
+
+
+class FileSource:
+    """Local files (HTML, text, JSONL), read in the order given; a batch commits nothing for them: a
+    rerun recognises each landed document by its id."""
+
+    def __init__(self, files: list[Path], max_bytes: int = DEFAULT_MAX_BYTES):
+        self.files = files
+        self.max_bytes = max_bytes
+
+    def items(self) -> Iterator[SourceItem]:
+        return read_files(self.files, self.max_bytes)
+
+    def progress(self, batch: Sequence[SourceItem]) -> SourceProgress:
+        return SourceProgress()
+
+
+class FilesKind:
+    """Registered in sources/registry.py; also reads named files no other kind claims (it rejects those
+    it cannot read as unsupported_file_type)."""
+
+    name = "files"
+    suffixes = frozenset(SUPPORTED_SUFFIXES)
+
+    def claims(self, value: str) -> bool:
+        return content_suffix(Path(value)) in self.suffixes
+
+    def open(self, inputs: list[str], options: SourceOptions) -> FileSource:
+        return FileSource([Path(i) for i in inputs], options.max_bytes)
+
+
+FILES = FilesKind()

@@ -10,8 +10,8 @@ What becomes what:
   filters exclude are only counted, by reason: they are not inputs, and a row for each would cost more
   than the filter saves.
 
-Progress is explicit: the item stream carries a WarcFileEnd after each file, and IngestRun lands a
-WarcProgress per file with the batch that holds its records (see `batch_progress`).
+Progress is explicit and the source's own (WarcSource.progress): each batch lands, in its transaction, a
+WarcProgress per file it holds records of or finished, so a rerun resumes after the last landed record.
 """
 
 from __future__ import annotations
@@ -19,17 +19,22 @@ from __future__ import annotations
 import os
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import brotli
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from newsingest.records import RawDocument, Rejection, WarcPointer, WarcProgress, document_id
-from newsingest.sources.files import DEFAULT_MAX_BYTES, SourceItem, content_suffix
+from newsingest.sources.base import SourceItem, SourceProgress
+from newsingest.sources.files import DEFAULT_MAX_BYTES, content_suffix
+
+if TYPE_CHECKING:
+    from newsingest.sources.registry import SourceOptions
 
 WARC_SUFFIX = ".warc"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -94,44 +99,12 @@ class WarcOptions:
 
 @dataclass(frozen=True, slots=True)
 class WarcFileEnd:
-    """Follows a WARC file's last item in the stream; lands with the batch that holds it."""
+    """Follows a WARC file's last item in read_warc's stream; WarcSource keeps it for the batch cut next."""
 
     path: str
     size_bytes: int
     how: str  # "read", "resumed" (after an interrupted run) or "already_ingested" (not read again)
     skipped: dict[str, int]  # records counted, not landed, by reason (record type or filter)
-
-    @property
-    def origin(self) -> str:  # what per-source tallies group stream items by
-        return self.path
-
-
-@dataclass(slots=True)
-class WarcBatchProgress:
-    """The WARC bookkeeping of one batch: what to land with it, and which files it finishes."""
-
-    progress: list[WarcProgress] = field(default_factory=list)
-    ends: list[WarcFileEnd] = field(default_factory=list)
-
-
-def batch_progress(items: list) -> tuple[list[SourceItem], WarcBatchProgress]:
-    """Separate the file ends from the documents and say how far each WARC file got in this batch.
-
-    Items of one file arrive in file order, so the last pointer of a file is its resume point.
-    """
-    documents = [item for item in items if not isinstance(item, WarcFileEnd)]
-    ends = [item for item in items if isinstance(item, WarcFileEnd)]
-    last_offsets: dict[str, int] = {}
-    for item in documents:
-        if item.warc is not None:
-            last_offsets[item.warc.path] = item.warc.offset
-    finished = {end.path: end for end in ends if end.how != "already_ingested"}
-    progress = []
-    for path in dict.fromkeys([*last_offsets, *finished]):
-        size = finished[path].size_bytes if path in finished else os.path.getsize(path)
-        progress.append(WarcProgress(path=path, size_bytes=size, last_offset=last_offsets.get(path),
-                                     complete=path in finished))
-    return documents, WarcBatchProgress(progress=progress, ends=ends)
 
 
 def _origin(pointer: WarcPointer) -> str:
@@ -360,12 +333,61 @@ def read_warc(path: Path, options: WarcOptions = WarcOptions(),
     yield WarcFileEnd(str(path), size, "read" if start == 0 and known is None else "resumed", dict(skipped))
 
 
-def read_warcs(paths: Iterable[Path], options: WarcOptions = WarcOptions(),
-               state_of: WarcStateLookup | None = None) -> Iterator[SourceItem | WarcFileEnd]:
-    """Every file in turn; `state_of` (the warehouse's committed progress) is asked as each file starts,
-    so it sees what the batches before it landed."""
-    for path in paths:
-        yield from read_warc(path, options, state_of(str(path.resolve())) if state_of else None)
+class WarcSource:
+    """WARC files in turn. `state_of` (the warehouse's committed progress) is asked as each file starts, so
+    it sees what the batches before it landed."""
+
+    def __init__(self, paths: list[Path], options: WarcOptions = WarcOptions(),
+                 state_of: WarcStateLookup | None = None):
+        self.paths = paths
+        self.options = options
+        self.state_of = state_of
+        self._ended: list[WarcFileEnd] = []  # files finished since the last batch was cut
+
+    def items(self) -> Iterator[SourceItem]:
+        for path in self.paths:
+            state = self.state_of(str(path.resolve())) if self.state_of else None
+            for item in read_warc(path, self.options, state):
+                if isinstance(item, WarcFileEnd):
+                    self._ended.append(item)
+                else:
+                    yield item
+
+    def progress(self, batch: Sequence[SourceItem]) -> SourceProgress:
+        """How far each WARC file got with this batch: the last record of each file in it (items of a file
+        arrive in file order) and, complete, the files finished since the last batch was cut (their last
+        records are in this batch or landed before it)."""
+        ends, self._ended = self._ended, []
+        last_offsets: dict[str, int] = {}
+        for item in batch:
+            if item.warc is not None:
+                last_offsets[item.warc.path] = item.warc.offset
+        finished = {end.path: end for end in ends if end.how != "already_ingested"}
+        progress = SourceProgress(files_finished=Counter(end.how for end in ends))
+        for end in ends:
+            progress.skipped_records.update(end.skipped)
+        for path in dict.fromkeys([*last_offsets, *finished]):
+            size = finished[path].size_bytes if path in finished else os.path.getsize(path)
+            progress.warc.append(WarcProgress(path=path, size_bytes=size, last_offset=last_offsets.get(path),
+                                              complete=path in finished))
+        return progress
+
+
+class WarcKind:
+    """Registered in sources/registry.py."""
+
+    name = "warc"
+    suffixes = frozenset({WARC_SUFFIX})
+
+    def claims(self, value: str) -> bool:
+        return is_warc(Path(value))
+
+    def open(self, inputs: list[str], options: SourceOptions) -> WarcSource:
+        return WarcSource([Path(i) for i in inputs], options.warc or WarcOptions(max_bytes=options.max_bytes),
+                          options.warc_state)
+
+
+WARC = WarcKind()
 
 
 class ArchiveMoved(RuntimeError):

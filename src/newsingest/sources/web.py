@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsingest.extract.decode import Undecodable, decode
 from newsingest.records import RawDocument, Rejection, document_id
+from newsingest.sources.base import SourceProgress
 from newsingest.sources.feeds import Link, feed_links, looks_like_feed
 from newsingest.sources.fetch import (LISTING_TYPES, PAGE_TYPES, Fetched, Fetcher, FetchRequest, FetchSettings,
                                       HostPolicy, Refused, host_key)
@@ -19,6 +21,9 @@ from newsingest.sources.sitemaps import SitemapError, gunzip_limited, parse_site
 from newsingest.sources.sources_file import Source, SourcesFileError, load_sources, source_for_url
 from newsingest.sources.state import FetchState, LinkAttempt, ListingCheck, PendingLink, link_id
 from newsingest.urls import link_url
+
+if TYPE_CHECKING:
+    from newsingest.sources.registry import SourceOptions
 
 MAX_SITEMAP_DEPTH = 3  # index -> index -> sitemap is the deepest nesting seen in the wild
 ATTEMPTS_PER_WRITE = 64
@@ -116,6 +121,10 @@ class WebCrawl:
         return {host_key(seed): HostPolicy(source.min_delay, source.concurrency)
                 for source in self.sources if source.min_delay is not None or source.concurrency
                 for seed in source.seeds}
+
+    def progress(self, batch: Sequence[RawDocument | Rejection]) -> SourceProgress:
+        """Nothing to land with a batch: what was fetched is kept in the fetch state as it happens."""
+        return SourceProgress()
 
     def items(self) -> Iterator[RawDocument | Rejection]:
         yield from self.input_rejections
@@ -285,3 +294,20 @@ class WebCrawl:
         if self.state:
             self.state.record_attempts(attempts)
         attempts.clear()
+
+
+class WebKind:
+    """Registered in sources/registry.py: URLs (feeds, sitemaps, article pages) and sources files."""
+
+    name = "web"
+    suffixes: frozenset[str] = frozenset()  # a sources file in a folder is not read: it is named as an input
+
+    def claims(self, value: str) -> bool:
+        return is_web_input(value)
+
+    def open(self, inputs: list[str], options: SourceOptions) -> WebCrawl:
+        """The caller's crawl when given (with its fetch settings, state and stop), else a stateless one."""
+        return options.web or WebCrawl.from_inputs(inputs)
+
+
+WEB = WebKind()
