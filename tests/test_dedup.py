@@ -5,7 +5,8 @@ from datasketch import MinHash
 
 from newsingest.dedup import dedup_batch, restore
 from newsingest.dedup.clusters import Deduplicator, day_of
-from newsingest.dedup.signatures import SignatureSettings, compute_signatures, from_stored, shingles, to_stored
+from newsingest.dedup.signatures import GRAM_BASE, SignatureSettings, compute_signatures, from_stored, shingles, to_stored
+from newsingest.dedup.text_units import BYTE_BASE
 from newsingest.fingerprint import normalise, text_hash
 from newsingest.records import DedupStatus, RememberedArticle
 from helpers import OTHER, STORY, article
@@ -30,12 +31,33 @@ def test_signature_round_trip_through_bytes():
     assert restored.shingle_count == signature.shingle_count == len(shingles(STORY, settings.shingle_size))
 
 
-def datasketch_values(words: list[str], size: int, settings: SignatureSettings) -> np.ndarray:
-    """A signature the way datasketch documents it: its own MinHash and hash of the UTF-8 word n-grams."""
-    grams = [" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1))] if words else []
-    minhash = MinHash(num_perm=settings.num_perm, seed=settings.seed, scheme=settings.scheme)
-    minhash.update_batch([gram.encode("utf-8") for gram in grams])
+def _splitmix64(value: int) -> int:
+    value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) % 2**64
+    value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) % 2**64
+    return value ^ (value >> 31)
+
+
+def reference_hash(shingle: bytes) -> int:
+    """The shingle hash the signatures module documents, one shingle at a time in plain Python integers."""
+    gram = 0
+    for word in shingle.split(b" "):
+        word_hash = sum((byte + 1) * int(BYTE_BASE) ** place for place, byte in enumerate(word)) % 2**64
+        gram = (gram * int(GRAM_BASE) + _splitmix64(word_hash)) % 2**64
+    return _splitmix64(gram) >> 32
+
+
+def reference_minhash(shingle_set: set[bytes] | list[bytes], settings: SignatureSettings) -> np.ndarray:
+    """datasketch's own MinHash of the shingles, with the documented shingle hash."""
+    minhash = MinHash(num_perm=settings.num_perm, seed=settings.seed, scheme=settings.scheme,
+                      hashfunc=reference_hash)
+    minhash.update_batch(list(shingle_set))
     return minhash.hashvalues
+
+
+def datasketch_values(words: list[str], size: int, settings: SignatureSettings) -> np.ndarray:
+    """A signature the way datasketch documents it: its own MinHash of the UTF-8 word n-grams."""
+    grams = [" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1))] if words else []
+    return reference_minhash([gram.encode("utf-8") for gram in grams], settings)
 
 
 @pytest.mark.parametrize("text, words", [
@@ -82,9 +104,14 @@ def test_restored_state_catches_copies_in_a_later_run():
     result = dedup_batch([article("a", STORY)], first)
     stored = result.signatures[0]
     later = Deduplicator()
-    restore(later, [RememberedArticle("a", result.decisions[0].cluster_id, None, text_hash(STORY), day_of(None), stored)])
-    (decision,) = dedup_batch([article("z", STORY + " Updated with a new final sentence here.")], later).decisions
-    assert decision.status is DedupStatus.NEAR_DUPLICATE and decision.cluster_id == "a"
+    restore(later, [RememberedArticle("a", result.decisions[0].cluster_id, None, text_hash(STORY), day_of(None), stored),
+                    # stored under another signature scheme: only its text comes back
+                    RememberedArticle("b", "b", None, text_hash(OTHER), day_of(None), None, OTHER)])
+    copies = [article("z", STORY + " Updated with a new final sentence here."),
+              article("y", OTHER + " Updated with a new final sentence here.")]
+    decisions = dedup_batch(copies, later).decisions
+    assert [(d.status, d.cluster_id) for d in decisions] == [(DedupStatus.NEAR_DUPLICATE, "a"),
+                                                            (DedupStatus.NEAR_DUPLICATE, "b")]
 
 
 def test_unrelated_texts_on_one_topic_are_not_linked():
@@ -120,23 +147,25 @@ def test_teaser_is_contained_but_shared_quote_is_not():
     assert decisions[3].status is DedupStatus.NEW
 
 
-def test_band_index_finds_exactly_the_rows_sharing_a_band_across_merges():
+def test_band_keys_find_exactly_the_rows_sharing_a_band_across_merges():
     import numpy as np
 
-    from newsingest.dedup.index import BandIndex
+    from newsingest.dedup.index import Bands, KeyIndex
 
     rng = np.random.default_rng(7)
-    index = BandIndex(threshold=0.5, num_perm=128, recall=0.99, merge_at=300)  # merges every ~5 inserts
+    bands, other_route = Bands(threshold=0.5, num_perm=128, recall=0.99), Bands(0.5, 128, 0.99, route=1)
+    index = KeyIndex(merge_at=300)  # merges every ~5 inserts
     signatures = [rng.integers(0, 2**32, 128, dtype=np.uint64) for _ in range(200)]
     for row in range(0, 200, 2):  # every odd row copies one band of the row before it
-        signatures[row + 1][: index.rows] = signatures[row][: index.rows]
+        signatures[row + 1][: bands.rows] = signatures[row][: bands.rows]
     for row, values in enumerate(signatures):
-        index.insert(row, values)
-    assert len(index.entries.keys) > 0 and index.entries.pending_entries < len(index.entries.keys)  # both in use
-    bands = lambda v: {tuple(v[b * index.rows:(b + 1) * index.rows]) for b in range(index.bands)}
+        index.insert(row, bands.keys(values))
+    assert len(index.keys) > 0 and index.pending_entries < len(index.keys)  # both in use
+    rows_of = lambda v: {tuple(v[b * bands.rows:(b + 1) * bands.rows]) for b in range(bands.bands)}
     for row in (0, 1, 57, 198, 199):
-        expected = {other for other in range(200) if bands(signatures[row]) & bands(signatures[other])}
-        assert index.query(signatures[row]) == expected
+        expected = {other for other in range(200) if rows_of(signatures[row]) & rows_of(signatures[other])}
+        assert set(index.query(bands.keys(signatures[row]))) == expected
+        assert not index.query(other_route.keys(signatures[row]))  # routes never share keys
 
 
 def test_text_without_spaces_is_shingled_by_character():

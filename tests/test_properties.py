@@ -10,7 +10,6 @@ import subprocess
 import sys
 
 import numpy as np
-from datasketch import MinHash
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +21,7 @@ from newsingest.extract.text import clean_lines, clean_text, normalise_line
 from newsingest.records import RawDocument, document_id
 from newsingest.sources.files import valid_unicode
 from newsingest.urls import canonical_url
+from test_dedup import reference_minhash
 
 # Lines that look like news: words, capitals, bylines, datelines, prompts, plus arbitrary Unicode.
 NEWSY = st.sampled_from([
@@ -88,10 +88,8 @@ def test_signatures_are_datasketchs_own_of_the_same_shingles(text, sizes):
     signature_settings = SignatureSettings(shingle_size=shingle_size, lead_words=lead_words)
     (signature,) = compute_signatures([text], signature_settings)
     for minhash, max_words in ((signature.minhash, None), (signature.lead, lead_words)):
-        reference = MinHash(num_perm=signature_settings.num_perm, seed=signature_settings.seed,
-                            scheme=signature_settings.scheme)
-        reference.update_batch(shingles(text, shingle_size, max_words))
-        assert np.array_equal(minhash.hashvalues, reference.hashvalues)
+        reference = reference_minhash(shingles(text, shingle_size, max_words), signature_settings)
+        assert np.array_equal(minhash.hashvalues, reference)
     assert signature.shingle_count == len(shingles(text, shingle_size))
 
 

@@ -104,15 +104,18 @@ def cli_ingest(db_path, *paths):
 
 
 def test_an_archive_split_over_runs_clusters_as_one_run(tmp_path):
-    """A 1999 archive: wire copy first, the papers made of it the next day, and a reprint months later.
-    Through the CLI, in one run and in three; the window counts from each article's own date."""
+    """A 1999 archive: wire copy first, the papers made of it the next day, and reprints months later.
+    Through the CLI, in one run and in three; the window counts from each article's own date, for URL and
+    exact-text matches as for near duplicates."""
     wire = [record(f"https://wire.example/{n}", text, "1999-03-01") for n, text in enumerate((STORY, OTHER, THIRD))]
     papers = [record("https://paper-a.example/1", "BRIDGE TO CLOSE\nBy our correspondent\n" + STORY, "1999-03-02"),
               record("https://paper-b.example/1", OTHER.replace("Wednesday", "Weds").replace(" last winter", ""),
                      "1999-03-02"),
               record("https://paper-c.example/1", " ".join(STORY.split()[:45]) + " Full story inside.", "1999-03-02"),
               record("https://paper-d.example/1", THIRD.split(". ", 1)[1], "1999-03-03")]
-    reprint = [record("https://paper-a.example/2", STORY + " (First published in March.)", "1999-09-01")]
+    reprint = [record("https://paper-a.example/2", STORY + " (First published in March.)", "1999-09-01"),
+               record("https://wire.example/1?utm_source=archive", OTHER, "1999-09-01"),  # same canonical URL
+               record("https://paper-e.example/1", THIRD, "1999-09-02")]  # the same text
     files = []
     for name, records in (("wire", wire), ("papers", papers), ("reprint", reprint)):
         files.append(tmp_path / f"{name}.jsonl")
@@ -129,7 +132,8 @@ def test_an_archive_split_over_runs_clusters_as_one_run(tmp_path):
         "https://wire.example/0"]
     assert clusters["https://paper-b.example/1"] == clusters["https://wire.example/1"]
     assert clusters["https://paper-d.example/1"] == clusters["https://wire.example/2"]
-    assert one["https://paper-a.example/2"][0] == "new"  # six months after: outside the 30-day window
+    for url in ("https://paper-a.example/2", "https://wire.example/1?utm_source=archive", "https://paper-e.example/1"):
+        assert one[url][0] == "new"  # six months after: outside the 30-day window
 
 
 def test_a_copy_published_at_the_same_time_never_takes_over_on_arrival(db_path, tmp_path):
@@ -141,3 +145,18 @@ def test_a_copy_published_at_the_same_time_never_takes_over_on_arrival(db_path, 
     result = decisions(db_path)
     assert result["https://a.example/original"][1] is True  # canonical: the earliest arrival of equal times
     assert result["https://b.example/copy"][1] is False and result["https://c.example/copy"][1] is False
+
+
+def test_articles_signed_under_an_earlier_scheme_are_still_remembered_and_rededup_stores_them(db_path, tmp_path):
+    """After an upgrade that changes how signatures are computed, the stored ones no longer count: an
+    ingest computes them again from the stored text (until `rededup` stores them), so copies are found."""
+    import duckdb
+
+    ingest_records(db_path, tmp_path, "first", [record("https://a.example/1", STORY, days_ago(1))])
+    con = duckdb.connect(str(db_path))
+    con.execute("update signatures set scheme = 'affine32-w5-p128-s1'")  # the scheme before poly64
+    con.close()
+    ingest_records(db_path, tmp_path, "second", [record("https://b.example/1", STORY + " One more line.", days_ago(1))])
+    assert decisions(db_path)["https://b.example/1"][0] == "near_duplicate"
+    report = rededup(Warehouse(db_path))
+    assert report.recomputed_signatures == 1 and report.changed == 0

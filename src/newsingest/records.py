@@ -217,7 +217,8 @@ class RememberedArticle(NamedTuple):
     canonical_url: str | None
     text_hash: str
     day: int  # day_number of its date (published, else ingested)
-    signature: StoredSignature
+    signature: StoredSignature | None  # None: none of the current scheme; then its text is given
+    text: str | None = None
 
 
 class RededupInput(NamedTuple):

@@ -328,7 +328,9 @@ class Warehouse:
         with self.transaction() as con:
             rows = con.execute(load_sql("dedup_state"), {"scheme": scheme, "first_day": first,
                                                          "last_day": last}).fetchall()
-        return [RememberedArticle(*row[:5], StoredSignature(*row[5:])) for row in rows]
+        # The text comes only with articles that have no signature of this scheme (dedup_state.sql).
+        return [RememberedArticle(*row[:5], StoredSignature(*row[5:-1]) if row[-1] is None else None, row[-1])
+                for row in rows]
 
     def story_statistics(self, scheme: str) -> tuple[int, list[tuple[str, int]]]:
         """The stories stage's IDF statistics: documents counted, and the document frequency per term."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from newsingest.dedup.clusters import Deduplicator, KnownArticle
 from newsingest.dedup.index import LshSettings
-from newsingest.dedup.signatures import TextSignature, compute_signatures, from_stored, to_stored
+from newsingest.dedup.signatures import SHINGLE_HASH, TextSignature, compute_signatures, from_stored, to_stored
 from newsingest.records import Article, DedupDecision, RememberedArticle, StoredSignature
 
 
@@ -19,7 +19,7 @@ class DedupResult:
 def signature_scheme(settings: LshSettings) -> str:
     """Stored signatures are comparable only when computed the same way; this names the way."""
     s = settings.signature
-    return f"{s.scheme}-w{s.shingle_size}-p{s.num_perm}-s{s.seed}"
+    return f"{s.scheme}-{SHINGLE_HASH}-w{s.shingle_size}-p{s.num_perm}-s{s.seed}"
 
 
 def new_deduplicator(settings: LshSettings, redis_url: str | None = None) -> Deduplicator:
@@ -34,11 +34,14 @@ def new_deduplicator(settings: LshSettings, redis_url: str | None = None) -> Ded
 
 
 def restore(deduplicator: Deduplicator, remembered: list[RememberedArticle]) -> None:
-    """Remember articles of earlier runs (Warehouse.dedup_state)."""
+    """Remember articles of earlier runs (Warehouse.dedup_state). One without a signature of the current
+    scheme (stored before an upgrade) comes with its text and is signed here, all such at once."""
     settings = deduplicator.index.settings.signature
+    computed = iter(compute_signatures([a.text for a in remembered if a.signature is None], settings))
     for article in remembered:
+        signature = next(computed) if article.signature is None else from_stored(article.signature, settings)
         deduplicator.remember(KnownArticle(article.id, article.cluster_id, article.canonical_url, article.text_hash,
-                                           from_stored(article.signature, settings), article.day))
+                                           signature, article.day))
 
 
 @dataclass(slots=True)

@@ -44,14 +44,32 @@ class KnownArticle:
     day: int  # day_of its date
 
 
+class IdsByKey(Protocol):
+    """Article ids per key (canonical URL, text hash) in arrival order, as one string of space-separated
+    ids (ids hold no space): one string per key in a dict, or a field of a Redis hash."""
+
+    def get(self, key: str, default: str | None = None) -> str | None: ...
+
+    def append(self, key: str, article_id: str) -> None: ...
+
+
+class InProcessIds(dict[str, str]):
+    def append(self, key: str, article_id: str) -> None:
+        ids = self.get(key)
+        if ids is None:
+            self[key] = article_id
+        elif article_id not in ids.split(" "):
+            self[key] = f"{ids} {article_id}"
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleMemory:
-    """What dedup remembers besides signatures: each article's cluster, and the first article seen per
+    """What dedup remembers besides signatures: each article's cluster, and the articles seen per
     canonical URL and per normalised-text hash. Dicts in one process; Redis hashes when shared."""
 
     cluster_of: MutableMapping[str, str] = field(default_factory=dict)
-    by_url: MutableMapping[str, str] = field(default_factory=dict)
-    by_text_hash: MutableMapping[str, str] = field(default_factory=dict)
+    by_url: IdsByKey = field(default_factory=InProcessIds)
+    by_text_hash: IdsByKey = field(default_factory=InProcessIds)
 
 
 class Deduplicator:
@@ -71,16 +89,26 @@ class Deduplicator:
 
     def remember(self, known: KnownArticle) -> None:
         self.cluster_of[known.id] = known.cluster_id
+        self.index.add(known.id, known.signature, known.day)  # first: the others are read with its day
         if key := canonical_url(known.canonical_url):
-            self.by_url.setdefault(key, known.id)
-        self.by_text_hash.setdefault(known.text_hash, known.id)
-        self.index.add(known.id, known.signature, known.day)
+            self.by_url.append(key, known.id)
+        self.by_text_hash.append(known.text_hash, known.id)
+
+    def _first_in_window(self, ids: str | None, day: int) -> str | None:
+        """The earliest arrival of `ids` dated within the window of `day`: URL and exact-text matches
+        follow the near-duplicates' window, so an archive split over runs decides as in one run."""
+        window = self.index.settings.window_days
+        for article_id in ids.split(" ") if ids else ():
+            if window is None or abs(self.index.day_of(article_id) - day) <= window:
+                return article_id
+        return None
 
     def _match(self, article: Decidable, signature: TextSignature, day: int) -> tuple[DedupStatus, Match] | None:
         # The key, not the URL stored: www., mobile and AMP hosts and tracking parameters do not count.
-        if (key := canonical_url(article.canonical_url)) and (original := self.by_url.get(key)):
+        key = canonical_url(article.canonical_url)
+        if key and (original := self._first_in_window(self.by_url.get(key), day)):
             return DedupStatus.URL_DUPLICATE, self.index.measure(signature, original)
-        if original := self.by_text_hash.get(article.text_hash):
+        if original := self._first_in_window(self.by_text_hash.get(article.text_hash), day):
             return DedupStatus.EXACT_DUPLICATE, Match(original, 1.0, 1.0)
         if match := self.index.best_match(signature, day):
             return DedupStatus.NEAR_DUPLICATE, match

@@ -29,6 +29,7 @@ too much for a 30-day window. Here a key entry is 12 bytes.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -97,77 +98,68 @@ class KeyIndex:
         self.merge_at = merge_at
         self.keys = np.empty(0, dtype=np.uint64)  # sorted
         self.members = np.empty(0, dtype=np.int32)  # signature row of each key, same order
-        # key -> row, or -> list of rows for the few keys of more than one: set operations and dict updates
-        # run in C, where a Python loop over every key of every insert and query cost ~1 us a key.
-        self.pending: dict[int, int | list[int]] = {}
+        # Keys inserted since the last merge -> their first row, and the few keys of more than one row -> the
+        # later rows: set operations and dict updates run in C, and a merge reads the first dict's keys and
+        # values in C, where a Python loop over every key of every insert and query cost ~1 us a key.
+        self.pending: dict[int, int] = {}
+        self.pending_later: dict[int, list[int]] = {}
         self.pending_entries = 0
 
     def insert(self, row: int, keys: np.ndarray) -> None:
-        keys = keys.tolist()
-        again = {key: _with(self.pending[key], row) for key in self.pending.keys() & keys}
-        self.pending.update(dict.fromkeys(keys, row))
-        self.pending.update(again)
-        self.pending_entries += len(keys)
+        fresh = dict.fromkeys(keys.tolist(), row)
+        self.pending_entries += len(fresh)
+        for key in self.pending.keys() & fresh.keys():
+            self.pending_later.setdefault(key, []).append(fresh.pop(key))
+        self.pending.update(fresh)
         if self.pending_entries > max(self.merge_at, len(self.keys) // 8):
             self._merge()
 
     def _merge(self) -> None:
-        pairs = [(key, r) for key, rows in self.pending.items() for r in _rows(rows)]
-        keys = np.fromiter((key for key, _ in pairs), dtype=np.uint64, count=len(pairs))
-        members = np.fromiter((r for _, r in pairs), dtype=np.int32, count=len(pairs))
+        later = [(key, row) for key, rows in self.pending_later.items() for row in rows]
+        keys = np.fromiter(itertools.chain(self.pending.keys(), (key for key, _ in later)), dtype=np.uint64,
+                           count=self.pending_entries)
+        members = np.fromiter(itertools.chain(self.pending.values(), (row for _, row in later)), dtype=np.int32,
+                              count=self.pending_entries)
         # Sort only the pending entries, then merge them in one linear pass (np.insert): re-sorting the
         # whole index made each merge O(N log N), and the last tenth of 100k inserts 0.72x the first.
-        order = np.argsort(keys, kind="stable")
+        order = np.argsort(keys, kind="stable")  # a key's first row before its later ones
         keys, members = keys[order], members[order]
         at = np.searchsorted(self.keys, keys, side="right")  # after equal keys: older rows stay first
         self.keys, self.members = np.insert(self.keys, at, keys), np.insert(self.members, at, members)
-        self.pending, self.pending_entries = {}, 0
+        self.pending, self.pending_later, self.pending_entries = {}, {}, 0
 
     def query(self, keys: np.ndarray) -> list[int]:
         """Rows holding any of the keys."""
         found: list[int] = []
         for key in self.pending.keys() & keys.tolist():
-            found.extend(_rows(self.pending[key]))
+            found.append(self.pending[key])
+            found.extend(self.pending_later.get(key, ()))
         starts = np.searchsorted(self.keys, keys, side="left")
         ends = np.searchsorted(self.keys, keys, side="right")
-        for start, end in zip(starts.tolist(), ends.tolist()):
-            if end > start:
-                found.extend(self.members[start:end].tolist())
+        held = ends > starts
+        for start, end in zip(starts[held].tolist(), ends[held].tolist()):
+            found.extend(self.members[start:end].tolist())
         return found
 
 
-def _rows(rows: int | list[int]) -> list[int]:
-    return [rows] if isinstance(rows, int) else rows
+class Bands:
+    """One route's banded LSH: rows sharing all values of any band are candidates. A 64-bit key per band,
+    salted by route so that the routes can share one KeyIndex."""
 
-
-def _with(rows: int | list[int], row: int) -> list[int]:
-    return [*_rows(rows), row]
-
-
-class BandIndex:
-    """Banded LSH: rows sharing all values of any band are candidates. One 64-bit key per band."""
-
-    def __init__(self, threshold: float, num_perm: int, recall: float, merge_at: int = MIN_PENDING_MERGE):
+    def __init__(self, threshold: float, num_perm: int, recall: float, route: int = 0):
         self.bands, self.rows = band_layout(threshold, num_perm, recall)
-        self.entries = KeyIndex(merge_at)
         with np.errstate(over="ignore"):
-            self.salts = np.arange(self.bands, dtype=np.uint64) * BAND_SALT
+            self.salts = (np.arange(self.bands, dtype=np.uint64) + np.uint64(route << 32)) * BAND_SALT
             # odd 64-bit multipliers, one per row of a band: the key is a wrapped weighted sum of its values
             self.weights = (np.arange(1, self.rows + 1, dtype=np.uint64) * MIX) | np.uint64(1)
 
-    def band_keys(self, hashvalues: np.ndarray) -> np.ndarray:
+    def keys(self, hashvalues: np.ndarray) -> np.ndarray:
         values = hashvalues[: self.bands * self.rows].astype(np.uint64).reshape(self.bands, self.rows)
         with np.errstate(over="ignore"):  # uint64 arithmetic wraps around by design: it is a hash
             keys = (values * self.weights).sum(axis=1, dtype=np.uint64) ^ self.salts
             keys *= MIX
             keys ^= keys >> np.uint64(31)
         return keys
-
-    def insert(self, row: int, hashvalues: np.ndarray) -> None:
-        self.entries.insert(row, self.band_keys(hashvalues))
-
-    def query(self, hashvalues: np.ndarray) -> set[int]:
-        return set(self.entries.query(self.band_keys(hashvalues)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,29 +228,41 @@ class NearDuplicateIndex:
     def __init__(self, settings: LshSettings = LshSettings()):
         self.settings = settings
         signature = settings.signature
-        self.similar = BandIndex(settings.threshold, signature.num_perm, settings.recall)
-        self.leads = BandIndex(settings.lead_threshold, signature.num_perm, settings.recall)
-        self.chars = BandIndex(settings.char_threshold, signature.char_perm, settings.recall)
+        self.similar = Bands(settings.threshold, signature.num_perm, settings.recall, route=0)
+        self.leads = Bands(settings.lead_threshold, signature.num_perm, settings.recall, route=1)
+        self.chars = Bands(settings.char_threshold, signature.char_perm, settings.recall, route=2)
+        # The three routes' keys in one index: one set operation per query and insert, not three.
+        self.entries = KeyIndex()
         self.store = SignatureStore(signature)
+        # The keys of the signature last asked about: an article is added right after it was decided.
+        self._last_keys: tuple[TextSignature | None, np.ndarray] = (None, np.empty(0, dtype=np.uint64))
 
     def __len__(self) -> int:
         return len(self.store)
 
+    def _keys(self, signature: TextSignature) -> np.ndarray:
+        last, keys = self._last_keys
+        if last is not signature:
+            keys = np.concatenate((self.similar.keys(signature.minhash.hashvalues),
+                                   self.leads.keys(signature.lead.hashvalues),
+                                   self.chars.keys(signature.chars.hashvalues)))
+            self._last_keys = (signature, keys)
+        return keys
+
     def add(self, article_id: str, signature: TextSignature, day: int) -> None:
         if article_id in self.store:
             return
-        row = self.store.append(article_id, signature, day)
-        self.similar.insert(row, signature.minhash.hashvalues)
-        self.leads.insert(row, signature.lead.hashvalues)
-        self.chars.insert(row, signature.chars.hashvalues)
+        self.entries.insert(self.store.append(article_id, signature, day), self._keys(signature))
 
     def measure(self, signature: TextSignature, article_id: str) -> Match:
         return measure_one(signature, self.store.candidates([self.store.row_of[article_id]]))
 
+    def day_of(self, article_id: str) -> int:
+        return int(self.store.days[self.store.row_of[article_id]])
+
     def best_match(self, signature: TextSignature, day: int) -> Match | None:
         """The most similar indexed article that verify accepts; ties by id."""
-        rows = (self.similar.query(signature.minhash.hashvalues) | self.leads.query(signature.lead.hashvalues)
-                | self.chars.query(signature.chars.hashvalues))
+        rows = set(self.entries.query(self._keys(signature)))
         return verify(self.settings, signature, day, self.store.candidates(sorted(rows)))
 
 
@@ -295,12 +299,16 @@ def verify(settings: LshSettings, signature: TextSignature, day: int, found: Can
                >= settings.min_excerpt * np.maximum(signature.shingle_count, found.sizes))
     damaged_copy = (jaccard(found.chars, signature.chars.hashvalues) >= settings.char_threshold) & (
         found.char_counts > 0) & (signature.char_count > 0)
-    sentences_contained = _sentence_containment(signature, found.sentences) >= settings.containment_threshold
     accepted = ((similarity >= settings.threshold) | damaged_copy
-                | ((contained >= settings.containment_threshold) & (leads_alike | excerpt))
-                | (sentences_contained & excerpt))
-    if settings.window_days is not None:
-        accepted &= np.abs(found.days - day) <= settings.window_days
+                | ((contained >= settings.containment_threshold) & (leads_alike | excerpt)))
+    in_window = (np.abs(found.days - day) <= settings.window_days if settings.window_days is not None
+                 else np.ones(len(found.ids), dtype=bool))
+    # Sentences are compared a candidate at a time, so only where they decide: excerpts in the window that
+    # nothing above accepted.
+    undecided = np.flatnonzero(~accepted & excerpt & in_window)
+    accepted[undecided] = _sentence_containment(signature, [found.sentences[i] for i in undecided]) >= (
+        settings.containment_threshold)
+    accepted &= in_window
     matches = [Match(found.ids[i], float(similarity[i]), float(contained[i])) for i in np.flatnonzero(accepted)
                if facts_agree(settings, signature.facts, found.facts[i])]
     if not matches:

@@ -1,12 +1,12 @@
 """The near-duplicate index and the dedup memory in Redis, shared by every process that decides duplicates.
 
 - Band tables: datasketch's `MinHashLSH` on its Redis storage, over full texts, leads and character
-  signatures, each given the band layout of the in-process `BandIndex` (`params`); both make two texts
+  signatures, each given the band layout of the in-process `Bands` (`params`); both make two texts
   candidates when all values of a band are equal, so both find the same candidates.
 - Signatures: one Redis hash, article id -> every stored value of its signature and its day, so any
   process can verify any candidate. Verification and choice are index.py's own `verify`: on the same
   input, the decisions are those of the in-process index.
-- Memory (`ArticleMemory`): each article's cluster and the first article per canonical URL and per text
+- Memory (`ArticleMemory`): each article's cluster and the articles per canonical URL and per text
   hash, as Redis hashes; a match found in the shared index may be an article this process never saw.
 
 Keys live under one namespace per signature scheme and thresholds (`newsingest:<scheme>:t<..>:l<..>`), so
@@ -27,9 +27,20 @@ from newsingest.dedup.index import Candidates, LshSettings, Match, band_layout, 
 from newsingest.dedup.signatures import SignatureSettings, TextSignature
 
 
+# KEYS[1]: the hash; ARGV: field, id. Ids hold no space, so " id " in " ids " finds a whole id.
+APPEND_ID = """
+local ids = redis.call('HGET', KEYS[1], ARGV[1])
+if not ids then
+    redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+elseif not string.find(' ' .. ids .. ' ', ' ' .. ARGV[2] .. ' ', 1, true) then
+    redis.call('HSET', KEYS[1], ARGV[1], ids .. ' ' .. ARGV[2])
+end
+"""
+
+
 class RedisHash(MutableMapping[str, str]):
-    """A Redis hash of strings as a mapping; `setdefault` is atomic, so the first writer of a key wins in
-    every process, as it does in a dict within one."""
+    """A Redis hash of strings as a mapping; `append` adds an id atomically, so ids keep the order in which
+    the processes remembered them, as in a dict within one."""
 
     def __init__(self, client: redis.Redis, key: str):
         self.client = client
@@ -48,10 +59,9 @@ class RedisHash(MutableMapping[str, str]):
     def __setitem__(self, field: str, value: str) -> None:
         self.client.hset(self.key, field, value)
 
-    def setdefault(self, field: str, default: str) -> str:
-        if self.client.hsetnx(self.key, field, default):
-            return default
-        return self[field]
+    def append(self, field: str, article_id: str) -> None:
+        """Add an id to the field's space-separated ids unless there: atomic, in one script run by Redis."""
+        self.client.eval(APPEND_ID, 1, self.key, field, article_id)
 
     def __delitem__(self, field: str) -> None:
         if not self.client.hdel(self.key, field):
@@ -163,6 +173,9 @@ class RedisNearDuplicateIndex:
 
     def measure(self, signature: TextSignature, article_id: str) -> Match:
         return measure_one(signature, self._stored([article_id]))
+
+    def day_of(self, article_id: str) -> int:
+        return int(self._stored([article_id]).days[0])
 
     def best_match(self, signature: TextSignature, day: int) -> Match | None:
         """The most similar indexed article that verify accepts; ties by id."""

@@ -1,10 +1,11 @@
 """Text normalisation, exact-duplicate hashes, word and character shingles and MinHash signatures.
 
-Signatures are the values datasketch's MinHash (affine32 scheme, default sha1_hash32 hash) gives for a
-text's shingles, so stored signatures keep their meaning, but computed here: each shingle hashed once, in
-text order, the lead's signature from the first of those hashes, and the permutation of all of a text's
-hashes in one numpy pass. datasketch's per-shingle calls (and its turning every hash into a Python int)
-measured several times slower (benchmarks/run.py); tests compare the values with datasketch's own.
+Signatures are the values datasketch's MinHash (affine32 scheme) gives for a text's word shingles with
+`shingle_hash` as its hash function, but computed here for the whole text at once in numpy: each word's
+bytes hashed as a polynomial (a sum over the word, no loop over words), each n-gram's hash combined from
+its words' hashes, and every n-gram permuted in one pass; the lead's signature from the first n-grams.
+SHA-1 per shingle (datasketch's default hash, used until this scheme: `SHINGLE_HASH`) was a third of a
+signature's cost (benchmarks/dedup_cost.py); tests compare the values with datasketch's own.
 
 The character signature is made for copies damaged by scanning or retyping: byte n-grams of the normalised
 text with its spaces removed, so a word split in two or two words run together change nothing and a
@@ -16,7 +17,6 @@ Jaccard similarity of the samples estimates that of the whole sets), hashed 8 by
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from newsingest.dedup.text_units import fact_hashes, normalise_with_sentences
+from newsingest.dedup.text_units import (fact_hashes, normalise_with_sentences, sorted_distinct, splitmix64,
+                                         word_hashes)
 from newsingest.fingerprint import normalise
 from newsingest.records import StoredSignature
 
@@ -39,6 +40,10 @@ UNSPACED_CHARACTER = re.compile(
 AFFINE32 = "affine32"
 EMPTY_VALUE = np.uint32(2**32 - 1)  # an affine32 MinHash of no shingles has this value everywhere
 CHAR_SIZE = 8  # bytes per character n-gram: one uint64
+# How a word shingle becomes a number (module docstring), part of the signature scheme's name: stored
+# signatures of another shingle hash are computed again from the text (dedup.signature_scheme).
+SHINGLE_HASH = "poly64"
+GRAM_BASE = np.uint64(0xC2B2AE3D27D4EB4F)  # odd, from xxHash64
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,13 +98,6 @@ def _shingle_spans(words: bytes, size: int) -> Iterable[tuple[int, int]]:
     return zip(starts, ends[size - 1:])
 
 
-def _digests(words: bytes, size: int) -> list[bytes]:
-    """SHA-1 of each shingle, in text order: sliced and hashed in one loop (the hashing is half of a
-    signature's cost; a list of the shingles first cost another pass)."""
-    sha1 = hashlib.sha1
-    return [sha1(words[start:end]).digest() for start, end in _shingle_spans(words, size)]
-
-
 def shingles(text: str, size: int, max_words: int | None = None) -> set[bytes]:
     """Word n-grams of the normalised text (of its first max_words words when given), as UTF-8; a text
     shorter than n words is one shingle of all its words."""
@@ -108,10 +106,21 @@ def shingles(text: str, size: int, max_words: int | None = None) -> set[bytes]:
     return {words[start:end] for start, end in _shingle_spans(words, size)}
 
 
-def _hash32(digests: list[bytes]) -> np.ndarray:
-    """datasketch's sha1_hash32 of every shingle (first 4 bytes of its SHA-1, little-endian), in one array."""
-    # Whole digests joined and every fifth uint32 taken: slicing each digest in Python cost more.
-    return np.frombuffer(b"".join(digests), dtype="<u4")[::5]
+def _gram_hashes(hashed_words: np.ndarray, size: int) -> np.ndarray:
+    """The 64-bit hash of each run of `size` words in text order (fewer words: one of all of them): its
+    words' hashes combined as a polynomial in GRAM_BASE, mixed."""
+    count = max(1, len(hashed_words) - size + 1) if len(hashed_words) else 0
+    grams = hashed_words[:count].copy()
+    with np.errstate(over="ignore"):
+        for k in range(1, min(size, len(hashed_words))):
+            grams *= GRAM_BASE
+            grams += hashed_words[k:k + count]
+    return splitmix64(grams)
+
+
+def _hash32(hashes: np.ndarray) -> np.ndarray:
+    """The 32 bits of each hash that MinHash permutes (datasketch's hash functions give 32)."""
+    return (hashes >> np.uint64(32)).astype(np.uint32)
 
 
 @functools.cache
@@ -148,13 +157,13 @@ def _minimum(permuted: np.ndarray) -> np.ndarray:
     return permuted.min(axis=1, initial=EMPTY_VALUE)
 
 
-def _full_and_lead(words: bytes, hashes: np.ndarray,
+def _full_and_lead(hashed_words: np.ndarray, grams: np.ndarray,
                    settings: SignatureSettings) -> tuple[np.ndarray, np.ndarray]:
-    """Signature values of the text and of its first `lead_words` words."""
-    permuted = _permuted(hashes, settings.num_perm, settings.seed)
+    """Signature values of the text (its shingles' hashes: `grams`) and of its first `lead_words` words."""
+    permuted = _permuted(_hash32(grams), settings.num_perm, settings.seed)
     if settings.lead_words < settings.shingle_size:  # the lead is then a shingle of its own
-        lead_digests = _digests(_first_words(words, settings.lead_words), settings.shingle_size)
-        return _minimum(permuted), _minimum(_permuted(_hash32(lead_digests), settings.num_perm, settings.seed))
+        lead_grams = _gram_hashes(hashed_words[:settings.lead_words], settings.shingle_size)
+        return _minimum(permuted), _minimum(_permuted(_hash32(lead_grams), settings.num_perm, settings.seed))
     # Else the lead's shingles are the text's first ones, permuted already.
     lead_count = settings.lead_words - settings.shingle_size + 1
     lead = _minimum(permuted[:, :lead_count])
@@ -167,38 +176,29 @@ def _lean(values: np.ndarray, settings: SignatureSettings) -> LeanMinHash:
     return LeanMinHash(seed=settings.seed, hashvalues=values, scheme=settings.scheme)
 
 
-def _splitmix64(values: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):  # uint64 arithmetic wraps around by design
-        values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return values ^ (values >> np.uint64(31))
-
-
 def char_hashes(words: bytes, sample: int) -> np.ndarray:
     """32-bit hashes of the kept, distinct CHAR_SIZE-byte n-grams of `words` with its spaces removed."""
     data = words.replace(b" ", b"")
     grams = len(data) - CHAR_SIZE + 1
     if grams <= 0:
         return np.empty(0, dtype=np.uint32)
-    # The n-grams starting at offset k, k+8, ... are one little-endian uint64 view of data[k:]: 8 views
-    # hold every n-gram, without a loop over positions.
-    views = [np.frombuffer(data, dtype="<u8", count=(grams - k + CHAR_SIZE - 1) // CHAR_SIZE, offset=k)
-             for k in range(min(CHAR_SIZE, grams))]
-    mixed = _splitmix64(np.concatenate(views))
-    kept = mixed[mixed % np.uint64(sample) == 0]
-    return np.unique((kept >> np.uint64(32)).astype(np.uint32))
+    # The n-gram at every byte offset as one little-endian uint64: a view with a stride of one byte.
+    every = np.ndarray((grams,), dtype="<u8", buffer=data, strides=(1,))
+    mixed = splitmix64(every)
+    return sorted_distinct(_hash32(mixed[mixed % np.uint64(sample) == 0]))
 
 
 def _signature(text: str, settings: SignatureSettings) -> TextSignature:
     normalised, sentences = normalise_with_sentences(text)
     words = _normalised_utf8(text, normalised)
+    hashed_words = word_hashes(words)
     # Repeated shingles are hashed too: rare, and a repeat cannot change a minimum.
-    digests = _digests(words, settings.shingle_size)
-    full, lead = _full_and_lead(words, _hash32(digests), settings)
+    grams = _gram_hashes(hashed_words, settings.shingle_size)
+    full, lead = _full_and_lead(hashed_words, grams, settings)
     chars = char_hashes(words, settings.char_sample)
     char_values = _lean(_minimum(_permuted(chars, settings.char_perm, settings.seed)), settings)
-    # Distinct digests are distinct shingles (SHA-1 has no collisions among short texts' shingles).
-    return TextSignature(_lean(full, settings), _lean(lead, settings), len(set(digests)), char_values,
+    # Distinct 64-bit hashes are distinct shingles (a collision among a text's shingles: ~1 in 10**13).
+    return TextSignature(_lean(full, settings), _lean(lead, settings), len(sorted_distinct(grams)), char_values,
                          len(chars), sentences, fact_hashes(text))
 
 
