@@ -45,7 +45,7 @@ from newsingest.extract import ExtractSettings, extract_document
 from newsingest.pipeline import DEFAULT_BATCH_SIZE
 from newsingest.records import Article, DedupDecision, DedupStatus, RawDocument
 from newsingest.rededup import StoredArticle
-from newsingest.reuse import Indexed, ReuseIndex, ReuseSettings, aligned_sources, assign_reuse, derivation_of
+from newsingest.reuse import Indexed, ReuseIndex, ReuseSettings, aligned_sources, assign_reuse
 from newsingest.reuse.words import words
 
 ROOT = Path(__file__).resolve().parents[1]
