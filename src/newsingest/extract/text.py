@@ -19,6 +19,7 @@ import justext
 from dateutil import parser as date_parser
 
 from newsingest.extract.boilerplate import SOURCE_BOILERPLATE, line_key
+from newsingest.extract.flattened import is_paragraph, judge_link_lists
 from newsingest.extract.language import count_words, detect_language, primary_language
 from newsingest.extract.rules import is_comment_section_header, match_line_rule, match_list_header
 from newsingest.records import RemovedLine
@@ -319,17 +320,40 @@ def is_stray_headline(line: str, vocabulary: Vocabulary,
     return len(stems) >= settings.min_content_words and vocabulary.shared_fraction(stems) < settings.min_overlap
 
 
-def _line_rule(line: str, result: CleanedText) -> str | None:
-    """Rules that judge a line on its own; bylines and datelines also fill the article's metadata."""
+def _line_rule(line: str) -> tuple[str | None, str | datetime | None]:
+    """Rules that judge a line on its own: (rule, the author or date a byline or dateline gives)."""
     if reason := match_line_rule(line):
-        return reason
+        return reason, None
     if author := match_byline(line):
-        result.author = result.author or author
-        return "byline"
+        return "byline", author
     if date := match_dateline(line):
-        result.published_at = result.published_at or date
-        return "dateline"
-    return None
+        return "dateline", date
+    return None, None
+
+
+def _paragraph_span(candidates: list[tuple[int, str]], reasons: dict[int, str]) -> tuple[int, int]:
+    """Positions of the article's first and last paragraph among the lines no rule removed."""
+    paragraphs = [position for position, line in candidates if position not in reasons and is_paragraph(line)]
+    return (paragraphs[0], paragraphs[-1]) if paragraphs else (0, -1)
+
+
+def _take_stamps_at_the_edges(candidates: list[tuple[int, str]], reasons: dict[int, str],
+                              stamps: dict[int, tuple[str, str | datetime]], judged: Mapping[int, str],
+                              result: CleanedText) -> None:
+    """A byline or dateline states the article's author or date only above its first paragraph or below its
+    last; between paragraphs a date or a "By ..." line is the story's own (a timeline's "November 23, 1928",
+    a live blog's "updated 1:25 PM EST", a quoted memo's "DATE: ..."), so it stays and says nothing."""
+    first, last = _paragraph_span(candidates, reasons)
+    for position, (rule, value) in stamps.items():
+        if first < position < last:
+            if position in judged:
+                reasons[position] = judged[position]
+            continue
+        reasons[position] = rule
+        if isinstance(value, datetime):
+            result.published_at = result.published_at or value
+        else:
+            result.author = result.author or value
 
 
 def _mark_listed_headlines(candidates: list[tuple[int, str]], reasons: dict[int, str]) -> None:
@@ -398,13 +422,18 @@ def clean_lines(lines: list[str], title: str | None = None,
     result = CleanedText(title=title, lines=[])
     candidates: list[tuple[int, str]] = []
     reasons: dict[int, str] = {}
+    stamps: dict[int, tuple[str, str | datetime]] = {}  # position -> (byline or dateline, its author or date)
     for position, raw_line in enumerate(lines, start):
         if line := normalise_line(raw_line):
             candidates.append((position, line))
-            if reason := _line_rule(line, result) or judged.get(position):
+            reason, stamp = _line_rule(line)
+            if stamp is not None:
+                stamps[position] = reason, stamp
+            elif reason := reason or judged.get(position):
                 reasons[position] = reason
             elif learned and line_key(line) in learned:
                 reasons[position] = SOURCE_BOILERPLATE
+    _take_stamps_at_the_edges(candidates, reasons, stamps, judged, result)
     _mark_listed_headlines(candidates, reasons)
     _mark_comment_section(candidates, reasons)
     _mark_repeated_paragraphs(candidates, reasons)
@@ -440,4 +469,5 @@ def clean_text(text: str, title: str | None = None, stray: StrayHeadlineSettings
                learned: frozenset[str] = frozenset(), language: str | None = None) -> CleanedText:
     """Clean a flattened article (see split_title for where its title comes from)."""
     title, lines, start = split_title(text, title)
-    return clean_lines(lines, title=title, stray=stray, learned=learned, start=start, language=language)
+    return clean_lines(lines, title=title, stray=stray, learned=learned, start=start, language=language,
+                       judged=judge_link_lists(lines, start))
