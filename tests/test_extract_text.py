@@ -340,3 +340,56 @@ def test_a_paragraph_repeated_word_for_word_goes_once():
                           title="Geithner urges action on debt crisis", language="en")
     assert cleaned.lines == [lead, "He spoke in an interview broadcast on Monday night.", "Yes.", "Yes."]
     assert [(r.line, r.rule) for r in cleaned.removed] == [(lead, "repeated_paragraph")]
+
+
+ENGLISH_BODY = [
+    "The carmaker said on Tuesday that its new gearbox would reach dealers in the spring of next year.",
+    "Engineers spent four years on the design, which uses fewer parts than the gearbox it replaces.",
+    "The company expects the gearbox to cut fuel use by about six percent on motorway journeys.",
+]
+
+
+@pytest.mark.parametrize(("line", "following"), [
+    ("Are nine-speed transmissions the natural limit?", ENGLISH_BODY[1]),  # a question is a sentence
+    ("Posted by Dan Friedman, AdWords Product Manager", ENGLISH_BODY[1]),  # a credit
+    ("Write to Selina Williams at selina.williams@dowjones.com", ENGLISH_BODY[1]),  # an address
+    ("Wie teuer wird die Energiewende für Mieter und Eigentümer?", ENGLISH_BODY[1]),
+    ("Mehr Informationen gibt es unter www.stadtwerke-lindenau.de", ENGLISH_BODY[1]),
+    # a sentence broken across lines: the next line continues it in lower case
+    ("They started with the goal to provide pretty and fashionable day bags", "for busy commuters, she said."),
+])
+def test_questions_credits_addresses_and_broken_sentences_are_not_stray_headlines(line: str, following: str):
+    cleaned = clean_lines([ENGLISH_BODY[0], line, following, ENGLISH_BODY[2]],
+                          title="Carmaker unveils new gearbox", language="en")
+    assert cleaned.removed == []
+
+
+def test_bylines_and_datelines_between_paragraphs_are_the_storys_own():
+    # A timeline's dates and a quoted "By ..." line sit between paragraphs; the article's own stamps sit
+    # above its first paragraph.
+    lines = ["By Karen Crouse", "Published: July 23, 2012", ENGLISH_BODY[0], "November 23, 1928",
+             ENGLISH_BODY[1], "By Anna Schmidt", ENGLISH_BODY[2]]
+    cleaned = clean_lines(lines, title="Carmaker unveils new gearbox", language="en")
+    assert [(r.line, r.rule) for r in cleaned.removed] == [("By Karen Crouse", "byline"),
+                                                            ("Published: July 23, 2012", "dateline")]
+    assert cleaned.author == "Karen Crouse"
+    assert cleaned.published_at.date().isoformat() == "2012-07-23"
+
+
+def test_a_german_live_blog_keeps_its_update_stamps_between_entries():
+    lines = ["Veröffentlicht am 03.06.2024",
+             "Der Stadtrat hat am Montagabend über den neuen Radweg an der Hauptstraße beraten und abgestimmt.",
+             "Aktualisiert am 04.06.2024",
+             "Die Bauarbeiten sollen nach Angaben der Stadt im Herbst beginnen und ein Jahr lang dauern."]
+    cleaned = clean_lines(lines, title="Neuer Radweg für die Hauptstraße", language="de")
+    assert [(r.line, r.rule) for r in cleaned.removed] == [("Veröffentlicht am 03.06.2024", "dateline")]
+    assert cleaned.published_at.date().isoformat() == "2024-06-03"
+
+
+def test_a_chinese_dateline_stamp_between_paragraphs_stays():
+    lines = ["Published: 2024-06-03",
+             "市政府周一宣布，将在明年春季之前完成老城区供水管网的改造工程，预计投资三亿元。",
+             "Updated: 2024-06-04",
+             "工程完成后，老城区居民的用水压力将明显改善，停水次数也会大幅减少。"]
+    cleaned = clean_lines(lines, title="老城区供水管网改造", language="zh")
+    assert [(r.line, r.rule) for r in cleaned.removed] == [("Published: 2024-06-03", "dateline")]

@@ -12,11 +12,11 @@ gives).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from newsingest.extract.language import count_words
 
 LINK_LIST = "link_list"
-SHORT_MAX_WORDS = 7  # a line this short that does not end like a sentence is a label, a link or a name
-RUN_MIN_LINES = 8  # shorter runs are a list the article gives as often as a menu (see module doc)
 PARAGRAPH_MIN_WORDS = 10  # a line this long that ends like a sentence is one of the article's paragraphs
 SENTENCE_END = tuple(".!?\"”’»)…。！？」』")
 
@@ -25,14 +25,22 @@ def is_paragraph(line: str) -> bool:
     return line.endswith(SENTENCE_END) and count_words(line) >= PARAGRAPH_MIN_WORDS
 
 
-def is_short(line: str) -> bool:
-    return count_words(line) <= SHORT_MAX_WORDS and not line.endswith(SENTENCE_END)
+@dataclass(frozen=True, slots=True)
+class LinkListSettings:
+    """A line of at most `short_max_words` words that does not end like a sentence is short (a label, a link,
+    a name); `run_min_lines` short lines in a row at an edge are furniture. Chosen on 5 folds by page of the
+    plain-text set, the most cruft at 90% precision or better on the other folds
+    (`benchmarks/extraction_quality.py --dev --plain-text` prints the held-out folds); shorter runs are
+    often a list the article gives."""
+
+    short_max_words: int = 7
+    run_min_lines: int = 8
 
 
-def judge_link_lists(lines: list[str], start: int = 0) -> dict[int, str]:
-    """position -> LINK_LIST for the lines of runs of RUN_MIN_LINES short lines or more that lie above the
-    first paragraph or below the last (positions count from `start`, blank lines included, as clean_lines
-    counts them)."""
+def judge_link_lists(lines: list[str], start: int = 0,
+                     settings: LinkListSettings = LinkListSettings()) -> dict[int, str]:
+    """position -> LINK_LIST for the lines of runs of short lines that lie above the first paragraph or below
+    the last (positions count from `start`, blank lines included, as clean_lines counts them)."""
     numbered = [(position, line.strip()) for position, line in enumerate(lines, start) if line.strip()]
     paragraphs = [index for index, (_, line) in enumerate(numbered) if is_paragraph(line)]
     if not paragraphs:
@@ -40,19 +48,21 @@ def judge_link_lists(lines: list[str], start: int = 0) -> dict[int, str]:
     edges = [range(0, paragraphs[0]), range(paragraphs[-1] + 1, len(numbered))]
     judged: dict[int, str] = {}
     for edge in edges:
-        for run in _short_runs(numbered, edge):
-            introduced = run[0] > 0 and numbered[run[0] - 1][1].endswith(":")
-            if len(run) >= RUN_MIN_LINES and not introduced:
+        for run in _short_runs(numbered, edge, settings.short_max_words):
+            # a header ending in a colon, in the run or just above it, introduces a list
+            introduced = any(numbered[index][1].endswith(":") for index in range(max(0, run[0] - 1), run[0] + 1))
+            if len(run) >= settings.run_min_lines and not introduced:
                 judged.update((numbered[index][0], LINK_LIST) for index in run)
     return judged
 
 
-def _short_runs(numbered: list[tuple[int, str]], span: range) -> list[list[int]]:
+def _short_runs(numbered: list[tuple[int, str]], span: range, short_max_words: int) -> list[list[int]]:
     """Indexes of the maximal runs of short lines within `span`."""
     runs: list[list[int]] = []
     current: list[int] = []
     for index in span:
-        if is_short(numbered[index][1]):
+        line = numbered[index][1]
+        if count_words(line) <= short_max_words and not line.endswith(SENTENCE_END):
             current.append(index)
         else:
             runs, current = runs + [current] if current else runs, []
