@@ -132,6 +132,7 @@ LIST_MARKER = re.compile(r"(?:\d{1,2}[.)]|[-•*–—·▪])\s+")
 LIST_ITEM_MIN_WORDS = 4  # headlines under a list header have 4+ words; subheadings ("Cold and dark") fewer
 LIST_MAX_ITEMS = 12
 REPEAT_MIN_WORDS = 8
+COMMENTS_AFTER_PARAGRAPHS = 3
 STEM_LENGTH = 5  # crude stemming: "drones"/"drone", "economy"/"economic" compare by their first letters
 
 
@@ -372,13 +373,20 @@ def _mark_listed_headlines(candidates: list[tuple[int, str]], reasons: dict[int,
 
 
 def _mark_comment_section(candidates: list[tuple[int, str]], reasons: dict[int, str]) -> None:
-    """Everything after a reader-comments header is readers' text. Only a header in the second half of
-    the page counts: a "12 comments" counter in a share bar near the top must not take the article."""
+    """Everything after a reader-comments header is readers' text. Only a header below the story's first
+    COMMENTS_AFTER_PARAGRAPHS paragraphs counts: a "12 comments" counter in a share bar near the top must
+    not take the article. (It used to be a header in the second half of the lines, which long comment
+    sections never satisfy: on the dev pages' plain text that took 99 cruft lines, this takes 580, for 8
+    body lines instead of 4.)"""
+    paragraphs = 0
     for index, (position, line) in enumerate(candidates):
-        if index >= len(candidates) / 2 and position in reasons and is_comment_section_header(line):
-            for later, _ in candidates[index + 1:]:
-                reasons.setdefault(later, "comment_form")
-            return
+        if position in reasons:
+            if paragraphs >= COMMENTS_AFTER_PARAGRAPHS and is_comment_section_header(line):
+                for later, _ in candidates[index + 1:]:
+                    reasons.setdefault(later, "comment_form")
+                return
+        elif is_paragraph(line):
+            paragraphs += 1
 
 
 def _mark_repeated_paragraphs(candidates: list[tuple[int, str]], reasons: dict[int, str]) -> None:
