@@ -10,15 +10,16 @@ from newsingest.extract.text import clean_text
 ENGLISH = ["Council approves new cycle lanes for the city centre",
            "The city council voted on Tuesday to build six kilometres of protected cycle lanes by next summer.",
            "Work on the first section, along the river, is due to start in March, the council said."]
-MENU = ["Home", "News", "Sport", "Business", "Culture", "Travel", "Weather", "Contact us"]
+MENU = ["Home", "News", "Sport", "Business", "Culture", "Travel", "Weather", "Video", "Podcasts", "Contact us"]
 GERMAN = ["Stadtrat beschließt neue Radwege",
           "Der Stadtrat hat am Dienstag beschlossen, bis zum nächsten Sommer sechs Kilometer Radwege zu bauen.",
           "Die Arbeiten am ersten Abschnitt entlang des Flusses sollen im März beginnen, teilte die Stadt mit."]
-GERMAN_MENU = ["Startseite", "Politik", "Wirtschaft", "Sport", "Kultur", "Reise", "Wetter", "Impressum"]
+GERMAN_MENU = ["Startseite", "Politik", "Wirtschaft", "Sport", "Kultur", "Reise", "Wetter", "Leserbriefe",
+               "Kontakt", "Impressum"]
 CHINESE = ["市议会批准新建自行车道",
            "市议会周二投票决定，在明年夏天之前修建六公里受保护的自行车道。",
            "市政府表示，沿河的第一段工程将于三月份开工，预计年底完工。"]
-CHINESE_MENU = ["首页", "新闻", "体育", "财经", "文化", "旅游", "天气", "联系我们"]
+CHINESE_MENU = ["首页", "新闻", "体育", "财经", "文化", "旅游", "天气", "视频", "图片", "联系我们"]
 
 
 def removed(text_lines: list[str]) -> list[tuple[str, str]]:
@@ -40,7 +41,8 @@ def test_a_chinese_menu_below_the_last_paragraph_goes():
 
 def test_a_list_the_article_introduces_stays():
     ingredients = ["Ingredients:", "1 large onion", "4 cloves garlic", "1 tsp cumin", "1 tsp flour",
-                   "2 cans white beans", "cayenne to taste", "1/4 tsp sugar", "chopped green onions"]
+                   "2 cans white beans", "cayenne to taste", "1/4 tsp sugar", "chopped green onions",
+                   "sour cream to garnish", "salt and pepper to taste"]
     assert removed([*ENGLISH, *ingredients]) == []
 
 
@@ -56,5 +58,5 @@ def test_a_short_run_at_the_edge_stays():
 
 def test_positions_count_blank_lines_as_the_cleaner_does():
     lines = ["", *MENU, "", ENGLISH[1]]
-    assert judge_link_lists(lines, start=3) == {position: LINK_LIST for position in range(4, 12)}
-    assert judge_link_lists(lines, settings=LinkListSettings(run_min_lines=9)) == {}
+    assert judge_link_lists(lines, start=3) == {position: LINK_LIST for position in range(4, 14)}
+    assert judge_link_lists(lines, settings=LinkListSettings(run_min_lines=11)) == {}

@@ -393,3 +393,36 @@ def test_a_chinese_dateline_stamp_between_paragraphs_stays():
              "工程完成后，老城区居民的用水压力将明显改善，停水次数也会大幅减少。"]
     cleaned = clean_lines(lines, title="老城区供水管网改造", language="zh")
     assert [(r.line, r.rule) for r in cleaned.removed] == [("Published: 2024-06-03", "dateline")]
+
+
+COMMENTS = [f"Reader {n}: I have driven this gearbox for a month now and it shifts much more smoothly than the "
+            f"old one, though the fuel figures are not quite what the brochure said." for n in range(8)]
+
+
+def test_a_long_comment_section_goes_from_its_header():
+    # The comments outnumber the story's lines, so the header lies in the first half of the page.
+    cleaned = clean_lines([*ENGLISH_BODY, "Comments", *COMMENTS], title="Carmaker unveils new gearbox",
+                          language="en")
+    assert cleaned.lines == ENGLISH_BODY
+    assert {r.rule for r in cleaned.removed} == {"orphan_label", "comment_form"}
+
+
+def test_a_german_comment_header_takes_the_comments_below_the_story():
+    story = ["Der Stadtrat hat am Dienstag beschlossen, bis zum nächsten Sommer sechs Kilometer Radwege zu bauen.",
+             "Die Arbeiten am ersten Abschnitt entlang des Flusses sollen im März beginnen, teilte die Stadt mit.",
+             "Die Kosten von rund zwei Millionen Euro trägt zur Hälfte das Land, den Rest zahlt die Stadt selbst."]
+    comments = [f"Leser {n}: Endlich! Ich fahre jeden Tag mit dem Rad zur Arbeit und warte seit Jahren darauf."
+                for n in range(6)]
+    cleaned = clean_lines([*story, "Kommentare (6)", *comments], title="Neue Radwege", language="de")
+    assert cleaned.lines == story
+
+
+def test_a_comment_counter_near_the_top_of_a_chinese_article_takes_nothing_else():
+    # Chinese paragraphs are counted as paragraphs (characters, "。"): the counter lies above the third.
+    story = ["市议会周二投票决定，在明年夏天之前修建六公里受保护的自行车道。",
+             "市政府表示，沿河的第一段工程将于三月份开工，预计年底完工。",
+             "这项工程的总投资约为两千万元，其中一半由省政府承担。",
+             "不少市民表示支持，但也有商户担心施工期间的交通问题。"]
+    cleaned = clean_lines([story[0], "12 comments", *story[1:]], title="市议会批准新建自行车道", language="zh")
+    assert cleaned.lines == story
+    assert [(r.line, r.rule) for r in cleaned.removed] == [("12 comments", "comment_form")]

@@ -58,7 +58,8 @@ COMMENT_SECTION = _rule(
     "comment_form", "reader comments: the section header and the comments under it",
     r"(?:reader|readers'?|user) comments|comments|discussion(?: about this (?:post|article|story))?"
     r"|\d+\s+comments?|comments?\s*\(\d+\)|leave a (?:reply|comment)|join the (?:conversation|discussion)"
-    r"|what (?:readers|you) (?:say|said|think)|commentaires|comentarios|kommentare|commenti|comentários")
+    r"|what (?:readers|you) (?:say|said|think)|commentaires|comentarios|kommentare|commenti|comentários"
+    r"|(?:kommentare?|commentaires?|comentarios?|commenti|comentários?)\s*\(\d+\)")
 
 LINE_RULES: tuple[LineRule, ...] = (
     *LIST_HEADERS,
