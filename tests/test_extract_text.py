@@ -376,23 +376,22 @@ def test_bylines_and_datelines_between_paragraphs_are_the_storys_own():
     assert cleaned.published_at.date().isoformat() == "2012-07-23"
 
 
-def test_a_german_live_blog_keeps_its_update_stamps_between_entries():
-    lines = ["Veröffentlicht am 03.06.2024",
-             "Der Stadtrat hat am Montagabend über den neuen Radweg an der Hauptstraße beraten und abgestimmt.",
-             "Aktualisiert am 04.06.2024",
-             "Die Bauarbeiten sollen nach Angaben der Stadt im Herbst beginnen und ein Jahr lang dauern."]
-    cleaned = clean_lines(lines, title="Neuer Radweg für die Hauptstraße", language="de")
-    assert [(r.line, r.rule) for r in cleaned.removed] == [("Veröffentlicht am 03.06.2024", "dateline")]
+@pytest.mark.parametrize(("stamp", "body", "update", "language"), [
+    # a German live blog's update stamp between its entries
+    ("Veröffentlicht am 03.06.2024",
+     ["Der Stadtrat hat am Montagabend über den neuen Radweg an der Hauptstraße beraten und abgestimmt.",
+      "Die Bauarbeiten sollen nach Angaben der Stadt im Herbst beginnen und ein Jahr lang dauern."],
+     "Aktualisiert am 04.06.2024", "de"),
+    # Chinese paragraphs are paragraphs (counted in characters, ending in "。") for the span too
+    ("Published: 2024-06-03",
+     ["市政府周一宣布，将在明年春季之前完成老城区供水管网的改造工程，预计投资三亿元。",
+      "工程完成后，老城区居民的用水压力将明显改善，停水次数也会大幅减少。"],
+     "Updated: 2024-06-04", "zh"),
+])
+def test_an_update_stamp_between_paragraphs_stays(stamp: str, body: list[str], update: str, language: str):
+    cleaned = clean_lines([stamp, body[0], update, body[1]], title="Radweg", language=language)
+    assert [(r.line, r.rule) for r in cleaned.removed] == [(stamp, "dateline")]
     assert cleaned.published_at.date().isoformat() == "2024-06-03"
-
-
-def test_a_chinese_dateline_stamp_between_paragraphs_stays():
-    lines = ["Published: 2024-06-03",
-             "市政府周一宣布，将在明年春季之前完成老城区供水管网的改造工程，预计投资三亿元。",
-             "Updated: 2024-06-04",
-             "工程完成后，老城区居民的用水压力将明显改善，停水次数也会大幅减少。"]
-    cleaned = clean_lines(lines, title="老城区供水管网改造", language="zh")
-    assert [(r.line, r.rule) for r in cleaned.removed] == [("Published: 2024-06-03", "dateline")]
 
 
 COMMENTS = [f"Reader {n}: I have driven this gearbox for a month now and it shifts much more smoothly than the "
