@@ -419,7 +419,8 @@ def plain_text_counts(lines: list[str], truth: str, settings: LinkListSettings =
     for removed in cleaned.removed:
         is_body = in_gold(removed.line, gold, gold_tokens)
         if removed.rule == LINK_LIST:
-            counts.link_list_body, counts.link_list_cruft = counts.link_list_body + is_body, counts.link_list_cruft + (not is_body)
+            counts.link_list_body += is_body
+            counts.link_list_cruft += not is_body
         if not is_body:
             counts.cruft, counts.cruft_removed = counts.cruft + 1, counts.cruft_removed + 1
         elif _norm(removed.line) not in kept:  # a repeated paragraph's first copy stays: nothing is lost
@@ -463,7 +464,8 @@ def report_link_list_folds(flattened: dict[str, list[str]], pages: list[Page]) -
         chosen = _choose_link_lists(totals)
         fold_counts = PlainTextCounts()
         for page in test:
-            fold_counts.add(per_page.get(chosen, {}).get(page.id) or plain_text_counts(flattened[page.id], page.truth, chosen))
+            fold_counts.add(per_page[chosen][page.id] if chosen in per_page
+                            else plain_text_counts(flattened[page.id], page.truth, chosen))
         held_out.add(fold_counts)
         print(f"  fold {fold}: chosen {chosen.short_max_words} words x {chosen.run_min_lines} lines; held out: "
               + fold_counts.line())

@@ -17,12 +17,15 @@ from dataclasses import dataclass
 from newsingest.extract.language import count_words
 
 LINK_LIST = "link_list"
-PARAGRAPH_MIN_WORDS = 10  # a line this long that ends like a sentence is one of the article's paragraphs
+PARAGRAPH_MIN_WORDS = 10  # a line this long that ends like a statement is one of the article's paragraphs
 SENTENCE_END = tuple(".!?\"”’»)…。！？」』")
+STATEMENT_END = tuple(".!\"”’»)…。！」』")
 
 
 def is_paragraph(line: str) -> bool:
-    return line.endswith(SENTENCE_END) and count_words(line) >= PARAGRAPH_MIN_WORDS
+    """A line that marks where the article is: long, and ending like a statement (a reader poll's question
+    above the story is as long as a paragraph)."""
+    return line.endswith(STATEMENT_END) and count_words(line) >= PARAGRAPH_MIN_WORDS
 
 
 @dataclass(frozen=True, slots=True)
