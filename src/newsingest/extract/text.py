@@ -339,18 +339,21 @@ def _paragraph_span(candidates: list[tuple[int, str]], reasons: dict[int, str]) 
 
 
 def _take_stamps_at_the_edges(candidates: list[tuple[int, str]], reasons: dict[int, str],
-                              stamps: dict[int, tuple[str, str | datetime]], judged: Mapping[int, str],
+                              stamps: dict[int, str | datetime], judged: Mapping[int, str],
                               result: CleanedText) -> None:
     """A byline or dateline states the article's author or date only above its first paragraph or below its
     last; between paragraphs a date or a "By ..." line is the story's own (a timeline's "November 23, 1928",
     a live blog's "updated 1:25 PM EST", a quoted memo's "DATE: ..."), so it stays and says nothing."""
     first, last = _paragraph_span(candidates, reasons)
-    for position, (rule, value) in stamps.items():
+    for position, value in stamps.items():
+        if reasons[position] not in ("byline", "dateline"):  # inside a comment section
+            continue
         if first < position < last:
             if position in judged:
                 reasons[position] = judged[position]
+            else:
+                del reasons[position]
             continue
-        reasons[position] = rule
         if isinstance(value, datetime):
             result.published_at = result.published_at or value
         else:
@@ -430,18 +433,17 @@ def clean_lines(lines: list[str], title: str | None = None,
     result = CleanedText(title=title, lines=[])
     candidates: list[tuple[int, str]] = []
     reasons: dict[int, str] = {}
-    stamps: dict[int, tuple[str, str | datetime]] = {}  # position -> (byline or dateline, its author or date)
+    stamps: dict[int, str | datetime] = {}  # position -> the author or date of a byline or dateline
     for position, raw_line in enumerate(lines, start):
         if line := normalise_line(raw_line):
             candidates.append((position, line))
             reason, stamp = _line_rule(line)
             if stamp is not None:
-                stamps[position] = reason, stamp
-            elif reason := reason or judged.get(position):
+                stamps[position] = stamp
+            if reason := reason or judged.get(position):
                 reasons[position] = reason
             elif learned and line_key(line) in learned:
                 reasons[position] = SOURCE_BOILERPLATE
-    _take_stamps_at_the_edges(candidates, reasons, stamps, judged, result)
     _mark_listed_headlines(candidates, reasons)
     _mark_comment_section(candidates, reasons)
     _mark_repeated_paragraphs(candidates, reasons)
@@ -451,7 +453,12 @@ def clean_lines(lines: list[str], title: str | None = None,
                             stopwords(language))
     for index, (position, line) in enumerate(candidates):
         following = candidates[index + 1][1] if index + 1 < len(candidates) else ""
-        reason = reasons.get(position) or _context_rule(line, following, vocabulary, stray, language)
+        if position not in reasons and (reason := _context_rule(line, following, vocabulary, stray, language)):
+            reasons[position] = reason
+    # Decided on what every other rule left, so that cleaning the cleaned text changes nothing.
+    _take_stamps_at_the_edges(candidates, reasons, stamps, judged, result)
+    for position, line in candidates:
+        reason = reasons.get(position)
         if reason is None:
             result.lines.append(line)
         else:
