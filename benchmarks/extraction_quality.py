@@ -29,7 +29,9 @@ rule removed, and the worst pages (what was lost, what was kept that is not in t
 `--main-checkout` also scores another checkout's newsingest (its src/ first on the path) in the same run
 (repeat it for several checkouts).
 `--dev --plain-text` instead runs the plain-text cleaner on the pages as trafilatura's recall mode flattens
-them, each line labelled body or cruft by the gold, and prints the cruft removed and the body lines lost.
+them and as their <article>/<main> element's text, each line labelled body or cruft by the gold, and prints
+the cruft removed and the body lines lost, and the link_list settings chosen on four folds by page and
+scored on the fifth.
 """
 
 from __future__ import annotations
@@ -47,10 +49,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import lxml.html
 import trafilatura
 
 from newsingest.extract import ExtractSettings, extract_document
 from newsingest.extract.decode import decode
+from newsingest.extract.flattened import LINK_LIST, LinkListSettings
 from newsingest.extract.html import HtmlOptions, extract_html
 from newsingest.extract.quality import (SHINGLE_TOKEN, ShingledText, TokenScores, f1_of_means, mean_scores,
                                         shingle_precision_recall, shingles, token_scores)
@@ -303,17 +307,26 @@ def in_gold(line: str, gold: Counter, gold_tokens: str) -> bool:
 NOT_LINE_RULES = frozenset({"title", "line_model"})
 
 
+def _lost(line: str, kept: set[str], gold: Counter, gold_tokens: str) -> bool:
+    """A removed line is body lost when the gold has it and no copy of it stays (a repeated paragraph's first
+    copy stays: removing the second loses nothing)."""
+    return _norm(line) not in kept and in_gold(line, gold, gold_tokens)
+
+
 def rule_body_loss(pages: list[Page], runs: dict[str, Extraction]) -> tuple[Counter, Counter, int]:
-    """(lines removed per rule, gold body lines among them per rule, gold body lines the rules were given)."""
+    """(lines removed per rule, gold body lines lost among them per rule, gold body lines the rules were
+    given)."""
     removed, body, given = Counter(), Counter(), 0
     for page in pages:
         gold, gold_tokens, run = shingles(page.truth), _tokens(page.truth), runs[page.id]
-        given += sum(in_gold(line, gold, gold_tokens) for line in run.text.splitlines()[1:])
+        kept_lines = run.text.splitlines()[1:]
+        kept = {_norm(line) for line in kept_lines}
+        given += sum(in_gold(line, gold, gold_tokens) for line in kept_lines)
         for line, rule in run.removed:
             if rule in NOT_LINE_RULES:
                 continue
             removed[rule] += 1
-            if in_gold(line, gold, gold_tokens):
+            if _lost(line, kept, gold, gold_tokens):
                 body[rule] += 1
                 given += 1
     return removed, body, given
@@ -348,30 +361,143 @@ def report_worst(pages: list[Page], runs: dict[str, Extraction], count: int) -> 
             print(f"    cut by {rule}: {_short(line)}")
 
 
+BLOCK_TAGS = frozenset("""address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5
+h6 header hr li main nav ol p pre section table td th tr ul""".split())
+MAIN_ELEMENT = "(//article | //main | //*[@role='main'])[1]"
+
+
+def element_lines(html: str) -> list[str]:
+    """The text of a page's first <article> (else <main>, else role=main) element, one block per line, as a
+    feed or a scraper that takes the whole element hands it on; no lines when the page has no such element."""
+    tree = lxml.html.fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    found = tree.xpath(MAIN_ELEMENT)
+    if not found:
+        return []
+    for element in found[0].iter("script", "style", "noscript", "template"):
+        element.drop_tree()
+    for element in found[0].iter(*BLOCK_TAGS):
+        element.text, element.tail = "\n" + (element.text or ""), "\n" + (element.tail or "")
+    return [" ".join(line.split()) for line in found[0].text_content().splitlines() if line.strip()]
+
+
+@dataclass(slots=True)
+class PlainTextCounts:
+    """Lines of a flattened set, labelled by the gold, and what the cleaner removed of them."""
+
+    body: int = 0
+    cruft: int = 0
+    body_lost: int = 0
+    cruft_removed: int = 0
+    lost_by_rule: Counter = field(default_factory=Counter)
+    link_list_body: int = 0
+    link_list_cruft: int = 0
+
+    def add(self, other: PlainTextCounts) -> None:
+        for name in ("body", "cruft", "body_lost", "cruft_removed", "link_list_body", "link_list_cruft"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.lost_by_rule.update(other.lost_by_rule)
+
+    def line(self) -> str:
+        return (f"cruft removed {self.cruft_removed}/{self.cruft} ({self.cruft_removed / max(1, self.cruft):.1%}), "
+                f"body lines lost {self.body_lost}/{self.body} ({self.body_lost / max(1, self.body):.2%}); "
+                f"link_list {self.link_list_cruft} cruft, {self.link_list_body} body")
+
+
+def plain_text_counts(lines: list[str], truth: str, settings: LinkListSettings = LinkListSettings()) -> PlainTextCounts:
+    """Clean one flattened page (its first line taken for the title) and label each line by the gold."""
+    cleaned = clean_text("\n".join(lines), link_lists=settings)
+    gold, gold_tokens = shingles(truth), _tokens(truth)
+    kept = {_norm(line) for line in cleaned.lines}
+    counts = PlainTextCounts()
+    for line in cleaned.lines:
+        is_body = in_gold(line, gold, gold_tokens)
+        counts.body, counts.cruft = counts.body + is_body, counts.cruft + (not is_body)
+    for removed in cleaned.removed:
+        is_body = in_gold(removed.line, gold, gold_tokens)
+        if removed.rule == LINK_LIST:
+            counts.link_list_body += is_body
+            counts.link_list_cruft += not is_body
+        if not is_body:
+            counts.cruft, counts.cruft_removed = counts.cruft + 1, counts.cruft_removed + 1
+        elif _norm(removed.line) not in kept:  # a repeated paragraph's first copy stays: nothing is lost
+            counts.body, counts.body_lost = counts.body + 1, counts.body_lost + 1
+            counts.lost_by_rule[removed.rule] += 1
+    return counts
+
+
+LINK_LIST_GRID = [LinkListSettings(short_max_words=words, run_min_lines=run)
+                  for words in (5, 7, 9) for run in (4, 6, 8, 10, 12)]
+FOLDS = 5
+# The target (cruft removed >= 0.90 at body lines lost <= 1%) allows ~20 cruft lines per body line on this set
+# (3,407 cruft, 13,229 body lines): a rule below 95% precision works against it.
+MIN_LINK_LIST_PRECISION = 0.95
+
+
+def _choose_link_lists(totals: dict[LinkListSettings, PlainTextCounts]) -> LinkListSettings:
+    """The setting that removes the most cruft with link_list precision >= MIN_LINK_LIST_PRECISION."""
+    def precise(counts: PlainTextCounts) -> bool:
+        removed = counts.link_list_cruft + counts.link_list_body
+        return not removed or counts.link_list_cruft / removed >= MIN_LINK_LIST_PRECISION
+    return max((s for s, c in totals.items() if precise(c)), key=lambda s: totals[s].link_list_cruft,
+               default=LinkListSettings(run_min_lines=10**6))
+
+
+def report_link_list_folds(flattened: dict[str, list[str]], pages: list[Page]) -> None:
+    """LinkListSettings chosen on 4 folds by page, scored on the fifth."""
+    per_page = {settings: {page.id: plain_text_counts(flattened[page.id], page.truth, settings) for page in pages}
+                for settings in LINK_LIST_GRID}
+    held_out = PlainTextCounts()
+    print(f"\nlink_list settings on {FOLDS} folds by page (chosen on four: most cruft at link_list precision "
+          f">= {MIN_LINK_LIST_PRECISION}; scored on the fifth)")
+    for fold in range(FOLDS):
+        train = [page for index, page in enumerate(pages) if index % FOLDS != fold]
+        test = [page for index, page in enumerate(pages) if index % FOLDS == fold]
+        totals = {}
+        for settings, counts in per_page.items():
+            totals[settings] = PlainTextCounts()
+            for page in train:
+                totals[settings].add(counts[page.id])
+        chosen = _choose_link_lists(totals)
+        fold_counts = PlainTextCounts()
+        for page in test:
+            fold_counts.add(per_page[chosen][page.id] if chosen in per_page
+                            else plain_text_counts(flattened[page.id], page.truth, chosen))
+        held_out.add(fold_counts)
+        print(f"  fold {fold}: chosen {chosen.short_max_words} words x {chosen.run_min_lines} lines; held out: "
+              + fold_counts.line())
+    print("  all held-out folds: " + held_out.line())
+    everything = {settings: PlainTextCounts() for settings in per_page}
+    for settings, counts in per_page.items():
+        for page in pages:
+            everything[settings].add(counts[page.id])
+    chosen = _choose_link_lists(everything)
+    print(f"  chosen on all pages (LinkListSettings' defaults): {chosen.short_max_words} words x "
+          f"{chosen.run_min_lines} lines: " + everything[chosen].line())
+
+
+def recall_lines(html: str, url: str | None) -> list[str]:
+    """A page as trafilatura's recall mode flattens it (HtmlOptions' default), one paragraph per line."""
+    extracted = extract_html(html, url)
+    return extracted.text.splitlines() if extracted else []
+
+
 def report_plain_text(pages: list[Page]) -> None:
-    """The plain-text cleaner on real flattened text: each page as trafilatura's recall mode flattens it (one
-    paragraph per line, its first line taken for the title), each line labelled body or cruft by the gold."""
-    body = cruft = body_removed = cruft_removed = 0
-    by_rule: Counter = Counter()
+    """The plain-text cleaner on real flattened text, each line labelled body or cruft by the gold: each page
+    as trafilatura's recall mode flattens it (one paragraph per line) and as its <article>/<main> element's
+    text (one block per line), the first line taken for the title."""
+    recall, element = {}, {}
     for page in pages:
         html = unicodedata.normalize("NFC", decode(page.html, None).text)
-        extracted = extract_html(html, page.url)  # recall mode: HtmlOptions' default
-        cleaned = clean_text(extracted.text if extracted else "")
-        gold, gold_tokens = shingles(page.truth), _tokens(page.truth)
-        for line in cleaned.lines:
-            is_body = in_gold(line, gold, gold_tokens)
-            body, cruft = body + is_body, cruft + (not is_body)
-        for removed in cleaned.removed:
-            if in_gold(removed.line, gold, gold_tokens):
-                body, body_removed = body + 1, body_removed + 1
-                by_rule[removed.rule] += 1
-            else:
-                cruft, cruft_removed = cruft + 1, cruft_removed + 1
-    print(f"\nPlain text ({len(pages)} pages flattened by trafilatura's recall mode): {body} body lines, "
-          f"{cruft} cruft lines by the gold")
-    print(f"cruft removed {cruft_removed}/{cruft} ({cruft_removed / max(1, cruft):.1%}), body lines removed "
-          f"{body_removed}/{body} ({body_removed / max(1, body):.2%}): "
-          + ", ".join(f"{rule} {count}" for rule, count in by_rule.most_common()))
+        recall[page.id], element[page.id] = recall_lines(html, page.url), element_lines(html)
+    for name, flattened in (("trafilatura's recall mode", recall), ("the <article>/<main> element", element)):
+        flat_pages = [page for page in pages if flattened[page.id]]
+        counts = PlainTextCounts()
+        for page in flat_pages:
+            counts.add(plain_text_counts(flattened[page.id], page.truth))
+        print(f"\nPlain text: {len(flat_pages)} pages flattened by {name}")
+        print(counts.line())
+        print("body lines lost by rule: " + ", ".join(f"{rule} {n}" for rule, n in counts.lost_by_rule.most_common()))
+    report_link_list_folds(recall, pages)
 
 
 def report_dev(folder: Path, checkouts: list[Path], worst: int, plain_text: bool) -> None:

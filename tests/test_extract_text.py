@@ -340,3 +340,87 @@ def test_a_paragraph_repeated_word_for_word_goes_once():
                           title="Geithner urges action on debt crisis", language="en")
     assert cleaned.lines == [lead, "He spoke in an interview broadcast on Monday night.", "Yes.", "Yes."]
     assert [(r.line, r.rule) for r in cleaned.removed] == [(lead, "repeated_paragraph")]
+
+
+ENGLISH_BODY = [
+    "The carmaker said on Tuesday that its new gearbox would reach dealers in the spring of next year.",
+    "Engineers spent four years on the design, which uses fewer parts than the gearbox it replaces.",
+    "The company expects the gearbox to cut fuel use by about six percent on motorway journeys.",
+]
+
+
+@pytest.mark.parametrize(("line", "following"), [
+    ("Posted by Dan Friedman, AdWords Product Manager", ENGLISH_BODY[1]),  # a credit
+    ("Write to Selina Williams at selina.williams@dowjones.com", ENGLISH_BODY[1]),  # an address
+    ("Mehr Informationen gibt es unter www.stadtwerke-lindenau.de", ENGLISH_BODY[1]),
+    ("Fotos via Deutsche Presse-Agentur und Stadtarchiv Lindenau", ENGLISH_BODY[1]),
+    # a sentence broken across lines: the next line continues it in lower case
+    ("They started with the goal to provide pretty and fashionable day bags", "for busy commuters, she said."),
+])
+def test_credits_addresses_and_broken_sentences_are_not_stray_headlines(line: str, following: str):
+    cleaned = clean_lines([ENGLISH_BODY[0], line, following, ENGLISH_BODY[2]],
+                          title="Carmaker unveils new gearbox", language="en")
+    assert cleaned.removed == []
+
+
+def test_bylines_and_datelines_between_paragraphs_are_the_storys_own():
+    # A timeline's dates and a quoted "By ..." line sit between paragraphs; the article's own stamps sit
+    # above its first paragraph.
+    lines = ["By Karen Crouse", "Published: July 23, 2012", ENGLISH_BODY[0], "November 23, 1928",
+             ENGLISH_BODY[1], "By Anna Schmidt", ENGLISH_BODY[2]]
+    cleaned = clean_lines(lines, title="Carmaker unveils new gearbox", language="en")
+    assert [(r.line, r.rule) for r in cleaned.removed] == [("By Karen Crouse", "byline"),
+                                                            ("Published: July 23, 2012", "dateline")]
+    assert cleaned.author == "Karen Crouse"
+    assert cleaned.published_at.date().isoformat() == "2012-07-23"
+
+
+@pytest.mark.parametrize(("stamp", "body", "update", "language"), [
+    # a German live blog's update stamp between its entries
+    ("Veröffentlicht am 03.06.2024",
+     ["Der Stadtrat hat am Montagabend über den neuen Radweg an der Hauptstraße beraten und abgestimmt.",
+      "Die Bauarbeiten sollen nach Angaben der Stadt im Herbst beginnen und ein Jahr lang dauern."],
+     "Aktualisiert am 04.06.2024", "de"),
+    # Chinese paragraphs are paragraphs (counted in characters, ending in "。") for the span too
+    ("Published: 2024-06-03",
+     ["市政府周一宣布，将在明年春季之前完成老城区供水管网的改造工程，预计投资三亿元。",
+      "工程完成后，老城区居民的用水压力将明显改善，停水次数也会大幅减少。"],
+     "Updated: 2024-06-04", "zh"),
+])
+def test_an_update_stamp_between_paragraphs_stays(stamp: str, body: list[str], update: str, language: str):
+    cleaned = clean_lines([stamp, body[0], update, body[1]], title="Radweg", language=language)
+    assert [(r.line, r.rule) for r in cleaned.removed] == [(stamp, "dateline")]
+    assert cleaned.published_at.date().isoformat() == "2024-06-03"
+
+
+COMMENTS = [f"Reader {n}: I have driven this gearbox for a month now and it shifts much more smoothly than the "
+            f"old one, though the fuel figures are not quite what the brochure said." for n in range(8)]
+
+
+def test_a_long_comment_section_goes_from_its_header():
+    # The comments outnumber the story's lines, so the header lies in the first half of the page.
+    cleaned = clean_lines([*ENGLISH_BODY, "Comments", *COMMENTS], title="Carmaker unveils new gearbox",
+                          language="en")
+    assert cleaned.lines == ENGLISH_BODY
+    assert {r.rule for r in cleaned.removed} == {"orphan_label", "comment_form"}
+
+
+def test_a_german_comment_header_takes_the_comments_below_the_story():
+    story = ["Der Stadtrat hat am Dienstag beschlossen, bis zum nächsten Sommer sechs Kilometer Radwege zu bauen.",
+             "Die Arbeiten am ersten Abschnitt entlang des Flusses sollen im März beginnen, teilte die Stadt mit.",
+             "Die Kosten von rund zwei Millionen Euro trägt zur Hälfte das Land, den Rest zahlt die Stadt selbst."]
+    comments = [f"Leser {n}: Endlich! Ich fahre jeden Tag mit dem Rad zur Arbeit und warte seit Jahren darauf."
+                for n in range(6)]
+    cleaned = clean_lines([*story, "Kommentare (6)", *comments], title="Neue Radwege", language="de")
+    assert cleaned.lines == story
+
+
+def test_a_comment_counter_near_the_top_of_a_chinese_article_takes_nothing_else():
+    # Chinese paragraphs are counted as paragraphs (characters, "。"): the counter lies above the third.
+    story = ["市议会周二投票决定，在明年夏天之前修建六公里受保护的自行车道。",
+             "市政府表示，沿河的第一段工程将于三月份开工，预计年底完工。",
+             "这项工程的总投资约为两千万元，其中一半由省政府承担。",
+             "不少市民表示支持，但也有商户担心施工期间的交通问题。"]
+    cleaned = clean_lines([story[0], "12 comments", *story[1:]], title="市议会批准新建自行车道", language="zh")
+    assert cleaned.lines == story
+    assert [(r.line, r.rule) for r in cleaned.removed] == [("12 comments", "comment_form")]

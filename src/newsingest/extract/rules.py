@@ -58,7 +58,8 @@ COMMENT_SECTION = _rule(
     "comment_form", "reader comments: the section header and the comments under it",
     r"(?:reader|readers'?|user) comments|comments|discussion(?: about this (?:post|article|story))?"
     r"|\d+\s+comments?|comments?\s*\(\d+\)|leave a (?:reply|comment)|join the (?:conversation|discussion)"
-    r"|what (?:readers|you) (?:say|said|think)|commentaires|comentarios|kommentare|commenti|comentários")
+    r"|what (?:readers|you) (?:say|said|think)|commentaires|comentarios|kommentare|commenti|comentários"
+    r"|(?:kommentare?|commentaires?|comentarios?|commenti|comentários?)\s*\(\d+\)")
 
 LINE_RULES: tuple[LineRule, ...] = (
     *LIST_HEADERS,
@@ -171,8 +172,10 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("tag_list", "tag and topic lists",
           r"(?:tags?|topics?|filed under|categories|category|keywords|themen|schlagworte|schlagwörter|mots-clés"
           r"|mots clés|etiquetas|temas)\s*:\s*.{1,300}"),
+    # Not a lone "by": on real pages it is a byline broken over lines ("Posted", "by", "timothy"), whose other
+    # lines stay (11 of 12 such lines on the dev pages are article text by the gold).
     _rule("orphan_label", "a lone UI label left from a widget",
-          r"(?:author|authors|by|print|email|e-mail|comments?|tags|save|copy link|copied|bookmark|font size"
+          r"(?:author|authors|print|email|e-mail|comments?|tags|save|copy link|copied|bookmark|font size"
           r"|text size|a\+|a-|close|loading\.*|more|next|previous|prev|top|drucken|imprimer|imprimir|stampa"
           r"|kommentare|commentaires|comentarios)\s*[:.]?"),
 )
