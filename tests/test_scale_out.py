@@ -49,6 +49,7 @@ def decisions(deduplicator, articles, size: int = 64) -> list[tuple]:
     for start in range(0, len(articles), size):
         found += [(d.article_id, d.status, d.cluster_id, d.duplicate_of, d.similarity, d.containment)
                   for d in dedup_batch(articles[start:start + size], deduplicator).decisions]
+        deduplicator.publish()  # as the pipeline does once the batch landed
     return found
 
 
@@ -69,6 +70,7 @@ def test_processes_sharing_the_redis_index_see_each_others_articles(redis_url):
                 and any(r.cluster == record.cluster and r.variant == "original" for r in LABELLED[:i]))
     first, second = new_deduplicator(LshSettings(), redis_url), new_deduplicator(LshSettings(), redis_url)
     dedup_batch(articles[:copy], first)
+    first.publish()
     [decision] = dedup_batch([articles[copy]], second).decisions
     expected = decisions(new_deduplicator(LshSettings()), articles[:copy + 1])[-1]
     assert decision.status != "new"
@@ -131,6 +133,17 @@ def test_flow_on_dask_with_redis_lands_what_the_local_run_lands(prefect_api, das
     prefixes = dask_cluster.scheduler.task_prefixes
     assert any(name.startswith("extract_part") for name in prefixes), list(prefixes)
     assert redis.Redis.from_url(redis_url).dbsize() > 0
+
+
+def test_articles_decided_over_redis_are_shared_only_once_published(redis_url):
+    """A crash between deciding a batch and landing it must leave nothing in the shared index: the rerun
+    would meet the articles there (each its own original, or a later copy as one)."""
+    articles = [as_article(record) for record in LABELLED]
+    crashed = new_deduplicator(LshSettings(), redis_url)
+    dedup_batch(articles, crashed)  # decided, never landed, never published
+    assert redis.Redis.from_url(redis_url).dbsize() == 0
+    rerun = new_deduplicator(LshSettings(), redis_url)
+    assert decisions(rerun, articles) == decisions(new_deduplicator(LshSettings()), articles)
 
 
 @pytest.mark.slow

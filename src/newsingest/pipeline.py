@@ -380,6 +380,7 @@ class IngestRun:
             reuse=decided.reuse.rows,
             source_lines=lines_to_learn(extracted.articles, dedup.decisions),
         ), self.scheme)
+        self.deduplicator.publish()  # a shared dedup index learns the batch's articles only now they landed
         self._count(extracted.articles, dedup, admitted.rejections + extracted.rejections)
         self.summary.derived_wholly += decided.reuse.derived(Derivation.WHOLLY)
         self.summary.derived_partially += decided.reuse.derived(Derivation.PARTIALLY)

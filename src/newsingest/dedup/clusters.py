@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from newsingest.dedup.index import LshSettings, Match, NearDuplicateIndex
+from newsingest.dedup.index import LshSettings, Match, NearDuplicateIndex, best
 from newsingest.dedup.signatures import TextSignature
 from newsingest.records import DedupDecision, DedupStatus, day_number
 from newsingest.urls import canonical_url
@@ -83,9 +83,27 @@ class Deduplicator:
         self.cluster_of = memory.cluster_of
         self.by_url = memory.by_url
         self.by_text_hash = memory.by_text_hash
+        # Over a shared index, articles decided here wait in this process until their batch has landed
+        # (publish): the shared memory must never hold an article a crash kept out of the warehouse, or the
+        # rerun would meet it there (the article itself, or a later copy of it, as its original).
+        self.unpublished = Deduplicator(settings) if index is not None else None
+        self._held: list[KnownArticle] = []
 
     def __len__(self) -> int:
-        return len(self.cluster_of)
+        return len(self.cluster_of) + (len(self.unpublished) if self.unpublished is not None else 0)
+
+    def publish(self) -> None:
+        """Share the articles decided since the last call (call it once their batch has landed)."""
+        if self.unpublished is None:
+            return
+        for known in self._held:
+            self.remember(known)
+        self.unpublished = Deduplicator(self.index.settings)
+        self._held = []
+
+    def _layers(self) -> tuple[Deduplicator, ...]:
+        """Where decided articles are remembered, earliest arrivals first."""
+        return (self,) if self.unpublished is None else (self, self.unpublished)
 
     def remember(self, known: KnownArticle) -> None:
         self.cluster_of[known.id] = known.cluster_id
@@ -106,13 +124,21 @@ class Deduplicator:
     def _match(self, article: Decidable, signature: TextSignature, day: int) -> tuple[DedupStatus, Match] | None:
         # The key, not the URL stored: www., mobile and AMP hosts and tracking parameters do not count.
         key = canonical_url(article.canonical_url)
-        if key and (original := self._first_in_window(self.by_url.get(key), day)):
-            return DedupStatus.URL_DUPLICATE, self.index.measure(signature, original)
-        if original := self._first_in_window(self.by_text_hash.get(article.text_hash), day):
-            return DedupStatus.EXACT_DUPLICATE, Match(original, 1.0, 1.0)
-        if match := self.index.best_match(signature, day):
+        layers = self._layers()
+        for layer in layers if key else ():
+            if original := layer._first_in_window(layer.by_url.get(key), day):
+                return DedupStatus.URL_DUPLICATE, layer.index.measure(signature, original)
+        for layer in layers:
+            if original := layer._first_in_window(layer.by_text_hash.get(article.text_hash), day):
+                return DedupStatus.EXACT_DUPLICATE, Match(original, 1.0, 1.0)
+        if match := best([found for layer in layers if (found := layer.index.best_match(signature, day))]):
             return DedupStatus.NEAR_DUPLICATE, match
         return None
+
+    def _cluster_of(self, article_id: str) -> str:
+        if self.unpublished is not None and article_id in self.unpublished.cluster_of:
+            return self.unpublished.cluster_of[article_id]
+        return self.cluster_of[article_id]
 
     def decide(self, article: Decidable, signature: TextSignature) -> DedupDecision:
         """Decide one article against everything remembered so far, then remember it.
@@ -126,10 +152,14 @@ class Deduplicator:
             decision = DedupDecision(article_id=article.id, status=DedupStatus.NEW, cluster_id=article.id)
         else:
             status, match = found
-            cluster_id = self.cluster_of[match.article_id]
+            cluster_id = self._cluster_of(match.article_id)
             decision = DedupDecision(article_id=article.id, status=status, cluster_id=cluster_id,
                                      duplicate_of=cluster_id, similarity=round(match.similarity, 4),
                                      containment=round(match.containment, 4))
-        self.remember(KnownArticle(article.id, decision.cluster_id, article.canonical_url, article.text_hash,
-                                   signature, day))
+        known = KnownArticle(article.id, decision.cluster_id, article.canonical_url, article.text_hash, signature, day)
+        if self.unpublished is None:
+            self.remember(known)
+        else:
+            self.unpublished.remember(known)
+            self._held.append(known)
         return decision

@@ -311,6 +311,9 @@ def verify(settings: LshSettings, signature: TextSignature, day: int, found: Can
     accepted &= in_window
     matches = [Match(found.ids[i], float(similarity[i]), float(contained[i])) for i in np.flatnonzero(accepted)
                if facts_agree(settings, signature.facts, found.facts[i])]
-    if not matches:
-        return None
-    return min(matches, key=lambda m: (-m.similarity, -m.containment, m.article_id))
+    return best(matches)
+
+
+def best(matches: list[Match]) -> Match | None:
+    """The most similar match, then the most contained, then the smallest id; None for none."""
+    return min(matches, key=lambda m: (-m.similarity, -m.containment, m.article_id), default=None)
