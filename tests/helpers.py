@@ -15,13 +15,17 @@ import uuid
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
+from datasketch import MinHash
 from prefect.client.orchestration import get_client
 from typer.testing import CliRunner
 
 from newsingest.cli import app
-from newsingest.pipeline import IngestRun, PipelineSettings, RunSummary, batches, run_batches
+from newsingest.dedup.signatures import GRAM_BASE, SignatureSettings
+from newsingest.dedup.text_units import BYTE_BASE
 from newsingest.fingerprint import text_hash
+from newsingest.pipeline import IngestRun, PipelineSettings, RunSummary, batches, run_batches
 from newsingest.records import Article
 from newsingest.sources.fetch import FetchRequest, Fetcher, FetchSettings, PAGE_TYPES
 from newsingest.sources.registry import SourceOptions, open_sources
@@ -333,3 +337,28 @@ def rows(db_path, sql):
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+# -- a reference MinHash: datasketch's own, with the shingle hash dedup/signatures.py documents -------------
+
+def _splitmix64(value: int) -> int:
+    value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) % 2**64
+    value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) % 2**64
+    return value ^ (value >> 31)
+
+
+def reference_hash(shingle: bytes) -> int:
+    """The shingle hash the signatures module documents, one shingle at a time in plain Python integers."""
+    gram = 0
+    for word in shingle.split(b" "):
+        word_hash = sum((byte + 1) * int(BYTE_BASE) ** place for place, byte in enumerate(word)) % 2**64
+        gram = (gram * int(GRAM_BASE) + _splitmix64(word_hash)) % 2**64
+    return _splitmix64(gram) >> 32
+
+
+def reference_minhash(shingle_set: set[bytes] | list[bytes], settings: SignatureSettings) -> np.ndarray:
+    """datasketch's own MinHash of the shingles, with the documented shingle hash."""
+    minhash = MinHash(num_perm=settings.num_perm, seed=settings.seed, scheme=settings.scheme,
+                      hashfunc=reference_hash)
+    minhash.update_batch(list(shingle_set))
+    return minhash.hashvalues

@@ -1,15 +1,13 @@
 
 import numpy as np
 import pytest
-from datasketch import MinHash
 
 from newsingest.dedup import dedup_batch, restore
 from newsingest.dedup.clusters import Deduplicator, day_of
-from newsingest.dedup.signatures import GRAM_BASE, SignatureSettings, compute_signatures, from_stored, shingles, to_stored
-from newsingest.dedup.text_units import BYTE_BASE
+from newsingest.dedup.signatures import SignatureSettings, compute_signatures, from_stored, shingles, to_stored
 from newsingest.fingerprint import normalise, text_hash
 from newsingest.records import DedupStatus, RememberedArticle
-from helpers import OTHER, STORY, article
+from helpers import OTHER, STORY, article, reference_minhash
 
 
 def test_normalise_folds_case_width_punctuation_and_space():
@@ -29,29 +27,6 @@ def test_signature_round_trip_through_bytes():
     restored = from_stored(to_stored(signature), settings)
     assert restored.minhash.jaccard(signature.minhash) == 1.0 and restored.lead.jaccard(signature.lead) == 1.0
     assert restored.shingle_count == signature.shingle_count == len(shingles(STORY, settings.shingle_size))
-
-
-def _splitmix64(value: int) -> int:
-    value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) % 2**64
-    value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) % 2**64
-    return value ^ (value >> 31)
-
-
-def reference_hash(shingle: bytes) -> int:
-    """The shingle hash the signatures module documents, one shingle at a time in plain Python integers."""
-    gram = 0
-    for word in shingle.split(b" "):
-        word_hash = sum((byte + 1) * int(BYTE_BASE) ** place for place, byte in enumerate(word)) % 2**64
-        gram = (gram * int(GRAM_BASE) + _splitmix64(word_hash)) % 2**64
-    return _splitmix64(gram) >> 32
-
-
-def reference_minhash(shingle_set: set[bytes] | list[bytes], settings: SignatureSettings) -> np.ndarray:
-    """datasketch's own MinHash of the shingles, with the documented shingle hash."""
-    minhash = MinHash(num_perm=settings.num_perm, seed=settings.seed, scheme=settings.scheme,
-                      hashfunc=reference_hash)
-    minhash.update_batch(list(shingle_set))
-    return minhash.hashvalues
 
 
 def datasketch_values(words: list[str], size: int, settings: SignatureSettings) -> np.ndarray:

@@ -21,7 +21,7 @@ from newsingest.extract.text import clean_lines, clean_text, normalise_line
 from newsingest.records import RawDocument, document_id
 from newsingest.sources.files import valid_unicode
 from newsingest.urls import canonical_url
-from test_dedup import reference_minhash
+from helpers import reference_minhash
 
 # Lines that look like news: words, capitals, bylines, datelines, prompts, plus arbitrary Unicode.
 NEWSY = st.sampled_from([
