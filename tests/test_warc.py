@@ -222,25 +222,27 @@ def test_a_changed_file_is_read_again(tmp_path, db_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("entry_point", ["cli", "flow"])
-def test_an_ingest_killed_mid_warc_reruns_to_the_tables_of_a_one_shot_run(tmp_path, entry_point):
-    """kill -9 of `newsingest ingest` (or of the ingest flow run locally) while it writes, then the same command
-    again: every table equals that of an uninterrupted run (nothing lost, nothing twice), and the file's
-    progress ends complete."""
+@pytest.mark.parametrize("entry_point", ["cli", "flow", "cli-redis"])
+def test_an_ingest_killed_mid_warc_reruns_to_the_tables_of_a_one_shot_run(tmp_path, entry_point, request):
+    """kill -9 of `newsingest ingest` (or of the ingest flow run locally, or of the CLI deduplicating over a
+    shared Redis index) while it writes, then the same command again: every table equals that of an
+    uninterrupted run without Redis (nothing lost, nothing twice, no article meeting itself in the shared
+    index), and the file's progress ends complete."""
+    redis = ["--redis", request.getfixturevalue("redis_url")] if entry_point == "cli-redis" else []
     before, _, after = mixed_records()
     more = [response(f"https://g.example/{n}", article_html(100 + n, f"Story {n} of many")) for n in range(90)]
     warc = write_warc(tmp_path / "long.warc.gz", before + after + more)
     reference, crashed = tmp_path / "reference.duckdb", tmp_path / "crashed.duckdb"
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_LOGGING_LEVEL": "WARNING"}
 
-    def command(db):
-        program = ["-m", "newsingest.cli", "ingest"] if entry_point == "cli" else [str(ROOT / "flows" / "ingest.py")]
-        return [sys.executable, *program, str(warc), "--db", str(db), "--workers", "1", "--batch-size", "3"]
+    def command(db, shared=()):
+        program = [str(ROOT / "flows" / "ingest.py")] if entry_point == "flow" else ["-m", "newsingest.cli", "ingest"]
+        return [sys.executable, *program, str(warc), "--db", str(db), "--workers", "1", "--batch-size", "3", *shared]
 
     done = subprocess.run(command(reference), capture_output=True, text=True, cwd=ROOT, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     # A session of its own: the kill takes the extraction workers (and the flow's Prefect server) too.
-    process = subprocess.Popen(command(crashed), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+    process = subprocess.Popen(command(crashed, redis), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
                                env=env, start_new_session=True)
     Watch(process, crashed).kill_when("write", after_transactions=45)
     assert process.returncode == -signal.SIGKILL
@@ -248,7 +250,7 @@ def test_an_ingest_killed_mid_warc_reruns_to_the_tables_of_a_one_shot_run(tmp_pa
     landed = rows(crashed, "select count(*) from articles")[0][0]
     assert 0 < landed < 8 + 90 and rows(crashed, "select complete from warc_files") == [(False,)], \
         "the kill was not in the middle of the file"
-    rerun = subprocess.run(command(crashed), capture_output=True, text=True, cwd=ROOT, env=env)
+    rerun = subprocess.run(command(crashed, redis), capture_output=True, text=True, cwd=ROOT, env=env)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     expected, got = snapshot(reference), snapshot(crashed)
     for table in expected:
