@@ -38,6 +38,7 @@ L2 = 1e-3
 THRESHOLD = 0.47
 # A model that keeps every line: judge_lines with it marks only the title's repeats.
 NO_MODEL = LineModel(np.array([1.0, *np.zeros(len(FEATURES))]), np.zeros(len(FEATURES)), np.ones(len(FEATURES)), 0.0)
+MIN_WORDS = ExtractSettings().min_words  # as extraction judges: the model never leaves less than an article
 THRESHOLDS = (0.3, 0.4, THRESHOLD, 0.5, 0.6)
 PRECISION_MODE = HtmlOptions(favor_precision=True, favor_recall=False)
 
@@ -64,7 +65,7 @@ def page_lines(page: Page) -> PageLines:
     readability_text = extracted.readability_text if extracted else ""
     candidates = candidate_lines(extracted.text.splitlines() if extracted else [])
     language = primary_language(extracted and extracted.language) or detect_language("\n".join(candidates))
-    titles = judge_lines(candidates, readability_text, title, language, model=NO_MODEL)
+    titles = judge_lines(candidates, readability_text, title, language, min_words=0, model=NO_MODEL)
     judged = [line for i, line in enumerate(candidates) if i not in titles]
     gold, gold_tokens = shingles(page.truth), " ".join(SHINGLE_TOKEN.findall(page.truth))
     words = np.array([max(1, len(SHINGLE_TOKEN.findall(line))) for line in judged], dtype=float)
@@ -105,7 +106,7 @@ def held_out(pages: list[PageLines], folds: int, threshold: float) -> dict[str, 
         model = fit([p for p in pages if fold_of[p.page.id] != fold], threshold)
         for p in pages:
             if fold_of[p.page.id] == fold:
-                dropped = judge_lines(p.candidates, p.readability_text, p.title, p.language, model)
+                dropped = judge_lines(p.candidates, p.readability_text, p.title, p.language, MIN_WORDS, model)
                 texts[p.page.id] = "\n".join([p.title, *(line for i, line in enumerate(p.candidates)
                                                            if i not in dropped)])
     return texts

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from newsingest.extract.quality import ShingledText
-from newsingest.extract.selection import FEATURES, MODEL_PATH, judge_lines, line_features, load_model
+from newsingest.extract.selection import FEATURES, MODEL_PATH, LineModel, judge_lines, line_features, load_model
 
 TITLE = "Harbour bridge to close for six weeks of repairs"
 ARTICLE = [
@@ -42,7 +43,7 @@ def test_the_committed_model_matches_the_features():
 
 
 def test_article_lines_stay_and_the_furniture_below_goes():
-    dropped = judge_lines(RECALL, READABILITY, TITLE, "en")
+    dropped = judge_lines(RECALL, READABILITY, TITLE, "en", min_words=20)
     kept = [line for i, line in enumerate(RECALL) if i not in dropped]
     assert set(ARTICLE) <= set(kept)
     assert dropped[0] == "title"
@@ -50,9 +51,20 @@ def test_article_lines_stay_and_the_furniture_below_goes():
 
 
 def test_without_a_readability_text_the_recall_lines_are_judged_alone():
-    dropped = judge_lines(RECALL[1:], "", None, "en")
+    dropped = judge_lines(RECALL[1:], "", None, "en", min_words=20)
     kept = [line for i, line in enumerate(RECALL[1:]) if i not in dropped]
     assert set(ARTICLE) <= set(kept)
+
+
+def test_the_model_never_leaves_less_than_an_article_of_candidates_that_hold_more():
+    """A model that drops every line (threshold 1) drops a page of furniture, but not an article's paragraphs:
+    emptied, the page would be rejected whole."""
+    drop_all = LineModel(np.zeros(len(FEATURES) + 1), np.zeros(len(FEATURES)), np.ones(len(FEATURES)), 1.0)
+    assert set(judge_lines(ARTICLE, READABILITY, None, "en", min_words=0, model=drop_all).values()) == {"line_model"}
+    assert judge_lines(ARTICLE, READABILITY, None, "en", min_words=20, model=drop_all) == {}
+    furniture = RECALL[5:]
+    assert sum(len(line.split()) for line in furniture) < 25
+    assert len(judge_lines(furniture, READABILITY, None, "en", min_words=25, model=drop_all)) == len(furniture)
 
 
 def test_a_line_counts_as_in_a_text_split_or_trimmed_differently():

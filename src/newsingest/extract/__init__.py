@@ -78,7 +78,7 @@ def _from_html(text: str, raw: RawDocument, settings: ExtractSettings) -> _Extra
     return _Extracted(title=page.title, lines=lines, start=0, extractor="trafilatura",
                       version=EXTRACTOR_VERSION, author=page.author, date=page.date, language=page.language,
                       sitename=page.sitename, declared_url=page.canonical_url, detected_language=language,
-                      judged=judge_lines(lines, page.readability_text, page.title, language))
+                      judged=judge_lines(lines, page.readability_text, page.title, language, settings.min_words))
 
 
 def _from_text(text: str, raw: RawDocument) -> _Extracted:
