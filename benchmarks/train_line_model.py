@@ -24,6 +24,7 @@ import numpy as np
 
 from extraction_quality import Page, in_gold, load_pages, unpack_dev
 
+from newsingest.extract import ExtractSettings
 from newsingest.extract.decode import decode
 from newsingest.extract.html import HtmlOptions, extract_html
 from newsingest.extract.language import detect_language, primary_language

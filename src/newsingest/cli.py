@@ -11,10 +11,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import typer
-from rich.console import Console
-from rich.table import Table
-
 import duckdb
 import typer
 from rich.console import Console
@@ -468,8 +464,6 @@ SourceOption = Annotated[str | None, typer.Option(
 def state_show(source: SourceOption = None, db: DbOption = None) -> None:
     """Per source: listings (feeds, sitemaps) with their validators and last answer, links found, landed,
     refused for good and still waiting. Explains a run that found "0 new articles"."""
-    import duckdb
-
     from newsingest.sources.state import FetchState
 
     state = FetchState(Warehouse(db))

@@ -287,7 +287,6 @@ class IngestRun:
             self.settings = replace(self.settings, lsh=lsh)
             # Earlier runs' articles are restored batch by batch, as the batches' dates need them.
             self.deduplicator = new_deduplicator(self.settings.lsh, self.settings.redis)
-            self.remembered = RememberedDays(self.settings.window_days)
             # Only the IDF statistics here: stories of earlier runs are read by day as batches need them.
             documents, frequencies = self.warehouse.story_statistics(self.story_scheme)
             self.story_index = StoryIndex(self.settings.stories, CorpusStatistics(
@@ -369,10 +368,11 @@ class IngestRun:
         """Land one batch with its sources' progress, in one transaction (batches land in the order admitted).
         Counted once landed, so a landing retried after a failure counts it once."""
         admitted, extracted, dedup = decided.admitted, decided.extracted, decided.dedup
+        rejections = admitted.rejections + extracted.rejections
         self.warehouse.land(LandingBatch(
             run_id=self.summary.run_id,
             articles=list(zip(extracted.articles, dedup.decisions, dedup.signatures, strict=True)),
-            rejections=admitted.rejections + extracted.rejections,
+            rejections=rejections,
             raw_documents=admitted.raws if self.archives_inputs else [],
             warc_progress=batch.progress.warc,
             replaces=self.replaced(batch),
@@ -381,7 +381,7 @@ class IngestRun:
             source_lines=lines_to_learn(extracted.articles, dedup.decisions),
         ), self.scheme)
         self.deduplicator.publish()  # a shared dedup index learns the batch's articles only now they landed
-        self._count(extracted.articles, dedup, admitted.rejections + extracted.rejections)
+        self._count(extracted.articles, dedup, rejections)
         self.summary.derived_wholly += decided.reuse.derived(Derivation.WHOLLY)
         self.summary.derived_partially += decided.reuse.derived(Derivation.PARTIALLY)
         self.summary.warc_files.update(batch.progress.files_finished)
@@ -409,7 +409,6 @@ class IngestRun:
                     summary.near_duplicates += 1
         summary.rejected += len(rejections)
         summary.rejections_by_reason.update(r.reason for r in rejections)
-
 
 
 class Admitted(NamedTuple):

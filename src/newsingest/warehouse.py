@@ -173,8 +173,8 @@ def _count_source_lines(con: duckdb.DuckDBPyConnection, learned: list[SourceLine
     """Count each new article's short lines under its source (source_lines, migration 002)."""
     if not learned:
         return
-    con.execute(load_sql("upsert_source_line_totals"), _columns(learned, source=lambda article: article.source))
-    lines = [(article.source, key, line) for article in learned for key, line in article.lines.items()]
+    con.execute(load_sql("upsert_source_line_totals"), _columns(learned, source=lambda taught: taught.source))
+    lines = [(taught.source, key, line) for taught in learned for key, line in taught.lines.items()]
     if lines:
         con.execute(load_sql("upsert_source_lines"), {**_columns(
             lines, source=lambda r: r[0], line_hash=lambda r: r[1], line=lambda r: r[2]), "now": now})
