@@ -322,11 +322,13 @@ def copy_tier_links(wire: dict[str, str], examples: list[Example]) -> tuple[int,
     """Of the wholly derived articles, how many the copy tier (dedup, default settings) puts in the cluster
     of one of their sources: the wire articles first, then the labelled ones, as they would arrive."""
     deduplicator = Deduplicator()
-    texts = list(wire.items()) + [(e.id, e.text) for e in examples]
-    signatures = compute_signatures([text for _, text in texts], SignatureSettings())
+    later = WIRE_TIME + timedelta(hours=3)
+    texts = [(wire_id, text, WIRE_TIME) for wire_id, text in wire.items()] + [(e.id, e.text, later) for e in examples]
+    signatures = compute_signatures([text for _, text, _ in texts], SignatureSettings())
     cluster = {}
-    for (text_id, text), signature in zip(texts, signatures, strict=True):
-        cluster[text_id] = deduplicator.decide(StoredArticle(text_id, None, text_hash(text)), signature).cluster_id
+    for (text_id, text, published_at), signature in zip(texts, signatures, strict=True):
+        stored = StoredArticle(text_id, None, text_hash(text), published_at)
+        cluster[text_id] = deduplicator.decide(stored, signature).cluster_id
     wholly = [e for e in examples if e.label == "wholly"]
     return sum(cluster[e.id] in e.sources for e in wholly), len(wholly)
 

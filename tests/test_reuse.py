@@ -162,3 +162,14 @@ def test_a_derived_article_finds_its_source_across_runs_and_rededup_refills_text
     con = duckdb.connect(str(db_path), read_only=True)
     assert con.execute(reuse).fetchall() == found
     con.close()
+
+
+def test_the_benchmark_counts_a_verbatim_copy_as_linked_by_the_copy_tier_and_an_independent_story_not():
+    """benchmarks/reuse_quality.py's copy-tier column runs dedup as an ingest would (it once broke on a
+    record change and nothing noticed)."""
+    from benchmarks.reuse_quality import Example, copy_tier_links
+
+    wire = {"wire": WIRE["text"]}
+    examples = [Example("copy", WIRE["text"], "wholly", ("wire",), "verbatim"),
+                Example("own", INDEPENDENT["text"], "wholly", ("wire",), "labelled wrongly on purpose")]
+    assert copy_tier_links(wire, examples) == (1, 2)
