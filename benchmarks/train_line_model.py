@@ -7,8 +7,10 @@ Each page of ../shared/eval/dragnet-dev.tar.xz goes through trafilatura as the p
 mode with metadata, then its readability port); each recall-mode line is labelled article text when half
 its 4-token shingles are in the gold (benchmarks/extraction_quality.py `in_gold`). Pages fall into folds by
 a hash of their id; for each fold a model trained on the others selects its lines, and the held-out
-selections are scored together with the benchmark's metric (title + text, no line rules), beside the
-recall mode's text unjudged and the precision mode's text on the same pages. --write then fits on every page and stores the weights in
+selections are scored together with the benchmark's metric (title + text, no line rules; and with the line
+rules after the model, as extraction runs them), beside the recall mode's text unjudged and the precision
+mode's text on the same pages, followed by where the selection loses (title, pages with almost no recall or
+precision, the ceiling the candidates set). --write then fits on every page and stores the weights in
 src/newsingest/extract/line_model.json.
 """
 
@@ -28,8 +30,10 @@ from newsingest.extract import ExtractSettings
 from newsingest.extract.decode import decode
 from newsingest.extract.html import HtmlOptions, extract_html
 from newsingest.extract.language import detect_language, primary_language
-from newsingest.extract.quality import SHINGLE_TOKEN, f1_of_means, shingle_precision_recall, shingles
+from newsingest.extract.quality import (SHINGLE_TOKEN, ShingledText, f1_of_means, shingle_precision_recall,
+                                        shingles)
 from newsingest.extract.selection import FEATURES, MODEL_PATH, LineModel, candidate_lines, judge_lines, line_features
+from newsingest.extract.text import clean_lines
 
 L2 = 1e-3
 # Keep a line at probability >= half the F1 score the selection reaches: the F1-optimal threshold of a
@@ -99,8 +103,9 @@ def score(pages: list[PageLines], texts: dict[str, str]) -> tuple[float, float, 
     return scores.precision, scores.recall, scores.f1
 
 
-def held_out(pages: list[PageLines], folds: int, threshold: float) -> dict[str, str]:
-    """Each page's text as selected by the model trained on the other folds."""
+def held_out(pages: list[PageLines], folds: int, threshold: float, rules: bool = False) -> dict[str, str]:
+    """Each page's text as selected by the model trained on the other folds; with `rules`, cleaned by the
+    line rules after it, as extraction does (the pipeline's held-out score)."""
     fold_of = {p.page.id: zlib.crc32(p.page.id.encode()) % folds for p in pages}
     texts = {}
     for fold in range(folds):
@@ -108,9 +113,34 @@ def held_out(pages: list[PageLines], folds: int, threshold: float) -> dict[str, 
         for p in pages:
             if fold_of[p.page.id] == fold:
                 dropped = judge_lines(p.candidates, p.readability_text, p.title, p.language, MIN_WORDS, model)
-                texts[p.page.id] = "\n".join([p.title, *(line for i, line in enumerate(p.candidates)
-                                                           if i not in dropped)])
+                kept = (clean_lines(p.candidates, title=p.title, language=p.language, judged=dropped).lines if rules
+                        else [line for i, line in enumerate(p.candidates) if i not in dropped])
+                texts[p.page.id] = "\n".join([p.title, *kept])
     return texts
+
+
+def report_losses(pages: list[PageLines], selected: dict[str, str]) -> None:
+    """Where the held-out selection loses against the gold: the title, pages it gets (nearly) nothing of,
+    pages where it keeps mostly other text, and the ceiling the candidates set (their gold lines, chosen
+    with the gold in hand)."""
+    gold = {p.page.id: ShingledText.of(p.page.truth) for p in pages}
+    precision, recall = np.array([shingle_precision_recall(selected[p.page.id], p.page.truth) for p in pages]).T
+    without_title = {page_id: text.split("\n", 1)[-1] for page_id, text in selected.items()}
+    ceiling = {p.page.id: "\n".join([p.title, *filter(gold[p.page.id].contains, p.candidates)]) for p in pages}
+    titles = [p for p in pages if p.title]
+    print(f"\nWhere the held-out selection (threshold {THRESHOLD}) loses, {len(pages)} pages:")
+    print(f"- title: F1 without it {score(pages, without_title)[2]:.4f}; "
+          f"{sum(not gold[p.page.id].contains(p.title) for p in titles)} of {len(titles)} titles are not in the gold")
+    print(f"- recall lost {_lost(recall, 0.2)}")
+    print(f"- precision lost {_lost(precision, 0.5)}")
+    print("- ceiling, the candidates' gold lines: P {:.4f} R {:.4f} F1 {:.4f}".format(*score(pages, ceiling)))
+
+
+def _lost(scores: np.ndarray, below: float) -> str:
+    """What a per-page score loses on average, and how much of that the pages scoring under `below` lose."""
+    low = scores[scores < below]
+    share = (1 - low).sum() / len(scores)
+    return f"{1 - scores.mean():.4f} per page, {share:.4f} of it on {len(low)} pages below {below}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,12 +158,17 @@ def main(argv: list[str] | None = None) -> int:
         *score(pages, precision_only)))
     print("| trafilatura recall mode, every line (title + text) | {:.4f} | {:.4f} | {:.4f} |".format(
         *score(pages, recall_only)))
-    results = {}
+    results, selected = {}, {}
     for threshold in THRESHOLDS:
-        results[threshold] = score(pages, held_out(pages, args.folds, threshold))
+        selected[threshold] = held_out(pages, args.folds, threshold)
+        results[threshold] = score(pages, selected[threshold])
         print(f"| line model, threshold {threshold}, held-out folds | "
               "{:.4f} | {:.4f} | {:.4f} |".format(*results[threshold]))
+    with_rules = held_out(pages, args.folds, THRESHOLD, rules=True)
+    print(f"| line model + line rules (as extraction runs them), threshold {THRESHOLD}, held-out folds | "
+          "{:.4f} | {:.4f} | {:.4f} |".format(*score(pages, with_rules)))
     print(f"threshold {THRESHOLD}: held-out F1 {results[THRESHOLD][2]:.4f}")
+    report_losses(pages, selected[THRESHOLD])
     if args.write:
         model = fit(pages, THRESHOLD)
         MODEL_PATH.write_text(model.to_json(trained_on=f"{folder.name}: {len(pages)} pages",
