@@ -8,7 +8,7 @@ The corpus is the real development set (../shared/eval/dragnet-dev.tar.xz, unpac
 benchmarks/corpus/), each page `--copies` times with a comment appended, so every copy is a new document
 with the same text. Five pipelines run as child processes, each with 2 processes of work, in rounds whose
 order rotates (a slow spell of the machine falls on each in turn):
-- floor: raw `trafilatura.extract(favor_precision=True)` over the pages in a Pool(2);
+- floor: raw `trafilatura.extract(favor_precision=True)` over the pages in a Pool(2) (peer_floor.py);
 - datatrove extract: JsonlReader -> Trafilatura -> JsonlWriter (2 tasks);
 - datatrove extract+MinHash: the same plus its signature, bucket, cluster and filter stages;
 - newsingest CLI and newsingest flow (`--workers 2`), each into a fresh warehouse.
@@ -32,7 +32,6 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from multiprocessing import Pool
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,21 +113,6 @@ def peer_python() -> Path:
     return python
 
 
-# ------------------------------------------------------------------------------------------- floor
-
-def _extract(path: str) -> int:
-    import trafilatura
-
-    text = trafilatura.extract(Path(path).read_bytes(), favor_precision=True, include_comments=False,
-                               deduplicate=False)
-    return len(text or "")
-
-
-def floor(html_dir: Path) -> None:
-    with Pool(PROCESSES) as pool:
-        pool.map(_extract, sorted(map(str, html_dir.iterdir())), chunksize=8)
-
-
 # ------------------------------------------------------------------------------------------ running
 
 def environment(tmp: Path, name: str) -> dict[str, str]:
@@ -147,7 +131,7 @@ def measure(pipeline: str, round_: int, html_dir: Path, shard_dir: Path, tmp: Pa
     work.mkdir()
     documents = duplicates = None
     if pipeline == "floor":
-        command = [sys.executable, __file__, "--floor", str(html_dir)]
+        command = [sys.executable, str(ROOT / "benchmarks" / "peer_floor.py"), str(html_dir)]
     elif pipeline.startswith("datatrove"):
         mode = pipeline.removeprefix("datatrove_")
         command = [str(peer_python()), str(ROOT / "benchmarks" / "peer_datatrove.py"), mode, str(shard_dir),
@@ -245,11 +229,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", default=",".join(PIPELINES), help="pipelines to run, comma-separated")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
-    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.floor:
-        floor(args.floor)
-        return
     pipelines = [p for p in PIPELINES if p in args.only.split(",")]
     started = datetime.now(UTC).isoformat(timespec="seconds")
     with tempfile.TemporaryDirectory(prefix="newsingest-peer-") as tmp_name:

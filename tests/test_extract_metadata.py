@@ -5,6 +5,7 @@ real pages is measured by benchmarks/metadata_quality.py on ../shared/eval."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import duckdb
@@ -12,6 +13,9 @@ import pytest
 
 from newsingest.extract import extract_document
 from newsingest.extract.metadata import (
+    BYLINE_CLASS,
+    STAMP_CLASS,
+    MarkWords,
     Published,
     choose_published,
     clean_author,
@@ -268,3 +272,17 @@ def test_warehouse_keeps_time_offset_and_date_only_flag(db_path, tmp_path):
 def test_published_from_a_parser_datetime():
     assert Published.from_datetime(datetime(2024, 3, 12)).isoformat() == "2024-03-12"
     assert Published.from_datetime(datetime(2024, 3, 12, 8, 12)).isoformat() == "2024-03-12T08:12:00"
+
+
+@pytest.mark.parametrize("marks", [
+    "post-byline ", "Post-ByLine author", "entry-meta TIMESTAMP", "nav-menu ", "go by bus", "goby ",
+    "ſubmitted ", "Byline ", "ıtem-date ", "\u212a-date", "widgeT-İnfo post-İnfo", " ", "written-by-x",
+])
+def test_mark_words_find_what_ignorecase_finds(marks):
+    """The lower-case fast path on ASCII marks, the re.IGNORECASE search on others (long s, dotless i,
+    the Kelvin sign are case variants of ASCII letters there)."""
+    for words in (STAMP_CLASS, BYLINE_CLASS):
+        assert bool(words.search(marks)) == bool(re.search(words.lower.pattern, marks, re.IGNORECASE))
+    assert MarkWords("submitted").search("ſubmitted") and MarkWords("date").search("DATE")
+    with pytest.raises(ValueError):
+        MarkWords("Date")

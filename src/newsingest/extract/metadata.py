@@ -80,15 +80,31 @@ PUBLISHED_META = (
 # than the stamp printed by the article.
 VAGUE_DATE_META = ("date", "dc.date", "displaydate")
 ARTICLE_TYPES = re.compile(r"article|posting|report|newsarticle|webpage", re.IGNORECASE)
+
+
+class MarkWords:
+    """Words searched for in an element's class and id, in any case. Nearly every page's marks are ASCII;
+    there, a search of the lower-cased marks with a case-sensitive pattern finds the same (ASCII letters
+    have no other case variants in ASCII text) at ~3x the speed of re.IGNORECASE, which matters as the
+    byline and date searches test every element of the page (~900 on a news page)."""
+
+    def __init__(self, pattern: str):
+        if pattern != pattern.lower():
+            raise ValueError(f"write the words in lower case: {pattern!r}")
+        self.lower = re.compile(pattern)
+        self.any_case = re.compile(pattern, re.IGNORECASE)
+
+    def search(self, marks: str) -> re.Match | None:
+        return self.lower.search(marks.lower()) if marks.isascii() else self.any_case.search(marks)
+
+
 # Containers whose dates and names belong to readers or to other stories, not to the article. (Not
 # "footer": bylines and time stamps live in an <article>'s footer, and in Blogger's "post-footer".)
-NOT_THE_ARTICLE = re.compile(
-    r"comment|respond|reply|related|sidebar|recent|popular|trackback|pingback", re.IGNORECASE)
+NOT_THE_ARTICLE = MarkWords(r"comment|respond|reply|related|sidebar|recent|popular|trackback|pingback")
 # Marks on the element itself only: Blogger puts the whole post inside a "widget".
-NOT_A_STAMP = re.compile(r"widget|timeline|archive|dropdown|promo|\bnav|form|input|label", re.IGNORECASE)
-STAMP_CLASS = re.compile(r"date|time|byline|posted|publish|meta|stamp|dateline|submitted|entry-?info|post-?info",
-                         re.IGNORECASE)
-BYLINE_CLASS = re.compile(r"byline|author|posted-?by|contributor|writer|dateline|submitted|\bby\b", re.IGNORECASE)
+NOT_A_STAMP = MarkWords(r"widget|timeline|archive|dropdown|promo|\bnav|form|input|label")
+STAMP_CLASS = MarkWords(r"date|time|byline|posted|publish|meta|stamp|dateline|submitted|entry-?info|post-?info")
+BYLINE_CLASS = MarkWords(r"byline|author|posted-?by|contributor|writer|dateline|submitted|\bby\b")
 STAMP_SEARCH_LIMIT = 40  # stamp-like elements read per page; the article's own comes near its top
 MARKED_READ_LIMIT = 400  # marked elements looked at per page, with or without a date in them
 # A block whose own text opens like a dateline or a byline, with or without a class saying so:
@@ -399,7 +415,7 @@ def _shown_text(element) -> str:
     return re.sub(r"\s+", " ", " ".join(pieces)).strip()
 
 
-def _marked(tree, pattern: re.Pattern, cue: re.Pattern, not_cued: tuple[str, ...], limit: int) -> Iterator:
+def _marked(tree, pattern: MarkWords, cue: re.Pattern, not_cued: tuple[str, ...], limit: int) -> Iterator:
     """Elements of the page body whose class or id matches, or whose own text opens like a byline, in
     document order, outside comment sections and sidebars."""
     seen = 0
