@@ -5,7 +5,7 @@ The order matters only for the name recorded: the first rule that matches a line
 Rules that need the rest of the article (author bios, stray headlines) live in text.py.
 
 No rule removes an article's own stamps and credits (bylines, datelines, "Reporting by ...", photo
-credits): the hand-marked text of real pages (../shared/eval) counts them as the article's, and they held
+credits, "Source: ..."): the hand-marked text of real pages (../shared/eval) counts them as the article's, and they held
 most of the body lines the rules cut there. text.py reads bylines and datelines into author and date.
 """
 
@@ -137,8 +137,6 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"advertisement|advertising|\[?ad\]?|sponsored(?: content| post)?|paid (?:content|post)|promoted(?: content)?",
           r"\(?(?:story|article) continues (?:below|after (?:this )?(?:advertisement|ad))(?: this)?(?: advertisement)?\)?",
           r"publicité|publicidad|anuncio|anzeige|werbung|pubblicità"),
-    _rule("source_credit", "the outlet or agency a story was taken from",
-          r"(?:source|sources|quelle|fuente|fonte)\s*:\s*[\w&'’., /-]{2,60}(?<![.!?])"),
     _rule("legal_footer", "copyright and legal footers",
           r"(?:©|\(c\))\s*(?:\d{4}|[\w]).{0,160}",
           r"copyright\s*(?:©|\(c\))?\s*(?:\d{4}|[^.]{1,60}\b\d{4}\b).{0,160}",
@@ -162,16 +160,20 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("tag_list", "tag and topic lists",
           r"(?:tags?|topics?|filed under|categories|category|keywords|themen|schlagworte|schlagwörter|mots-clés"
           r"|mots clés|etiquetas|temas)\s*:\s*.{1,300}"),
-    # Not a lone "by": on real pages it is a byline broken over lines ("Posted", "by", "timothy"), whose other
-    # lines stay (11 of 12 such lines on the dev pages are article text by the gold).
+    # Not a lone "by" or "Author:": on real pages it is a byline broken over lines ("Posted", "by", "timothy";
+    # "Author:" above the writer's name and bio), whose other lines stay (11 of 12 lone "by" and 5 of 5
+    # "Author:" lines on the dev pages are article text by the gold). A bare "author" is a widget's label.
     _rule("orphan_label", "a lone UI label left from a widget",
-          r"(?:author|authors|print|email|e-mail|comments?|tags|save|copy link|copied|bookmark|font size"
+          r"(?:authors?(?!\s*:)|print|email|e-mail|comments?|tags|save|copy link|copied|bookmark|font size"
           r"|text size|a\+|a-|close|loading\.*|more|next|previous|prev|top|drucken|imprimer|imprimir|stampa"
           r"|kommentare|commentaires|comentarios)\s*[:.]?"),
 )
 
 def match_line_rule(line: str) -> str | None:
-    """Name of the first line rule that matches the whole line, or None."""
+    """Name of the first line rule that matches the whole line, or None. A list header is judged with its
+    list (text.py), never alone: "Related Posts" also reads like a teaser whose separator was lost."""
+    if match_list_header(line):
+        return None
     for rule in LINE_RULES:
         if rule.matches(line):
             return rule.name

@@ -98,10 +98,10 @@ AUTHOR_BIO = re.compile(
 FOLLOW_THE_WRITER = re.compile(r"\bfollow (?:him|her|them) on (?:twitter|x|linkedin|instagram|bluesky|threads)\b")
 WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 # Who made or sent something, or where to reach them: "Photos by Araski Kuro", "Image via Kirill Linnik",
-# "Photo: CPA/Jonas Berg", "Photo Credit: Shutterstock.com", "Cross-posted from The Madison Project",
+# "Photo: CPA/Jonas Berg", "Source: Getty", "Photo Credit: Shutterstock.com", "Cross-posted from The Madison Project",
 # "Follow ... @stevenmazie", "Read more here: http://...".
 CREDIT_OR_ADDRESS = re.compile(r"\b(?i:by|via)\s|\b(?i:credits?|courtesy of|cross-posted)\b"
-                               r"|\b(?i:photos?|images?|pictures?|fotos?|bild)\s*:|https?://|www\.|@\w|\w@\w")
+                               r"|\b(?i:photos?|images?|pictures?|fotos?|bild|sources?|quelle|fuente|fonte)\s*:|https?://|www\.|@\w|\w@\w")
 # One sentence ending and the next beginning inside a line: "... to live in. But where?"
 SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
 # Words too common to say whether a line belongs to an article (English plus the common function words of
@@ -136,7 +136,7 @@ HEADLINE_MAX_WORDS = 16
 LIST_MARKER = re.compile(r"(?:\d{1,2}[.)]|[-•*–—·▪])\s+")
 LIST_ITEM_MIN_WORDS = 4  # headlines under a list header have 4+ words; subheadings ("Cold and dark") fewer
 LIST_MAX_ITEMS = 12
-LIST_MIN_ITEMS = 1
+LIST_MIN_ITEMS = 2  # one headline-like line under "Related Posts" is as often the article's own
 REPEAT_MIN_WORDS = 8
 COMMENTS_AFTER_PARAGRAPHS = 3
 STEM_LENGTH = 5  # crude stemming: "drones"/"drone", "economy"/"economic" compare by their first letters
