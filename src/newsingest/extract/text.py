@@ -444,7 +444,6 @@ def clean_lines(lines: list[str], title: str | None = None,
     given when no line rule names them.
     """
     judged = judged or {}
-    language = primary_language(language) or detect_language("\n".join(lines))
     result = CleanedText(title=title, lines=[])
     candidates: list[tuple[int, str]] = []
     reasons: dict[int, str] = {}
@@ -459,6 +458,10 @@ def clean_lines(lines: list[str], title: str | None = None,
                 reasons[position] = SOURCE_BOILERPLATE
             if not rule and (stamp := read_stamp(line)):
                 stamps[position] = stamp
+    # Detected on the lines the line rules leave, stripped, as cleaning the cleaned text sees them: an "Ad"
+    # marker or stray spaces must not change the language the context rules below weigh words in.
+    text = "\n".join(line for position, line in candidates if position not in reasons)
+    language = primary_language(language) or detect_language(text)
     _mark_listed_headlines(candidates, reasons)
     _mark_comment_section(candidates, reasons)
     _mark_repeated_paragraphs(candidates, reasons)
@@ -467,10 +470,12 @@ def clean_lines(lines: list[str], title: str | None = None,
     story = [line for position, line in candidates if position not in reasons and position not in stamps]
     vocabulary = Vocabulary([title or "", *story], stopwords(language))
     first_paragraph, _ = _paragraph_span(candidates, reasons)
-    for index, (position, line) in enumerate(candidates):
-        following = candidates[index + 1][1] if index + 1 < len(candidates) else ""
-        if position not in reasons and (reason := _context_rule(line, following, position > first_paragraph,
-                                                                vocabulary, stray, language)):
+    # The line that follows is the next one kept so far: an "Ad" marker removed between a headline and the
+    # story does not continue the headline, and cleaning the cleaned text must see the same neighbours.
+    remaining = [(position, line) for position, line in candidates if position not in reasons]
+    for index, (position, line) in enumerate(remaining):
+        following = remaining[index + 1][1] if index + 1 < len(remaining) else ""
+        if reason := _context_rule(line, following, position > first_paragraph, vocabulary, stray, language):
             reasons[position] = reason
     # Decided on what every other rule left, so that cleaning the cleaned text reads the same stamps.
     _read_stamps_at_the_edges(candidates, reasons, stamps, judged, result)
