@@ -1,8 +1,9 @@
 """The plain-text cleaner: for articles that arrive already flattened (first line the title, then the body).
 
 It works line by line and only ever *removes* whole lines, recording the rule for each; kept lines are
-returned verbatim (surrounding whitespace aside). Bylines and datelines are removed from the body but
-their author and date are kept as metadata.
+returned verbatim (surrounding whitespace aside). Bylines and datelines stay in the body (readers and the
+real pages' hand-marked text count an article's own stamps as part of it) and are read into its author
+and date.
 """
 
 from __future__ import annotations
@@ -97,8 +98,12 @@ AUTHOR_BIO = re.compile(
 FOLLOW_THE_WRITER = re.compile(r"\bfollow (?:him|her|them) on (?:twitter|x|linkedin|instagram|bluesky|threads)\b")
 WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 # Who made or sent something, or where to reach them: "Photos by Araski Kuro", "Image via Kirill Linnik",
+# "Photo: CPA/Jonas Berg", "Source: Getty", "Photo Credit: Shutterstock.com", "Cross-posted from The Madison Project",
 # "Follow ... @stevenmazie", "Read more here: http://...".
-CREDIT_OR_ADDRESS = re.compile(r"\b(?i:by|via)\s|https?://|www\.|@\w|\w@\w")
+CREDIT_OR_ADDRESS = re.compile(r"\b(?i:by|via)\s|\b(?i:credits?|courtesy of|cross-posted)\b"
+                               r"|\b(?i:photos?|images?|pictures?|fotos?|bild|sources?|quelle|fuente|fonte)\s*:|https?://|www\.|@\w|\w@\w")
+# One sentence ending and the next beginning inside a line: "... to live in. But where?"
+SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
 # Words too common to say whether a line belongs to an article (English plus the common function words of
 # the other languages in our fixtures); a stray headline is judged only by the words that remain.
 STOPWORDS = frozenset("""
@@ -131,6 +136,7 @@ HEADLINE_MAX_WORDS = 16
 LIST_MARKER = re.compile(r"(?:\d{1,2}[.)]|[-•*–—·▪])\s+")
 LIST_ITEM_MIN_WORDS = 4  # headlines under a list header have 4+ words; subheadings ("Cold and dark") fewer
 LIST_MAX_ITEMS = 12
+LIST_MIN_ITEMS = 2  # one headline-like line under "Related Posts" is as often the article's own
 REPEAT_MIN_WORDS = 8
 COMMENTS_AFTER_PARAGRAPHS = 3
 STEM_LENGTH = 5  # crude stemming: "drones"/"drone", "economy"/"economic" compare by their first letters
@@ -307,6 +313,20 @@ def is_listed_headline(line: str) -> bool:
     return len(item.split()) >= LIST_ITEM_MIN_WORDS and is_headline_like(item)
 
 
+def is_sentence_case(line: str) -> bool:
+    """Fewer than half the words after the first start with a capital: a sentence, where a headline in
+    title case ("Women Will Love This: Funniest Prayer to God") capitalises most of its words."""
+    words = [word for word in line.split()[1:] if word[0].isalpha()]
+    return sum(word[0].isupper() for word in words) * 2 < len(words)
+
+
+def is_writers_prose(line: str) -> bool:
+    """A question or more than one sentence, in sentence case: inside a story, the writer talking ("Are
+    nine-speed transmissions the natural limit?", "Meanwhile, he must try and find a bubble. But where?"),
+    which on the real pages of ../shared/eval the stray-headline rule took for headlines."""
+    return is_sentence_case(line) and (line.endswith("?") or SENTENCE_BREAK.search(line) is not None)
+
+
 def is_stray_headline(line: str, vocabulary: Vocabulary,
                       settings: StrayHeadlineSettings = StrayHeadlineSettings()) -> bool:
     """A headline-like line that shares almost nothing with the rest of the article: another story's.
@@ -321,15 +341,9 @@ def is_stray_headline(line: str, vocabulary: Vocabulary,
     return len(stems) >= settings.min_content_words and vocabulary.shared_fraction(stems) < settings.min_overlap
 
 
-def _line_rule(line: str) -> tuple[str | None, str | datetime | None]:
-    """Rules that judge a line on its own: (rule, the author or date a byline or dateline gives)."""
-    if reason := match_line_rule(line):
-        return reason, None
-    if author := match_byline(line):
-        return "byline", author
-    if date := match_dateline(line):
-        return "dateline", date
-    return None, None
+def read_stamp(line: str) -> str | datetime | None:
+    """The author a byline names or the date a dateline gives, or None for any other line."""
+    return match_byline(line) or match_dateline(line)
 
 
 def _paragraph_span(candidates: list[tuple[int, str]], reasons: dict[int, str]) -> tuple[int, int]:
@@ -338,21 +352,18 @@ def _paragraph_span(candidates: list[tuple[int, str]], reasons: dict[int, str]) 
     return (paragraphs[0], paragraphs[-1]) if paragraphs else (0, -1)
 
 
-def _take_stamps_at_the_edges(candidates: list[tuple[int, str]], reasons: dict[int, str],
+def _read_stamps_at_the_edges(candidates: list[tuple[int, str]], reasons: dict[int, str],
                               stamps: dict[int, str | datetime], judged: Mapping[int, str],
                               result: CleanedText) -> None:
     """A byline or dateline states the article's author or date only above its first paragraph or below its
     last; between paragraphs a date or a "By ..." line is the story's own (a timeline's "November 23, 1928",
-    a live blog's "updated 1:25 PM EST", a quoted memo's "DATE: ..."), so it stays and says nothing."""
+    a live blog's "updated 1:25 PM EST", a quoted memo's "DATE: ..."), so it says nothing. Nor does a stamp
+    in a line a context rule removed (a reader comment's "By ..."); one the line selection dropped still
+    dates the page."""
     first, last = _paragraph_span(candidates, reasons)
     for position, value in stamps.items():
-        if reasons[position] not in ("byline", "dateline"):  # inside a comment section
-            continue
-        if first < position < last:
-            if position in judged:
-                reasons[position] = judged[position]
-            else:
-                del reasons[position]
+        removed_by_a_rule = position in reasons and reasons[position] != judged.get(position)
+        if removed_by_a_rule or first < position < last:
             continue
         if isinstance(value, datetime):
             result.published_at = result.published_at or value
@@ -361,34 +372,35 @@ def _take_stamps_at_the_edges(candidates: list[tuple[int, str]], reasons: dict[i
 
 
 def _mark_listed_headlines(candidates: list[tuple[int, str]], reasons: dict[int, str]) -> None:
-    """The headlines under a removed list header ("Most read", "More from Business") go with the header."""
-    rule = None
-    listed = 0
-    for position, line in candidates:
-        if position in reasons:
-            rule = match_list_header(line)
-            listed = 0
-        elif rule and listed < LIST_MAX_ITEMS and is_listed_headline(line):
-            reasons[position] = rule
-            listed += 1
-        else:
-            rule = None
+    """A list header ("Most read", "More from Business") and the headlines listed under it go together; a
+    header that lists no headline stays (rules.LIST_HEADERS)."""
+    header: tuple[int, str] | None = None  # (position, rule) of the header the lines below may belong to
+    listed: list[int] = []
+    for position, line in [*candidates, (None, "")]:
+        rule = match_list_header(line)
+        if header and not rule and position not in reasons and len(listed) < LIST_MAX_ITEMS \
+                and is_listed_headline(line):
+            listed.append(position)
+            continue
+        if header and len(listed) >= LIST_MIN_ITEMS:
+            for listed_position in (header[0], *listed):
+                reasons.setdefault(listed_position, header[1])
+        header, listed = ((position, rule) if rule else None), []
 
 
 def _mark_comment_section(candidates: list[tuple[int, str]], reasons: dict[int, str]) -> None:
-    """Everything after a reader-comments header is readers' text. Only a header below the story's first
-    COMMENTS_AFTER_PARAGRAPHS paragraphs counts: a "12 comments" counter in a share bar near the top must
-    not take the article. (It used to be a header in the second half of the lines, which long comment
-    sections never satisfy: on the dev pages' plain text that took 99 cruft lines, this takes 545, for 8
-    body lines instead of 4.)"""
+    """A reader-comments header and everything after it are readers' text. Only a header below the story's
+    first COMMENTS_AFTER_PARAGRAPHS paragraphs counts: a "12 comments" counter in a share bar near the top
+    is one of the article's stamps and must not take the article. (It used to be a header in the second
+    half of the lines, which long comment sections never satisfy: on the dev pages' plain text that took
+    99 cruft lines, this takes 545, for 8 body lines instead of 4.)"""
     paragraphs = 0
     for index, (position, line) in enumerate(candidates):
-        if position in reasons:
-            if paragraphs >= COMMENTS_AFTER_PARAGRAPHS and is_comment_section_header(line):
-                for later, _ in candidates[index + 1:]:
-                    reasons.setdefault(later, "comment_form")
-                return
-        elif is_paragraph(line):
+        if paragraphs >= COMMENTS_AFTER_PARAGRAPHS and is_comment_section_header(line):
+            for later, _ in candidates[index:]:
+                reasons.setdefault(later, "comment_form")
+            return
+        if position not in reasons and is_paragraph(line):
             paragraphs += 1
 
 
@@ -406,13 +418,16 @@ def _mark_repeated_paragraphs(candidates: list[tuple[int, str]], reasons: dict[i
         seen.add(key)
 
 
-def _context_rule(line: str, following: str, vocabulary: Vocabulary, stray: StrayHeadlineSettings,
-                  language: str | None) -> str | None:
+def _context_rule(line: str, following: str, in_story: bool, vocabulary: Vocabulary,
+                  stray: StrayHeadlineSettings, language: str | None) -> str | None:
     """Rules that judge a line against the rest of the article, each in the languages it knows. A line the
-    next one continues in lower case is part of a sentence broken across lines, never a headline."""
+    next one continues in lower case is part of a sentence broken across lines, never a headline; below the
+    story's first paragraph a question or a line of sentences is the writer's (above it, a question is a
+    reader poll's)."""
     if language in AUTHOR_BIO_LANGUAGES and is_author_bio(line, vocabulary):
         return "author_bio"
-    if vocabulary.common is not None and not following[:1].islower() and is_stray_headline(line, vocabulary, stray):
+    if (vocabulary.common is not None and not following[:1].islower() and not (in_story and is_writers_prose(line))
+            and is_stray_headline(line, vocabulary, stray)):
         return "stray_headline"
     return None
 
@@ -429,7 +444,6 @@ def clean_lines(lines: list[str], title: str | None = None,
     given when no line rule names them.
     """
     judged = judged or {}
-    language = primary_language(language) or detect_language("\n".join(lines))
     result = CleanedText(title=title, lines=[])
     candidates: list[tuple[int, str]] = []
     reasons: dict[int, str] = {}
@@ -437,26 +451,34 @@ def clean_lines(lines: list[str], title: str | None = None,
     for position, raw_line in enumerate(lines, start):
         if line := normalise_line(raw_line):
             candidates.append((position, line))
-            reason, stamp = _line_rule(line)
-            if stamp is not None:
-                stamps[position] = stamp
-            if reason := reason or judged.get(position):
+            rule = match_line_rule(line)
+            if reason := rule or judged.get(position):
                 reasons[position] = reason
             elif learned and line_key(line) in learned:
                 reasons[position] = SOURCE_BOILERPLATE
+            if not rule and (stamp := read_stamp(line)):
+                stamps[position] = stamp
+    # Detected on the lines the line rules leave, stripped, as cleaning the cleaned text sees them: an "Ad"
+    # marker or stray spaces must not change the language the context rules below weigh words in.
+    text = "\n".join(line for position, line in candidates if position not in reasons)
+    language = primary_language(language) or detect_language(text)
     _mark_listed_headlines(candidates, reasons)
     _mark_comment_section(candidates, reasons)
     _mark_repeated_paragraphs(candidates, reasons)
-    # Context rules compare with the lines that survived the line rules: a byline naming the author
+    # Context rules compare with the story's lines that survived the line rules: a byline naming the author
     # must not make the author's bio look like part of the story.
-    vocabulary = Vocabulary([title or "", *(line for p, line in candidates if p not in reasons)],
-                            stopwords(language))
-    for index, (position, line) in enumerate(candidates):
-        following = candidates[index + 1][1] if index + 1 < len(candidates) else ""
-        if position not in reasons and (reason := _context_rule(line, following, vocabulary, stray, language)):
+    story = [line for position, line in candidates if position not in reasons and position not in stamps]
+    vocabulary = Vocabulary([title or "", *story], stopwords(language))
+    first_paragraph, _ = _paragraph_span(candidates, reasons)
+    # The line that follows is the next one kept so far: an "Ad" marker removed between a headline and the
+    # story does not continue the headline, and cleaning the cleaned text must see the same neighbours.
+    remaining = [(position, line) for position, line in candidates if position not in reasons]
+    for index, (position, line) in enumerate(remaining):
+        following = remaining[index + 1][1] if index + 1 < len(remaining) else ""
+        if reason := _context_rule(line, following, position > first_paragraph, vocabulary, stray, language):
             reasons[position] = reason
-    # Decided on what every other rule left, so that cleaning the cleaned text changes nothing.
-    _take_stamps_at_the_edges(candidates, reasons, stamps, judged, result)
+    # Decided on what every other rule left, so that cleaning the cleaned text reads the same stamps.
+    _read_stamps_at_the_edges(candidates, reasons, stamps, judged, result)
     for position, line in candidates:
         reason = reasons.get(position)
         if reason is None:
