@@ -286,7 +286,7 @@ def snapshot(db: Path) -> dict[str, list]:
     try:
         return {
             "articles": con.execute(
-                "select id, url, canonical_url, title, text_hash, word_count, dedup_status, duplicate_of, "
+                "select id, url, canonical_url, title, text, text_hash, word_count, dedup_status, duplicate_of, "
                 "round(similarity, 6), cluster_id, raw_hash from articles order by id").fetchall(),
             "rejections": con.execute("select doc_id, origin, stage, reason, message, raw_hash from rejections "
                                       "order by doc_id").fetchall(),
@@ -295,6 +295,8 @@ def snapshot(db: Path) -> dict[str, list]:
             "signatures": con.execute("select article_id, minhash from signatures order by article_id").fetchall(),
             "removed_lines": con.execute("select article_id, position, rule from removed_lines "
                                          "order by article_id, position").fetchall(),
+            "source_lines": con.execute("select source, line_hash, articles from source_lines "
+                                        "order by source, line_hash").fetchall(),
         }
     finally:
         con.close()
