@@ -269,13 +269,19 @@ class Watch:
         return is_open
 
     def kill_when(self, moment: str, after_transactions: int) -> None:
+        self.signal_when(moment, after_transactions, signal.SIGKILL)
+        self.process.wait()
+
+    def signal_when(self, moment: str, after_transactions: int, number: int, whole_group: bool = False) -> None:
+        """Send signal `number` to the ingest (`whole_group`: to its process group, workers included) at that
+        moment: `write` (the database open) or `extract` (closed, a worker on the CPU) once it opened the
+        database `after_transactions` times."""
         deadline = time.monotonic() + 600
         while self.process.poll() is None and time.monotonic() < deadline:
             is_open = self.poll()
             if self.transactions >= after_transactions and (
                     is_open if moment == "write" else not is_open and extraction_running(self.process.pid)):
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+                (os.killpg if whole_group else os.kill)(self.process.pid, number)
                 return
             time.sleep(0.0005)
         pytest.fail(f"the ingest ended before the kill point ({moment} after {after_transactions} transactions)")
