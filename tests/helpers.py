@@ -112,6 +112,25 @@ def article_html(seed: int, title: str) -> bytes:
             f"<article><h1>{title}</h1>{paragraphs}</article></body></html>").encode()
 
 
+SIGN_OFF = "Filed for the Gazette by the river desk in Harbourtown."
+
+
+def signed_off_stories(folder: Path, count: int) -> Path:
+    """JSONL stories of one outlet, each with the outlet's sign-off line: learned as its boilerplate once five
+    of them landed (extract/boilerplate.py), so a rerun that learned from the first part would clean the rest
+    differently from one run."""
+    rng = random.Random(20)
+
+    def paragraph() -> str:
+        return " ".join(rng.choice(VOCABULARY) for _ in range(40)).capitalize() + "."
+
+    folder.mkdir()
+    write_jsonl(folder / "stories.jsonl", [
+        {"url": f"https://g.example/story/{n}", "title": f"Story {n} of the week",
+         "text": "\n".join([paragraph(), paragraph(), SIGN_OFF, paragraph()])} for n in range(count)])
+    return folder
+
+
 def write_warc(path: Path, records: list[bytes]) -> Path:
     """One gzip member per record (as CC-NEWS does) for .warc.gz, plain concatenation for .warc."""
     data = b"".join(gzip.compress(r, mtime=0) for r in records) if path.suffix == ".gz" else b"".join(records)

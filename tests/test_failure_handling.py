@@ -1,10 +1,10 @@
 """Issue 20 — nothing hangs, nothing blocks the next run, no batch is poisoned. One test (or more) per case
 of the issue, against a real local HTTP server, real files, real DuckDB files and the real CLI."""
 
+import contextlib
 import gzip
 import json
 import os
-import random
 import signal
 import sqlite3
 import subprocess
@@ -29,8 +29,8 @@ from newsingest.warehouse import LandingBatch, Warehouse
 
 from site_server import SiteServer, SiteState, brotli_bomb, deflate_bomb, gzip_bomb
 from conftest import ROOT
-from helpers import (EXE, FAST, VOCABULARY, Watch, landing_article as article, fetch, newsingest, rows, run_statuses,
-                     snapshot, web_ingest, write_jsonl)
+from helpers import (EXE, FAST, Watch, landing_article as article, fetch, newsingest, rows, run_statuses,
+                     signed_off_stories, snapshot, web_ingest)
 
 # A response may take 1.5 s in all; silence alone (read timeout) would never trip on a byte every 0.3 s.
 DEADLINE = replace(FAST, read_timeout=10, total_timeout=1.5)
@@ -133,25 +133,6 @@ def test_a_signal_stops_the_run_within_seconds_lands_what_was_fetched_and_marks_
     assert rows(db_path, "select count(*) from rejections") == [(0,)]
 
 
-SIGN_OFF = "Filed for the Gazette by the river desk in Harbourtown."
-
-
-def signed_off_stories(folder: Path, count: int) -> Path:
-    """JSONL stories of one outlet, each with the outlet's sign-off line: learned as its boilerplate once five
-    of them landed (extract/boilerplate.py), so a rerun that learned from the first part would clean the rest
-    differently from one run."""
-    rng = random.Random(20)
-
-    def paragraph() -> str:
-        return " ".join(rng.choice(VOCABULARY) for _ in range(40)).capitalize() + "."
-
-    folder.mkdir()
-    write_jsonl(folder / "stories.jsonl", [
-        {"url": f"https://g.example/story/{n}", "title": f"Story {n} of the week",
-         "text": "\n".join([paragraph(), paragraph(), SIGN_OFF, paragraph()])} for n in range(count)])
-    return folder
-
-
 def flow_states(prefect_home: Path) -> list[tuple[str, str]]:
     """(state type, state name) of each flow run the local Prefect API of `prefect_home` recorded."""
     con = sqlite3.connect(prefect_home / "prefect.db")
@@ -178,14 +159,16 @@ def test_sigterm_stops_the_ingest_flow_as_it_stops_the_cli_and_the_rerun_gives_t
 
     done = subprocess.run(flow(reference), capture_output=True, text=True, cwd=ROOT, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
+    # A session of its own, so that nothing outlives a failure: a flow process killed leaves its local API running.
     process = subprocess.Popen(flow(stopped), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                               env=env)
+                               env=env, start_new_session=True)
     Watch(process, stopped).signal_when("write", after_transactions=20, number=signal.SIGTERM)
     signalled = time.monotonic()
     try:
         _, stderr = process.communicate(timeout=120)
     finally:
-        process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
     seconds = time.monotonic() - signalled
     assert process.returncode == 130, stderr[-2000:]
     assert "Traceback" not in stderr and "Interrupted: stopped by a signal" in stderr

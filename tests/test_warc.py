@@ -21,8 +21,8 @@ from newsingest.sources.warc import (ArchiveMoved, WarcFileEnd, WarcFilters, War
 from newsingest.warehouse import Warehouse
 
 from conftest import ROOT
-from helpers import (Watch, article_html, ingest, latest_artifacts, request, response, rows, run_statuses, snapshot,
-                     warc_record, write_warc)
+from helpers import (SIGN_OFF, Watch, article_html, ingest, latest_artifacts, request, response, rows, run_statuses,
+                     snapshot, warc_record, write_warc)
 
 
 # --- writing WARC files (the format is simple enough to write by hand, which also allows damaging it) ---
@@ -224,7 +224,7 @@ def test_a_changed_file_is_read_again(tmp_path, db_path):
 def signed_off(page: bytes) -> bytes:
     """The page with its outlet's sign-off line: in every article, so learned as the outlet's boilerplate once
     five of them landed (extract/boilerplate.py)."""
-    return page.replace(b"</article>", b"<p>Filed for the Gazette by the river desk in Harbourtown.</p></article>")
+    return page.replace(b"</article>", f"<p>{SIGN_OFF}</p></article>".encode())
 
 
 @pytest.mark.slow
