@@ -81,10 +81,10 @@ def small_corpus(tmp_path) -> Path:
 
 @pytest.fixture
 def tiny_disk(tmp_path):
-    """A 3 MB tmpfs (tests run as root; where mounting is not allowed the test is skipped, not faked)."""
+    """A 4 MB tmpfs (tests run as root; where mounting is not allowed the test is skipped, not faked)."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], capture_output=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True)
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
     yield disk

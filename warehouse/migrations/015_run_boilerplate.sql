@@ -4,7 +4,7 @@
 -- the first part's articles taught take effect from the next run after a completed one (README "Per-source
 -- learning"). One row: the latest run's.
 CREATE TABLE run_boilerplate (
-    run_id       VARCHAR PRIMARY KEY,
+    run_id       VARCHAR NOT NULL,
     sources      VARCHAR[] NOT NULL,
     line_hashes  VARCHAR[] NOT NULL   -- line_hashes[i] is a learned line of sources[i]
 );
