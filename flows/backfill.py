@@ -13,10 +13,12 @@ from prefect import flow
 from prefect.states import State
 from pydantic import BaseModel, Field, model_validator
 
-from flows.ingest import ingest_batches, run_name
+from flows.ingest import ingest_batches, run_from_command_line, run_name
 from newsingest.pipeline import DEFAULT_BATCH_SIZE, PipelineSettings
 from newsingest.records import Article
 from newsingest.sources.registry import SourceOptions, expected_documents, open_sources
+from newsingest.sources.web import WebCrawl
+from newsingest.stopping import StopOnSignal
 
 
 class BackfillRequest(BaseModel):
@@ -50,10 +52,13 @@ class BackfillRequest(BaseModel):
 def backfill_flow(request: BackfillRequest = BackfillRequest()) -> State:
     """Ingest paths or URLs once (a backfill), optionally only articles published in a date range."""
     settings = PipelineSettings(batch_size=request.batch_size, workers=request.workers)
-    sources = open_sources(request.inputs, SourceOptions(settings.max_bytes))
     dated = request.published_from is not None or request.published_to is not None
-    return ingest_batches(sources, request.inputs, request.db, settings, expected_documents(request.inputs),
-                          keep=request.wants if dated else None, trigger="backfill")
+    with StopOnSignal() as stop:  # Ctrl-C, SIGTERM, a worker cancelling the run: see flows/ingest.py
+        web = WebCrawl.from_inputs(request.inputs, stop=stop)  # stateless, as a backfill fetches once
+        sources = open_sources(request.inputs, SourceOptions(settings.max_bytes, web=web))
+        return ingest_batches(sources, request.inputs, request.db, settings, stop,
+                              expected_documents(request.inputs), keep=request.wants if dated else None,
+                              trigger="backfill")
 
 
 def main() -> None:
@@ -63,8 +68,8 @@ def main() -> None:
     parser.add_argument("--to", dest="published_to", type=date.fromisoformat, default=None)
     parser.add_argument("--db", default=None)
     args = parser.parse_args()
-    backfill_flow(BackfillRequest(inputs=args.inputs, published_from=args.published_from,
-                                  published_to=args.published_to, db=args.db))
+    run_from_command_line(lambda: backfill_flow(BackfillRequest(
+        inputs=args.inputs, published_from=args.published_from, published_to=args.published_to, db=args.db)))
 
 
 if __name__ == "__main__":

@@ -14,13 +14,14 @@ import argparse
 from prefect import flow, get_run_logger
 from prefect.states import State
 
-from flows.ingest import ingest_batches, run_name
+from flows.ingest import ingest_batches, run_from_command_line, run_name
 from newsingest.health import HealthSettings
 from newsingest.pipeline import DEFAULT_BATCH_SIZE, PipelineSettings
 from newsingest.sources.fetch import FetchSettings
 from newsingest.sources.registry import SourceOptions, open_sources
 from newsingest.sources.state import FetchState
 from newsingest.sources.web import WebCrawl
+from newsingest.stopping import StopOnSignal
 from newsingest.warehouse import Warehouse
 
 
@@ -36,12 +37,13 @@ def feeds_flow(sources_file: str = "sources.toml", db: str | None = None, batch_
     settings = PipelineSettings(batch_size=batch_size, workers=workers)
     warehouse = Warehouse(db)
     inputs = [sources_file]
-    web = WebCrawl.from_inputs(inputs, FetchSettings(allow_private_network=allow_private_network, contact=contact),
-                               FetchState(warehouse))
-    get_run_logger().info("%d sources in %s", len(web.sources), sources_file)
-    sources = open_sources(inputs, SourceOptions(settings.max_bytes, web=web))
-    health = HealthSettings(consecutive_runs=quiet_runs)
-    state = ingest_batches(sources, inputs, db, settings, expected=None, health=health)
+    with StopOnSignal() as stop:  # Ctrl-C, SIGTERM, a worker cancelling the run: see flows/ingest.py
+        web = WebCrawl.from_inputs(inputs, FetchSettings(allow_private_network=allow_private_network,
+                                                         contact=contact), FetchState(warehouse), stop)
+        get_run_logger().info("%d sources in %s", len(web.sources), sources_file)
+        sources = open_sources(inputs, SourceOptions(settings.max_bytes, web=web))
+        health = HealthSettings(consecutive_runs=quiet_runs)
+        state = ingest_batches(sources, inputs, db, settings, stop, health=health)
     get_run_logger().info("crawl: %s", web.stats.describe())
     return state
 
@@ -52,7 +54,8 @@ def main() -> None:
     parser.add_argument("--db", default=None)
     parser.add_argument("--allow-private-network", action="store_true")
     args = parser.parse_args()
-    feeds_flow(args.sources_file, db=args.db, allow_private_network=args.allow_private_network)
+    run_from_command_line(lambda: feeds_flow(args.sources_file, db=args.db,
+                                             allow_private_network=args.allow_private_network))
 
 
 if __name__ == "__main__":

@@ -6,12 +6,19 @@ Run it locally on the samples (Prefect starts an ephemeral API, no server needed
 `ingest_batches` is the body every ingest flow shares (this one, the feeds and the backfill flows): the
 library's one loop (pipeline.run_batches) with PrefectStages, a task per stage per batch, a progress
 artifact while it runs, and at the end the run's artifacts and final state.
+
+Ctrl-C and SIGTERM stop a flow run as they stop `newsingest ingest`: each flow function runs inside
+`StopOnSignal` (Prefect 3 calls a synchronous flow function in the thread that runs the flow, the main thread
+of `python flows/ingest.py` and of a worker's `python -m prefect.engine`, so the handlers can be installed
+there; for the run's length they replace Prefect's own SIGTERM handler, which would end it Crashed). The run
+lands what it read and ends Cancelled, named Interrupted (`final_state`).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from contextlib import nullcontext
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -23,7 +30,7 @@ from prefect.artifacts import create_markdown_artifact, create_progress_artifact
 from prefect.cache_policies import NONE
 from prefect.context import FlowRunContext
 from prefect.runtime import deployment, flow_run
-from prefect.states import Completed, Failed, State
+from prefect.states import Cancelled, Completed, Failed, State
 from prefect.utilities.annotations import opaque, unmapped
 from prefect.utilities.collections import visit_collection
 
@@ -42,6 +49,7 @@ from newsingest.sources.registry import SourceOptions, Sources, expected_documen
 from newsingest.sources.state import FetchState
 from newsingest.sources.warc import WarcFilters, WarcOptions
 from newsingest.sources.web import WebCrawl
+from newsingest.stopping import StopOnSignal
 from newsingest.reuse import ReuseResult
 from newsingest.stories import StoryResult, TermWeights
 from newsingest.warehouse import Warehouse
@@ -164,12 +172,25 @@ class PrefectStages(Stages):
         get_run_logger().info("batch %d: %s", batch.number, _counts(run.summary))
 
 
-class NeedsAttention(RuntimeError):
-    """The run landed what it could, but a source failed or looks unhealthy; `summary` says what landed."""
+class RunNotCompleted(RuntimeError):
+    """A flow run that landed what it could and then ended otherwise than Completed; `summary` says what landed.
+    Run from its script, the flow exits with `exit_status` (as `newsingest ingest` would)."""
+
+    exit_status = 1
 
     def __init__(self, message: str, summary: RunSummary):
         super().__init__(message)
         self.summary = summary
+
+
+class NeedsAttention(RunNotCompleted):
+    """A source failed or looks unhealthy."""
+
+
+class Interrupted(RunNotCompleted):
+    """Stopped by Ctrl-C or SIGTERM before reading all of its inputs: a rerun with the same inputs finishes."""
+
+    exit_status = 130
 
 
 def run_name() -> str:
@@ -201,21 +222,23 @@ class ProgressArtifact:
 
 
 def ingest_batches(sources: Sources, inputs: list[str], db: str | None, settings: PipelineSettings,
-                   expected: int | None = None, keep: Callable[[Article], bool] | None = None,
+                   stop: threading.Event, expected: int | None = None, keep: Callable[[Article], bool] | None = None,
                    trigger: str = "flow", health: HealthSettings = HealthSettings(), runner: str = LOCAL) -> State:
     """Run pipeline.run_batches inside the calling flow, a task per stage per batch; publish the run's
     artifacts (progress while it runs, summary and tables at the end); return its state.
 
-    `keep` selects the articles to land (the backfill's date range) and leaves the others for another run.
+    `stop` is the flow's StopOnSignal event (shared with its web sources): once set, the run stops reading and
+    lands what it read. `keep` selects the articles to land (the backfill's date range) and leaves the others
+    for another run.
     """
     progress = ProgressArtifact(expected)
     warehouse = Warehouse(db)
     dask = dask_task_runner(runner, settings.workers)  # None: extraction in this machine's guarded workers
     with IngestRun(warehouse, settings, trigger=trigger, run_id=run_id_of(flow_run.get_id()),
-                   inputs=inputs) as run, dask or nullcontext():
+                   inputs=inputs, stop=stop) as run, dask or nullcontext():
         run.summary.skipped_files = sources.skipped
-        for _ in run_batches(run, batches(sources.items(), settings.batch_size, settings.batch_bytes,
-                                          progress=sources.progress), PrefectStages(dask, progress), keep):
+        for _ in run_batches(run, batches(sources.items(), settings.batch_size, settings.batch_bytes, stop,
+                                          sources.progress), PrefectStages(dask, progress), keep):
             pass
         alerts, failed = record_sources(warehouse, run.summary, run.tally, health)
     progress.finish()
@@ -279,10 +302,15 @@ def publish_stories(warehouse: Warehouse, run_id: str) -> None:
 
 
 def final_state(report: RunReport) -> State:
-    """Completed with the summary; Failed (data still landed) when a source failed or needs attention."""
+    """Completed with the summary; Failed (data still landed) when a source failed or needs attention; Cancelled,
+    named Interrupted, when a signal stopped the run (what a worker's cancellation ends in too: the run was
+    stopped before it finished, nothing went wrong; its `runs` row says `interrupted`)."""
     logger = get_run_logger()
     summary = report.summary
     logger.info("run %s %s: %s", summary.run_id, summary.status, _counts(summary))
+    if summary.status == "interrupted":
+        message = "stopped by a signal: what it read landed; run it again with the same inputs to finish"
+        return Cancelled(name="Interrupted", message=message, data=Interrupted(message, summary))
     if report.needs_attention:
         message = report.problems()
         logger.error("run %s needs attention: %s", summary.run_id, message)
@@ -304,10 +332,11 @@ def ingest_flow(inputs: list[str], db: str | None = None, batch_size: int = DEFA
     settings = PipelineSettings(batch_size=batch_size, workers=workers, redis=redis)
     warc = WarcOptions(WarcFilters.of(allow_hosts or (), deny_hosts or (), since, until), force=force,
                        max_bytes=settings.max_bytes)
-    web = WebCrawl.from_inputs(inputs, FetchSettings(allow_private_network=allow_private_network),
-                               FetchState(Warehouse(db)))
-    sources = open_sources(inputs, SourceOptions(settings.max_bytes, warc, Warehouse(db).warc_progress, web))
-    summary = ingest_batches(sources, inputs, db, settings, expected_documents(inputs), runner=runner)
+    with StopOnSignal() as stop:
+        web = WebCrawl.from_inputs(inputs, FetchSettings(allow_private_network=allow_private_network),
+                                   FetchState(Warehouse(db)), stop)
+        sources = open_sources(inputs, SourceOptions(settings.max_bytes, warc, Warehouse(db).warc_progress, web))
+        summary = ingest_batches(sources, inputs, db, settings, stop, expected_documents(inputs), runner=runner)
     if web.sources:
         get_run_logger().info("web: %s", web.stats.describe())
     return summary
@@ -328,16 +357,22 @@ def main() -> None:
                         help="where extraction runs: local, dask (a local Dask cluster), or tcp://SCHEDULER:8786")
     parser.add_argument("--redis", default=None, help="shared dedup index: redis://HOST:PORT/DB")
     args = parser.parse_args()
-    attention = None
-    try:
-        summary = ingest_flow(inputs=args.inputs, db=args.db, batch_size=args.batch_size, workers=args.workers,
-                              runner=args.runner, redis=args.redis)
-    except NeedsAttention as exc:
-        summary, attention = exc.summary, exc
+    summary = run_from_command_line(lambda: ingest_flow(
+        inputs=args.inputs, db=args.db, batch_size=args.batch_size, workers=args.workers, runner=args.runner,
+        redis=args.redis))
     print(f"ingested {summary.ingested} articles ({summary.new} unique, {summary.duplicates} duplicates), "
           f"rejected {summary.rejected}, already seen {summary.already_seen}")
-    if attention is not None:
-        sys.exit(f"needs attention: {attention}")
+
+
+def run_from_command_line(run_flow: Callable[[], RunSummary]) -> RunSummary:
+    """Run a flow from its script: a run that did not complete says why in one line, without a traceback, and
+    exits with its status (interrupted 130, needs attention 1), as `newsingest ingest` does."""
+    try:
+        return run_flow()
+    except RunNotCompleted as exc:
+        print(f"landed: {_counts(exc.summary)}")
+        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_status)
 
 
 if __name__ == "__main__":

@@ -15,9 +15,11 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 from prefect.states import State
 
-from flows.ingest import PrefectStages, ProgressArtifact, read_archive, report_run, run_id_of, run_name
+from flows.ingest import (PrefectStages, ProgressArtifact, read_archive, report_run, run_from_command_line, run_id_of,
+                          run_name)
 from newsingest.pipeline import DEFAULT_BATCH_SIZE, PipelineSettings, batches, run_batches
 from newsingest.reprocess import ReprocessRun, archived_documents
+from newsingest.stopping import StopOnSignal
 from newsingest.warehouse import Warehouse
 
 
@@ -26,12 +28,15 @@ def reprocess_flow(db: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE, 
     """Re-extract and re-deduplicate every archived input with the current code; replaces its rows."""
     settings = PipelineSettings(batch_size=batch_size, workers=workers)
     warehouse = Warehouse(db)
-    with ReprocessRun(warehouse, settings, run_id=run_id_of(flow_run.get_id())) as run:
+    # Ctrl-C, SIGTERM, a worker cancelling the run (see flows/ingest.py): the batches read so far are replaced,
+    # the others keep their rows until a rerun, which reprocesses everything again.
+    with StopOnSignal() as stop, ReprocessRun(warehouse, settings, run_id=run_id_of(flow_run.get_id()),
+                                              stop=stop) as run:
         documents = archived_documents(warehouse)
         get_run_logger().info("reprocessing %d archived inputs", len(documents))
         progress = ProgressArtifact(len(documents))
-        for _ in run_batches(run, batches(documents, batch_size), PrefectStages(progress=progress,
-                                                                               admit_task=read_archive)):
+        for _ in run_batches(run, batches(documents, batch_size, stop=stop),
+                             PrefectStages(progress=progress, admit_task=read_archive)):
             pass
     progress.finish()
     return report_run(warehouse, run.summary)
@@ -42,7 +47,7 @@ def main() -> None:
     parser.add_argument("--db", default=None)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    reprocess_flow(db=args.db, workers=args.workers)
+    run_from_command_line(lambda: reprocess_flow(db=args.db, workers=args.workers))
 
 
 if __name__ == "__main__":

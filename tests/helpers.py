@@ -112,6 +112,25 @@ def article_html(seed: int, title: str) -> bytes:
             f"<article><h1>{title}</h1>{paragraphs}</article></body></html>").encode()
 
 
+SIGN_OFF = "Filed for the Gazette by the river desk in Harbourtown."
+
+
+def signed_off_stories(folder: Path, count: int) -> Path:
+    """JSONL stories of one outlet, each with the outlet's sign-off line: learned as its boilerplate once five
+    of them landed (extract/boilerplate.py), so a rerun that learned from the first part would clean the rest
+    differently from one run."""
+    rng = random.Random(20)
+
+    def paragraph() -> str:
+        return " ".join(rng.choice(VOCABULARY) for _ in range(40)).capitalize() + "."
+
+    folder.mkdir()
+    write_jsonl(folder / "stories.jsonl", [
+        {"url": f"https://g.example/story/{n}", "title": f"Story {n} of the week",
+         "text": "\n".join([paragraph(), paragraph(), SIGN_OFF, paragraph()])} for n in range(count)])
+    return folder
+
+
 def write_warc(path: Path, records: list[bytes]) -> Path:
     """One gzip member per record (as CC-NEWS does) for .warc.gz, plain concatenation for .warc."""
     data = b"".join(gzip.compress(r, mtime=0) for r in records) if path.suffix == ".gz" else b"".join(records)
@@ -269,13 +288,19 @@ class Watch:
         return is_open
 
     def kill_when(self, moment: str, after_transactions: int) -> None:
+        self.signal_when(moment, after_transactions, signal.SIGKILL)
+        self.process.wait()
+
+    def signal_when(self, moment: str, after_transactions: int, number: int, whole_group: bool = False) -> None:
+        """Send signal `number` to the ingest (`whole_group`: to its process group, workers included) at that
+        moment: `write` (the database open) or `extract` (closed, a worker on the CPU) once it opened the
+        database `after_transactions` times."""
         deadline = time.monotonic() + 600
         while self.process.poll() is None and time.monotonic() < deadline:
             is_open = self.poll()
             if self.transactions >= after_transactions and (
                     is_open if moment == "write" else not is_open and extraction_running(self.process.pid)):
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+                (os.killpg if whole_group else os.kill)(self.process.pid, number)
                 return
             time.sleep(0.0005)
         pytest.fail(f"the ingest ended before the kill point ({moment} after {after_transactions} transactions)")
@@ -286,7 +311,7 @@ def snapshot(db: Path) -> dict[str, list]:
     try:
         return {
             "articles": con.execute(
-                "select id, url, canonical_url, title, text_hash, word_count, dedup_status, duplicate_of, "
+                "select id, url, canonical_url, title, text, text_hash, word_count, dedup_status, duplicate_of, "
                 "round(similarity, 6), cluster_id, raw_hash from articles order by id").fetchall(),
             "rejections": con.execute("select doc_id, origin, stage, reason, message, raw_hash from rejections "
                                       "order by doc_id").fetchall(),
@@ -295,6 +320,8 @@ def snapshot(db: Path) -> dict[str, list]:
             "signatures": con.execute("select article_id, minhash from signatures order by article_id").fetchall(),
             "removed_lines": con.execute("select article_id, position, rule from removed_lines "
                                          "order by article_id, position").fetchall(),
+            "source_lines": con.execute("select source, line_hash, articles from source_lines "
+                                        "order by source, line_hash").fetchall(),
         }
     finally:
         con.close()

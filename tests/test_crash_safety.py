@@ -36,6 +36,13 @@ def test_killed_runs_rerun_to_the_same_warehouse_as_an_uninterrupted_run(tmp_pat
                                    stderr=subprocess.DEVNULL, cwd=ROOT)
         Watch(process, crashed_db).kill_when(moment, after)
         assert process.returncode == -signal.SIGKILL
+    # And a SIGTERM to the whole process group while extracting, as a Prefect worker cancelling a run or a
+    # service manager stopping one may send: the run stops and lands what it read, and its extraction workers
+    # leave the signal to it (a worker ended mid-document would land that document as `extract_crash`).
+    process = subprocess.Popen(ingest_command(corpus, crashed_db), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, cwd=ROOT, start_new_session=True)
+    Watch(process, crashed_db).signal_when("extraction", 4, signal.SIGTERM, whole_group=True)
+    assert process.wait(timeout=300) == 130
     final = subprocess.run(ingest_command(corpus, crashed_db), capture_output=True, text=True, cwd=ROOT)
     assert final.returncode == 0, final.stderr[-2000:]
 
@@ -48,7 +55,7 @@ def test_killed_runs_rerun_to_the_same_warehouse_as_an_uninterrupted_run(tmp_pat
     for table in expected:
         assert got[table] == expected[table], f"{table} differs from the uninterrupted run"
     # A killed run is visible as such, never as 'running' forever.
-    assert run_statuses(crashed_db) == ["interrupted"] * len(kills) + ["completed"]
+    assert run_statuses(crashed_db) == ["interrupted"] * (len(kills) + 1) + ["completed"]
 
 
 # --- storage failures: a clear error, exit code 2, nothing half-written ------------------------------------
@@ -74,10 +81,10 @@ def small_corpus(tmp_path) -> Path:
 
 @pytest.fixture
 def tiny_disk(tmp_path):
-    """A 3 MB tmpfs (tests run as root; where mounting is not allowed the test is skipped, not faked)."""
+    """A 4 MB tmpfs (tests run as root; where mounting is not allowed the test is skipped, not faked)."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], capture_output=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True)
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
     yield disk

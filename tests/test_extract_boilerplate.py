@@ -4,14 +4,18 @@ and removed from its later articles with rule `source_boilerplate`."""
 from __future__ import annotations
 
 import json
+import threading
 
 import duckdb
 import pytest
 
 from newsingest.extract.boilerplate import SOURCE_BOILERPLATE, learnable_lines, line_key
 from newsingest.extract.text import clean_lines
+from newsingest.pipeline import IngestRun, PipelineSettings, batches, run_batches
 from newsingest.records import Article, RemovedLine
-from helpers import ingest
+from newsingest.sources.registry import SourceOptions, open_sources
+from newsingest.warehouse import Warehouse
+from helpers import ingest, rows
 
 FOOTER = "The Northfield Courier has served the valley's readers since 1881, thanks to you."
 BODY = "The council met on Tuesday and agreed a new budget for the town's parks and libraries."
@@ -74,6 +78,35 @@ def test_lines_learned_in_one_run_are_removed_in_the_next(tmp_path, db_path):
     # Another outlet's copy of the line is its own business.
     assert FOOTER in texts["https://www.elsewhere.example/news/6"]
     assert totals == {"northfield.example": 6, "elsewhere.example": 1}
+
+
+def _interrupted_ingest(path, db_path) -> str:
+    """An ingest of `path` that lands it all and ends `interrupted`, as one stopped by Ctrl-C after its last batch."""
+    stopped = threading.Event()
+    stopped.set()
+    with IngestRun(Warehouse(db_path), PipelineSettings(workers=1), stop=stopped) as run:
+        for _ in run_batches(run, batches(open_sources([str(path)], SourceOptions()).items(), 2)):
+            pass
+    return run.summary.status
+
+
+@pytest.mark.slow
+def test_a_rerun_after_an_interruption_cleans_with_the_lines_the_interrupted_run_started_with(tmp_path, db_path):
+    """One run over articles 0-5 would keep the footer in all six (its learning is read as it starts). Cut into an
+    interrupted run (0-4, which teach the footer) and its rerun (5), the rerun must keep it too; the run after a
+    completed one learns from both."""
+    first, rerun, later = tmp_path / "first.jsonl", tmp_path / "rerun.jsonl", tmp_path / "later.jsonl"
+    _write(first, [_article(n, "www.northfield.example") for n in range(5)])
+    _write(rerun, [_article(n, "www.northfield.example") for n in range(6)])
+    _write(later, [_article(6, "www.northfield.example")])
+    assert _interrupted_ingest(first, db_path) == "interrupted"
+    ingest([rerun], db_path)
+    ingest([later], db_path)
+    removed = rows(db_path, "SELECT a.url FROM removed_lines r JOIN articles a ON a.id = r.article_id "
+                            f"WHERE r.rule = '{SOURCE_BOILERPLATE}'")
+    assert removed == [("https://www.northfield.example/news/6",)]
+    assert rows(db_path, "SELECT status FROM runs ORDER BY started_at") == [
+        ("interrupted",), ("completed",), ("completed",)]
 
 
 @pytest.mark.slow

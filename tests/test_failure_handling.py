@@ -1,10 +1,14 @@
 """Issue 20 — nothing hangs, nothing blocks the next run, no batch is poisoned. One test (or more) per case
 of the issue, against a real local HTTP server, real files, real DuckDB files and the real CLI."""
 
+import contextlib
 import gzip
 import json
+import os
 import signal
+import sqlite3
 import subprocess
+import sys
 import time
 import tracemalloc
 import uuid
@@ -24,7 +28,9 @@ from newsingest.records import DedupDecision, DedupStatus
 from newsingest.warehouse import LandingBatch, Warehouse
 
 from site_server import SiteServer, SiteState, brotli_bomb, deflate_bomb, gzip_bomb
-from helpers import EXE, FAST, landing_article as article, fetch, newsingest, rows, web_ingest
+from conftest import ROOT
+from helpers import (EXE, FAST, Watch, landing_article as article, fetch, newsingest, rows, run_statuses,
+                     signed_off_stories, snapshot, web_ingest)
 
 # A response may take 1.5 s in all; silence alone (read timeout) would never trip on a byte every 0.3 s.
 DEADLINE = replace(FAST, read_timeout=10, total_timeout=1.5)
@@ -90,19 +96,27 @@ def test_a_stuck_source_is_recorded_as_timeout_and_everything_else_lands(db_path
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
-def test_a_signal_stops_the_run_within_seconds_lands_what_was_fetched_and_marks_it_interrupted(stop, db_path):
+@pytest.mark.parametrize("stop, whole_group", [(signal.SIGINT, False), (signal.SIGTERM, False),
+                                               (signal.SIGTERM, True)], ids=["SIGINT", "SIGTERM", "SIGTERM-group"])
+def test_a_signal_stops_the_run_within_seconds_lands_what_was_fetched_and_marks_it_interrupted(stop, whole_group,
+                                                                                                db_path):
+    """Ctrl-C in a terminal signals the whole process group, and so may a Prefect worker cancelling a flow run
+    or a service manager stopping one (SIGTERM): the extraction workers and their forkserver must leave it to
+    the run, or the pages read would land as `extract_crash`."""
     with SiteServer(drip(drip_for=60)) as site:
         inputs = [site.url("/articles/wind-farm.html"), site.url("/articles/rail-fares.html"),
                   site.url("/drip-body.html")]
         process = subprocess.Popen([str(EXE), "ingest", "--allow-private-network", "--workers", "1",
                                     "--db", str(db_path), *inputs], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   text=True)
+                                   text=True, start_new_session=True)
         while not site.hits_to("/drip-body.html"):  # the two pages are in, the third hangs
             assert process.poll() is None, process.communicate()
             time.sleep(0.1)
         time.sleep(0.5)
-        process.send_signal(stop)
+        if whole_group:
+            os.killpg(process.pid, stop)
+        else:
+            process.send_signal(stop)
         signalled = time.monotonic()
         try:
             _, stderr = process.communicate(timeout=15)
@@ -116,6 +130,60 @@ def test_a_signal_stops_the_run_within_seconds_lands_what_was_fetched_and_marks_
     assert "Traceback" not in stderr
     assert rows(db_path, "select status from runs") == [("interrupted",)]
     assert rows(db_path, "select count(*) from articles") == [(2,)]
+    assert rows(db_path, "select count(*) from rejections") == [(0,)]
+
+
+def flow_states(prefect_home: Path) -> list[tuple[str, str]]:
+    """(state type, state name) of each flow run the local Prefect API of `prefect_home` recorded."""
+    con = sqlite3.connect(prefect_home / "prefect.db")
+    try:
+        return con.execute("select state_type, state_name from flow_run order by created").fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_sigterm_stops_the_ingest_flow_as_it_stops_the_cli_and_the_rerun_gives_the_rows_of_one_run(tmp_path):
+    """`python flows/ingest.py` (what a worker runs, `python -m prefect.engine`, calls the same flow function in
+    its main thread too) sent SIGTERM while it lands its batches: it stops within seconds with exit 130, the
+    batches it read landed, the run is `interrupted` and the flow run Cancelled (named Interrupted); the rerun
+    finishes, and every table equals that of one uninterrupted flow run."""
+    corpus = signed_off_stories(tmp_path / "corpus", 60)
+    reference, stopped = tmp_path / "reference.duckdb", tmp_path / "stopped.duckdb"
+    prefect_home = tmp_path / "prefect"
+    env = {**os.environ, "PREFECT_HOME": str(prefect_home), "PREFECT_LOGGING_LEVEL": "WARNING"}
+
+    def flow(db):
+        return [sys.executable, str(ROOT / "flows" / "ingest.py"), str(corpus), "--db", str(db), "--workers", "1",
+                "--batch-size", "3"]
+
+    done = subprocess.run(flow(reference), capture_output=True, text=True, cwd=ROOT, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    # A session of its own, so that nothing outlives a failure: a flow process killed leaves its local API running.
+    process = subprocess.Popen(flow(stopped), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                               env=env, start_new_session=True)
+    Watch(process, stopped).signal_when("write", after_transactions=20, number=signal.SIGTERM)
+    signalled = time.monotonic()
+    try:
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    seconds = time.monotonic() - signalled
+    assert process.returncode == 130, stderr[-2000:]
+    assert "Traceback" not in stderr and "Interrupted: stopped by a signal" in stderr
+    # The batch in hand and the one being extracted land, the artifacts are published, the local API stops.
+    assert seconds < 20
+    assert 0 < rows(stopped, "select count(*) from articles")[0][0] < 60, "the signal was not in the middle of the run"
+    assert run_statuses(stopped) == ["interrupted"]
+    assert flow_states(prefect_home)[-1] == ("CANCELLED", "Interrupted")
+
+    rerun = subprocess.run(flow(stopped), capture_output=True, text=True, cwd=ROOT, env=env)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    expected, got = snapshot(reference), snapshot(stopped)
+    for table in expected:
+        assert got[table] == expected[table], f"{table} differs from the uninterrupted run"
+    assert run_statuses(stopped) == ["interrupted", "completed"]
 
 
 # -- 2. unique run ids --------------------------------------------------------------------------------------

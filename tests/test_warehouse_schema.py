@@ -39,14 +39,16 @@ def test_upgrading_a_warehouse_keeps_every_row_and_comment_and_drops_the_keys(co
     monkeypatch.setattr(warehouse_module, "migrations", lambda: before_010)
     Warehouse(db_path).migrate()
     # Today's landing files story features by day (migration 011), stores more dedup signals (012) and the
-    # publication precision (013), and writes text_reuse (014): the columns and the table are there while it
-    # lands only.
+    # publication precision (013), writes text_reuse (014) and records the boilerplate a run cleans with (015):
+    # the columns and the tables are there while it lands only.
     execute(db_path, "ALTER TABLE story_features ADD COLUMN anchor_day DATE")
     execute(db_path, ";".join(f"ALTER TABLE {table} ADD COLUMN {column}"
                               for table, column in DEDUP_SIGNALS + PUBLICATION_PRECISION))
-    execute(db_path, (warehouse_module.SQL_ROOT / "migrations" / "014_text_reuse.sql").read_text(encoding="utf-8"))
+    for later in ("014_text_reuse.sql", "015_run_boilerplate.sql"):
+        execute(db_path, (warehouse_module.SQL_ROOT / "migrations" / later).read_text(encoding="utf-8"))
     ingest([corpus], db_path)
-    execute(db_path, "ALTER TABLE story_features DROP COLUMN anchor_day; DROP TABLE text_reuse")
+    execute(db_path, "ALTER TABLE story_features DROP COLUMN anchor_day; DROP TABLE text_reuse; "
+                     "DROP TABLE run_boilerplate")
     execute(db_path, ";".join(f"ALTER TABLE {table} DROP COLUMN {column.split()[0]}"
                               for table, column in DEDUP_SIGNALS + PUBLICATION_PRECISION))
     landed = dict(rows(db_path, COUNTS))

@@ -280,9 +280,6 @@ class IngestRun:
             # Decide new articles the way the stored ones were decided (see `newsingest rededup`).
             if stored := self.warehouse.dedup_settings():
                 self.settings = replace(self.settings, lsh=stored)
-            # Lines each source repeats, learned from earlier runs; this run's articles count toward the next.
-            learned = self.warehouse.source_boilerplate(self.settings.boilerplate)
-            self.settings = replace(self.settings, extract=replace(self.settings.extract, source_boilerplate=learned))
             lsh = replace(self.settings.lsh, window_days=self.settings.window_days)
             self.settings = replace(self.settings, lsh=lsh)
             # Earlier runs' articles are restored batch by batch, as the batches' dates need them.
@@ -292,6 +289,10 @@ class IngestRun:
             self.story_index = StoryIndex(self.settings.stories, CorpusStatistics(
                 documents, frequencies, prior_documents=self.settings.stories.prior_documents))
             self.warehouse.start_run(self.summary.run_id, self.trigger, self.summary.inputs)
+            # Lines each source repeats, learned from earlier runs (this run's articles count toward a later one);
+            # after an interrupted run, the lines it cleaned with, so its rerun cleans as one whole run would.
+            learned = self.warehouse.run_boilerplate(self.summary.run_id, self.settings.boilerplate)
+            self.settings = replace(self.settings, extract=replace(self.settings.extract, source_boilerplate=learned))
         except BaseException:
             self._lock.__exit__(None, None, None)
             raise

@@ -36,6 +36,10 @@ class RunReport:
 
     def to_markdown(self) -> str:
         sections = [self.summary.to_markdown()]
+        if self.summary.status == "interrupted":
+            sections.append("Stopped by a signal (Ctrl-C, SIGTERM, a cancellation) before all of its inputs were "
+                            "read: what is counted here landed. Run it again with the same inputs to finish; the "
+                            "rerun skips what landed.")
         if self.failed_sources:
             sections.append("## Failed sources\n\n" + "\n".join(f"- `{s}`: every item failed (see the "
                                                                  "rejections table artifact)"

@@ -8,6 +8,7 @@ leaves every input either old or new, never missing; rerunning finishes the job.
 from __future__ import annotations
 
 import re
+import threading
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -73,8 +74,9 @@ class ReprocessRun(IngestRun):
     archives_inputs = False  # the bytes are in raw_documents already
 
     def __init__(self, warehouse: Warehouse, settings: PipelineSettings = PipelineSettings(),
-                 run_id: str | None = None):
-        super().__init__(warehouse, settings, trigger="reprocess", run_id=run_id, inputs=["raw_documents"])
+                 run_id: str | None = None, stop: threading.Event | None = None):
+        super().__init__(warehouse, settings, trigger="reprocess", run_id=run_id, inputs=["raw_documents"],
+                         stop=stop)
 
     def __enter__(self) -> ReprocessRun:
         super().__enter__()

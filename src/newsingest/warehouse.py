@@ -488,16 +488,26 @@ class Warehouse:
                 "threshold": settings.threshold, "lead_threshold": settings.lead_threshold,
                 "containment_threshold": settings.containment_threshold, "char_threshold": settings.char_threshold})
 
-    def source_boilerplate(self, settings: BoilerplateSettings | None = None) -> dict[str, frozenset[str]]:
-        """Line keys of each source's learned boilerplate (migration 002), for ExtractSettings."""
+    def run_boilerplate(self, run_id: str, settings: BoilerplateSettings | None = None) -> dict[str, frozenset[str]]:
+        """Line keys of each source's learned boilerplate (migration 002) that run `run_id` cleans with, recorded
+        with it (migration 015): the latest earlier run's when that run did not complete, so that its rerun
+        cleans as one uninterrupted run would; else read afresh. Call it after start_run."""
         from newsingest.extract.boilerplate import BoilerplateSettings
 
         settings = settings or BoilerplateSettings()
         with self.transaction() as con:
-            rows = con.execute(load_sql("source_boilerplate"), {"min_articles": settings.min_articles,
-                                                                "min_share": settings.min_share}).fetchall()
+            inherited = con.execute(load_sql("inherited_boilerplate"), {"run_id": run_id}).fetchone()
+            if inherited:
+                sources, keys = inherited
+            else:
+                afresh = con.execute(load_sql("source_boilerplate"), {"min_articles": settings.min_articles,
+                                                                      "min_share": settings.min_share}).fetchall()
+                sources, keys = [source for source, _ in afresh], [key for _, key in afresh]
+            clear, record = con.extract_statements(load_sql("record_run_boilerplate"))
+            con.execute(clear)
+            con.execute(record, {"run_id": run_id, "sources": sources, "line_hashes": keys})
         learned: dict[str, set[str]] = {}
-        for source, key in rows:
+        for source, key in zip(sources, keys, strict=True):
             learned.setdefault(source, set()).add(key)
         return {source: frozenset(keys) for source, keys in learned.items()}
 

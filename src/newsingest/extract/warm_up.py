@@ -18,11 +18,14 @@ from newsingest.article_features import FeatureMaker
 from newsingest.dedup.signatures import SignatureSettings
 from newsingest.extract import ExtractSettings
 from newsingest.extract.workers import WARM_UP, ExtractLimits, _extract_one
+from newsingest.stopping import STOP_SIGNALS
 from newsingest.stories.features import FeatureSettings
 
-# The run handles Ctrl-C (StopOnSignal); the forkserver, in the terminal's process group and warming up
-# during the run's first seconds, would die of it (it ignores SIGINT only once its preload is done).
-signal.signal(signal.SIGINT, signal.SIG_IGN)
+# The run handles Ctrl-C and SIGTERM (StopOnSignal); the forkserver, in the run's process group (which a
+# terminal or a Prefect worker may signal whole) and warming up during the run's first seconds, would die of
+# them (multiprocessing's forkserver ignores SIGINT only once its preload is done, SIGTERM never).
+for number in STOP_SIGNALS:
+    signal.signal(number, signal.SIG_IGN)
 _extract_one(WARM_UP, ExtractSettings(), ExtractLimits().memory_mb,
              FeatureMaker(SignatureSettings(), FeatureSettings()))
 spawn._fixup_main_from_path = spawn._fixup_main_from_name = lambda main: None

@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection, wait
 
 from newsingest.extract import ExtractSettings, _reject, extract_document
 from newsingest.records import Article, RawDocument, Rejection
+from newsingest.stopping import STOP_SIGNALS
 from newsingest.worker_server import worker_context
 
 Outcome = Article | Rejection
@@ -74,8 +75,11 @@ def _extract_one(raw: RawDocument, settings: ExtractSettings, memory_mb: int,
 
 def _serve(conn: Connection, settings: ExtractSettings, memory_mb: int, annotate: Annotate | None) -> None:
     """Worker loop: one document in, one outcome out, until the parent closes its end."""
-    # The parent handles Ctrl-C; a worker interrupted mid-document would only print a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent handles Ctrl-C and SIGTERM (StopOnSignal), which a terminal, a Prefect worker cancelling a run
+    # or a service manager may send to the whole process group: a worker ended by one would only print a
+    # traceback, or land its document as `extract_crash`, while the parent still lands what it read.
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
     # The first extraction loads models (language identifier, trafilatura's tables): pay for it before
     # the clock and the memory cap apply, so each document is measured on its own cost.
     _extract_one(WARM_UP, settings, memory_mb, annotate)
