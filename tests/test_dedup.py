@@ -25,7 +25,9 @@ def test_signature_round_trip_through_bytes():
     settings = SignatureSettings()
     (signature,) = compute_signatures([STORY], settings)
     restored = from_stored(to_stored(signature), settings)
-    assert restored.minhash.jaccard(signature.minhash) == 1.0 and restored.lead.jaccard(signature.lead) == 1.0
+    for part in ("minhash", "lead", "chars"):
+        assert np.array_equal(getattr(restored, part).hashvalues, getattr(signature, part).hashvalues)
+        assert getattr(restored, part).hashvalues.dtype == np.uint32
     assert restored.shingle_count == signature.shingle_count == len(shingles(STORY, settings.shingle_size))
 
 
@@ -52,7 +54,7 @@ def test_signatures_are_datasketchs_own(text, words, shingle_size, lead_words):
     assert np.array_equal(signature.minhash.hashvalues, datasketch_values(words, shingle_size, settings))
     assert np.array_equal(signature.lead.hashvalues,
                           datasketch_values(words[:lead_words], shingle_size, settings))
-    assert signature.minhash.hashvalues.dtype == np.uint32 and signature.minhash.scheme == settings.scheme
+    assert signature.minhash.hashvalues.dtype == np.uint32
     assert signature.shingle_count == len(shingles(text, shingle_size))
 
 

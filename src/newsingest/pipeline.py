@@ -30,6 +30,7 @@ from newsingest.extract.workers import Annotated, ExtractLimits, ExtractWorkers
 from newsingest.records import Article, DedupStatus, Derivation, RawDocument, Rejection
 from newsingest.reuse import ReuseIndex, ReuseResult, ReuseSettings, assign_reuse
 from newsingest.health import SourceTally
+from newsingest.memory import release_free_memory
 from newsingest.sources.base import SourceItem, SourceProgress
 from newsingest.sources.files import DEFAULT_MAX_BYTES
 from newsingest.stories import (CorpusStatistics, StoryIndex, StoryResult, StorySettings, TermWeights,
@@ -381,6 +382,7 @@ class IngestRun:
             reuse=decided.reuse.rows,
             source_lines=lines_to_learn(extracted.articles, dedup.decisions),
         ), self.scheme)
+        release_free_memory()  # what landing freed (its JSON, DuckDB's buffers and checkpoint): newsingest.memory
         self.deduplicator.publish()  # a shared dedup index learns the batch's articles only now they landed
         self._count(extracted.articles, dedup, rejections)
         self.summary.derived_wholly += decided.reuse.derived(Derivation.WHOLLY)

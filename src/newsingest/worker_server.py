@@ -1,11 +1,11 @@
 """The process every extraction worker is forked from (multiprocessing's forkserver), started early and warm.
 
-A worker needs trafilatura, datasketch (which imports scipy) and py3langid's model, which loads on the
-first text it classifies. Imported and loaded in each worker after the run had migrated the warehouse,
-they made most of the fixed start-up of `newsingest ingest one.html` (benchmarks/startup.py). The forkserver
-does it once, in the background: `start()` launches it as soon as a run begins (the CLI: before importing
-the pipeline), it imports `warm_up` (one article through extraction and features), and every worker is a
-fork of that warm process.
+A worker needs trafilatura and py3langid's model, which loads on the first text it classifies (datasketch
+and scipy too, until signatures stopped importing them: dedup/signatures.py MinHashValues). Imported and
+loaded in each worker after the run had migrated the warehouse, they made most of the fixed start-up of
+`newsingest ingest one.html` (benchmarks/startup.py). The forkserver does it once, in the background:
+`start()` launches it as soon as a run begins (the CLI: before importing the pipeline), it imports `warm_up`
+(one article through extraction and features), and every worker is a fork of that warm process.
 """
 
 from __future__ import annotations

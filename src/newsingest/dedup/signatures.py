@@ -20,17 +20,12 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from newsingest.dedup.text_units import (fact_hashes, normalise_with_sentences, sorted_distinct, splitmix64,
                                          word_hashes)
 from newsingest.fingerprint import normalise
 from newsingest.records import StoredSignature
-
-if TYPE_CHECKING:
-    from datasketch import LeanMinHash
 
 WHITESPACE = re.compile(r"\s+", re.UNICODE)
 # Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar): each character is a
@@ -60,12 +55,21 @@ class SignatureSettings:
     char_sample: int = 8  # one character n-gram in this many is kept (by hash value)
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class MinHashValues:
+    """The values of one MinHash signature, as datasketch's LeanMinHash holds them (uint32 for affine32).
+    Not datasketch's class: importing datasketch imports scipy and redis (~65 MB and ~0.5 s of CPU), in
+    every extraction worker, their forkserver and the run's own process, which use none of it."""
+
+    hashvalues: np.ndarray
+
+
 @dataclass(frozen=True, slots=True)
 class TextSignature:
-    minhash: LeanMinHash  # all shingles of the text
-    lead: LeanMinHash  # shingles of the first `lead_words` words
+    minhash: MinHashValues  # all shingles of the text
+    lead: MinHashValues  # shingles of the first `lead_words` words
     shingle_count: int  # size of the shingle set, to turn a Jaccard estimate into a containment estimate
-    chars: LeanMinHash  # sampled 8-byte n-grams of the text without spaces (see the module's docstring)
+    chars: MinHashValues  # sampled 8-byte n-grams of the text without spaces (see the module's docstring)
     char_count: int  # size of that sample
     sentences: np.ndarray  # dedup/text_units.py: sorted distinct hashes of the normalised sentences
     facts: np.ndarray  # and of the figures and names
@@ -124,13 +128,14 @@ def _hash32(hashes: np.ndarray) -> np.ndarray:
 
 
 @functools.cache
-def _affine32_permutations(num_perm: int, seed: int) -> np.ndarray:
-    # Drawn by datasketch itself, so they are the very (a, b) its MinHash(num_perm, seed) uses. Imported
-    # here, not at the top: importing datasketch imports scipy (~1 s), which a CLI command that only reads
-    # the warehouse should not wait for.
-    from datasketch import MinHash
-
-    return MinHash(num_perm=num_perm, seed=seed, scheme=AFFINE32).permutations
+def _affine32_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (a, b) datasketch's MinHash(num_perm, seed, scheme="affine32") draws (its _init_permutations):
+    odd multipliers, then offsets, from numpy's RandomState(seed). Tests compare the signatures with
+    datasketch's own."""
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def _fmix32(hashes: np.ndarray) -> np.ndarray:
@@ -170,12 +175,6 @@ def _full_and_lead(hashed_words: np.ndarray, grams: np.ndarray,
     return np.minimum(lead, _minimum(permuted[:, lead_count:])), lead
 
 
-def _lean(values: np.ndarray, settings: SignatureSettings) -> LeanMinHash:
-    from datasketch import LeanMinHash
-
-    return LeanMinHash(seed=settings.seed, hashvalues=values, scheme=settings.scheme)
-
-
 def char_hashes(words: bytes, sample: int) -> np.ndarray:
     """32-bit hashes of the kept, distinct CHAR_SIZE-byte n-grams of `words` with its spaces removed."""
     data = words.replace(b" ", b"")
@@ -196,27 +195,26 @@ def _signature(text: str, settings: SignatureSettings) -> TextSignature:
     grams = _gram_hashes(hashed_words, settings.shingle_size)
     full, lead = _full_and_lead(hashed_words, grams, settings)
     chars = char_hashes(words, settings.char_sample)
-    char_values = _lean(_minimum(_permuted(chars, settings.char_perm, settings.seed)), settings)
+    char_values = MinHashValues(_minimum(_permuted(chars, settings.char_perm, settings.seed)))
     # Distinct 64-bit hashes are distinct shingles (a collision among a text's shingles: ~1 in 10**13).
-    return TextSignature(_lean(full, settings), _lean(lead, settings), len(sorted_distinct(grams)), char_values,
+    return TextSignature(MinHashValues(full), MinHashValues(lead), len(sorted_distinct(grams)), char_values,
                          len(chars), sentences, fact_hashes(text))
 
 
 def compute_signatures(texts: Sequence[str], settings: SignatureSettings) -> list[TextSignature]:
-    """Full and lead MinHash signatures for a batch of texts (LeanMinHash: compact and picklable)."""
+    """Full and lead MinHash signatures for a batch of texts."""
     if settings.scheme != AFFINE32:
         raise ValueError(f"signatures are computed with datasketch's {AFFINE32} scheme, not {settings.scheme}")
     return [_signature(text, settings) for text in texts]
 
 
-def _to_bytes(minhash: LeanMinHash) -> bytes:
+def _to_bytes(minhash: MinHashValues) -> bytes:
     # The affine32 scheme's values are below 2**32, so uint32 halves the stored size.
     return minhash.hashvalues.astype(np.uint32).tobytes()
 
 
-def _from_bytes(data: bytes, settings: SignatureSettings) -> LeanMinHash:
-    values = np.frombuffer(data, dtype=np.uint32).astype(np.uint64)
-    return _lean(values, settings)
+def _from_bytes(data: bytes) -> MinHashValues:
+    return MinHashValues(np.frombuffer(data, dtype=np.uint32).copy())
 
 
 def to_stored(signature: TextSignature) -> StoredSignature:
@@ -234,9 +232,8 @@ def from_stored(stored: StoredSignature, settings: SignatureSettings) -> TextSig
     similarity, and as the longer side of a containment their lead is never compared (the shorter's is).
     Rows from before migration 012 have no character signature (a count of 0 never matches), sentences
     or facts (no facts: nothing to contradict)."""
-    minhash = _from_bytes(stored.minhash, settings)
-    lead = _from_bytes(stored.lead, settings) if stored.lead else minhash
-    chars = (_from_bytes(stored.chars, settings) if stored.chars
-             else _lean(np.full(settings.char_perm, EMPTY_VALUE), settings))
+    minhash = _from_bytes(stored.minhash)
+    lead = _from_bytes(stored.lead) if stored.lead else minhash
+    chars = _from_bytes(stored.chars) if stored.chars else MinHashValues(np.full(settings.char_perm, EMPTY_VALUE))
     return TextSignature(minhash, lead, stored.shingle_count or 0, chars, stored.char_count or 0,
                          _hashes_from_bytes(stored.sentences), _hashes_from_bytes(stored.facts))

@@ -17,10 +17,12 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable
+from itertools import count
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
 from newsingest.extract import ExtractSettings, _reject, extract_document
+from newsingest.memory import release_free_memory
 from newsingest.records import Article, RawDocument, Rejection
 from newsingest.stopping import STOP_SIGNALS
 from newsingest.worker_server import worker_context
@@ -32,6 +34,9 @@ Annotate = Callable[[Article], object]
 Annotated = tuple[Outcome, object | None]
 READY = "ready"  # a worker's first message: warmed up and limited, the clock may start
 START_TIMEOUT_S = 120.0  # imports and warm-up of a fresh worker on a loaded machine
+# A worker hands what its documents freed back to the system every this many documents: glibc kept ~12 MB
+# per worker after 60 real pages; a trim costs ~0.6 ms, ~1% of a page's extraction if done after each one.
+RELEASE_EVERY = 8
 # An article that goes all the way through (metadata, cleaning, language detection).
 WARM_UP = RawDocument(origin="warm-up", content_type="text/html", body=(
     b"<html><head><title>Harbour road gets cycle lanes</title></head><body><article>"
@@ -86,12 +91,14 @@ def _serve(conn: Connection, settings: ExtractSettings, memory_mb: int, annotate
     limit = _address_space() + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     conn.send(READY)
-    while True:
+    for served in count(1):
         try:
             raw = conn.recv()
         except EOFError:
             return
         conn.send(_extract_one(raw, settings, memory_mb, annotate))
+        if served % RELEASE_EVERY == 0:
+            release_free_memory()
 
 
 class _Worker:
