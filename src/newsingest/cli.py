@@ -21,7 +21,7 @@ from newsingest.defaults import DEFAULT_BATCH_SIZE
 from newsingest.export import ExportFormat, ExportRefused, export_warehouse
 from newsingest.warehouse import Warehouse, WarehouseError, load_sql
 
-# Each command imports the stages it runs: trafilatura, datasketch/scipy, httpx and Prefect take seconds to
+# Each command imports the stages it runs: trafilatura, httpx and Prefect (datasketch with --redis) take seconds to
 # import, and `query`, `stats` or `--help` need none of them (python -X importtime, README "Command line").
 if TYPE_CHECKING:
     from newsingest.health import SourceAlert

@@ -28,7 +28,7 @@ import duckdb
 from newsingest.records import (Article, DatedText, DedupDecision, RawDocument, RededupInput, Rejection,
                                 RememberedArticle, SourceLines, StoredSignature, StoryMember, TextReuse, WarcProgress)
 
-# The stages' modules are imported where used: they pull in trafilatura, datasketch and scipy (over a second),
+# The stages' modules are imported where used: they pull in trafilatura and numpy (over a second),
 # which CLI commands that only read the warehouse (query, stats, search) should not wait for.
 if TYPE_CHECKING:
     from newsingest.dedup.index import LshSettings
