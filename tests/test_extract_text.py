@@ -58,6 +58,7 @@ def test_the_labelled_set_is_big_enough():
     ("Lire aussi : Les plus beaux festivals de l'été dans la région", "related_link"),
     ("Mehr zum Thema: Zulieferer unter Druck", "related_link"),
     ("Continue reading on Meridian Wire", "related_link"),
+    ("Recommended Discount chains take record share", "related_link"),  # a teaser whose separator was lost
     ("Share this article", "share_prompt"),
     ("Share:", "share_prompt"),
     ("Share: Facebook | X | LinkedIn | Email | Copy link", "share_prompt"),
@@ -243,6 +244,24 @@ def test_a_list_header_does_not_take_the_body_after_it():
     assert [(r.line, r.rule) for r in cleaned.removed] == [(line, "related_link") for line in ["Related", *listed]]
 
 
+@pytest.mark.parametrize("header", ["Related Posts", "Related Posts:", "Recommended Stories"])
+def test_a_bare_list_header_is_no_teaser(header: str):
+    # A teaser is a headline after the prompt ("Recommended Discount chains take record share"); one word
+    # after it is a header's, which stays when it lists nothing (real dev pages: the gold keeps a bare
+    # "Related Posts" above a blog's newsletter box).
+    assert match_line_rule(header) is None
+    assert clean_lines([*BODY, header, "Sign up and get a free e-book every month"],
+                       title="Farmers block motorway over fuel tax", language="en").removed == []
+
+
+def test_a_line_repeating_the_title_is_the_title_whatever_it_reads_like():
+    # A video page's title starts "WATCH:"; the line selection marks its repeat in the text as the title,
+    # and no line rule renames it (it is not a link to another story).
+    title = "WATCH: Director says his new film is no teen vampire saga"
+    cleaned = clean_lines([title, *BODY], title=title, language="en", judged={0: "title"})
+    assert [(r.line, r.rule) for r in cleaned.removed] == [(title, "title")]
+
+
 def test_a_list_header_that_lists_no_headline_stays():
     # Its links gone in flattening, or a subheading of the article's own ("Related" then "Tax rise
     # explained", three words): a word or two that real pages' hand-marked text keeps as often as not.
@@ -388,6 +407,9 @@ ENGLISH_BODY = [
     ("Photo Credit: Shutterstock.com", ENGLISH_BODY[1]),
     ("Cross-posted from The Madison Project", ENGLISH_BODY[1]),
     ("Thumbnail image courtesy of iStockphoto, stuartbur", ENGLISH_BODY[1]),
+    # a site named by its domain is an address too
+    ("Full coverage of European car news on MotorWire.com", ENGLISH_BODY[1]),
+    ("Alle Nachrichten aus der Region finden Sie auf Lindenauer-Zeitung.de", ENGLISH_BODY[1]),
     # the writer talking, below the story's first paragraph: a question, or sentences in one line
     ("Are nine-speed transmissions the natural limit?", ENGLISH_BODY[1]),
     ("Meanwhile, he must try and find a bubble to live in. But where?", ENGLISH_BODY[1]),
@@ -398,6 +420,24 @@ def test_credits_addresses_and_broken_sentences_are_not_stray_headlines(line: st
     cleaned = clean_lines([ENGLISH_BODY[0], line, following, ENGLISH_BODY[2]],
                           title="Carmaker unveils new gearbox", language="en")
     assert cleaned.removed == []
+
+
+@pytest.mark.parametrize(("headline", "byline", "body", "title", "language"), [
+    # the page's <h1> above its byline, its <title> a shorter headline (a real dev-set shape)
+    ("Contrary to Rumour, Old Lighthouse Has No Date With the Bulldozer", "By Karen Crouse and Tomas Lind",
+     ENGLISH_BODY, "Carmaker unveils new gearbox", "en"),
+    ("Warum die Brücke am Hafen zwei Jahre länger gesperrt bleibt", "Von Anna Schmidt",
+     ["Der Stadtrat hat am Montagabend über den neuen Radweg an der Hauptstraße beraten und abgestimmt.",
+      "Die Bauarbeiten sollen nach Angaben der Stadt im Herbst beginnen und ein Jahr lang dauern."],
+     "Radweg beschlossen", "de"),
+])
+def test_a_headline_above_the_byline_is_the_storys_own(headline: str, byline: str, body: list[str], title: str,
+                                                        language: str):
+    cleaned = clean_lines([headline, byline, *body], title=title, language=language)
+    assert cleaned.removed == []
+    # the same line with no byline under it shares nothing with the story: another story's headline
+    cleaned = clean_lines([headline, *body], title=title, language=language)
+    assert [(r.line, r.rule) for r in cleaned.removed] == [(headline, "stray_headline")]
 
 
 def test_bylines_and_datelines_between_paragraphs_are_the_storys_own():

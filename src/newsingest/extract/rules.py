@@ -70,7 +70,8 @@ LINE_RULES: tuple[LineRule, ...] = (
           rf"|le puede interesar|auch interessant|mehr zum thema|lesen sie auch|weiterlesen|leggi anche"
           rf"|leia também|leia mais|lee también|relacionad[oa]s?|noticia relacionada){SEP}.{{2,200}}",
           # "Recommended Discount chains take record share": a teaser whose separator was lost in flattening
-          r"(?:recommended|related|read more|read also)\s+(?-i:[A-Z0-9]).{2,200}(?<![.])",
+          # (a headline of three words or more: "Related Posts" is a header, judged with its list in text.py)
+          r"(?:recommended|related|read more|read also)\s+(?-i:[A-Z0-9])\S*(?:\s+\S+){2,40}(?<![.])",
           r"(?:read more|read the full (?:story|article)|continue reading|lire la suite|leer más|weiterlesen"
           r"|leia mais)\s*(?:[.…»›>]+|\.\.\.)?",
           # "... on Example.com", not the sentence "Read more on Lewis’ quote here."

@@ -23,7 +23,7 @@ import numpy as np
 
 from newsingest.extract.language import count_words
 from newsingest.extract.quality import ShingledText
-from newsingest.extract.text import normalise_line, stopwords
+from newsingest.extract.text import TITLE, normalise_line, stopwords
 
 MODEL_PATH = Path(__file__).with_name("line_model.json")
 TOKEN = re.compile(r"\w+")
@@ -125,7 +125,7 @@ def judge_lines(lines: list[str], readability_text: str, title: str | None, lang
     article (`min_words`) of candidates that hold more: on the real pages, the pages it would empty were
     articles (4 of 954 with 195-509 words by the gold), and a page dropped whole is the worse error."""
     title_key = _key(title or "")
-    reasons = {i: "title" for i, line in enumerate(lines) if title_key and _key(line) == title_key}
+    reasons = {i: TITLE for i, line in enumerate(lines) if title_key and _key(line) == title_key}
     judged = [i for i in range(len(lines)) if i not in reasons]
     if judged:
         model = model or load_model()

@@ -99,9 +99,10 @@ FOLLOW_THE_WRITER = re.compile(r"\bfollow (?:him|her|them) on (?:twitter|x|linke
 WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 # Who made or sent something, or where to reach them: "Photos by Araski Kuro", "Image via Kirill Linnik",
 # "Photo: CPA/Jonas Berg", "Source: Getty", "Photo Credit: Shutterstock.com", "Cross-posted from The Madison Project",
-# "Follow ... @stevenmazie", "Read more here: http://...".
+# "Follow ... @stevenmazie", "Read more here: http://...", "Full coverage of U.S. news on NBCNews.com".
 CREDIT_OR_ADDRESS = re.compile(r"\b(?i:by|via)\s|\b(?i:credits?|courtesy of|cross-posted)\b"
-                               r"|\b(?i:photos?|images?|pictures?|fotos?|bild|sources?|quelle|fuente|fonte)\s*:|https?://|www\.|@\w|\w@\w")
+                               r"|\b(?i:photos?|images?|pictures?|fotos?|bild|sources?|quelle|fuente|fonte)\s*:|https?://|www\.|@\w|\w@\w"
+                               r"|\w\.(?i:com|net|org|gov|edu|info|co\.uk|de|fr|es|it)\b")
 # One sentence ending and the next beginning inside a line: "... to live in. But where?"
 SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
 # Words too common to say whether a line belongs to an article (English plus the common function words of
@@ -139,6 +140,7 @@ LIST_MAX_ITEMS = 12
 LIST_MIN_ITEMS = 2  # one headline-like line under "Related Posts" is as often the article's own
 REPEAT_MIN_WORDS = 8
 COMMENTS_AFTER_PARAGRAPHS = 3
+TITLE = "title"  # the reason extract/selection.py gives a line that repeats the title
 STEM_LENGTH = 5  # crude stemming: "drones"/"drone", "economy"/"economic" compare by their first letters
 
 
@@ -418,16 +420,22 @@ def _mark_repeated_paragraphs(candidates: list[tuple[int, str]], reasons: dict[i
         seen.add(key)
 
 
+def _heads_the_byline(line: str, following: str) -> bool:
+    """A headline right above the byline is the story's own: the page's <h1>, where its <title> (the title
+    given) is a shorter headline. A question in sentence case there is a reader poll's (our fixture h025)."""
+    return match_byline(following) is not None and not is_writers_prose(line)
+
+
 def _context_rule(line: str, following: str, in_story: bool, vocabulary: Vocabulary,
                   stray: StrayHeadlineSettings, language: str | None) -> str | None:
     """Rules that judge a line against the rest of the article, each in the languages it knows. A line the
     next one continues in lower case is part of a sentence broken across lines, never a headline; below the
     story's first paragraph a question or a line of sentences is the writer's (above it, a question is a
-    reader poll's)."""
+    reader poll's), and a line that heads the byline is the story's own headline."""
     if language in AUTHOR_BIO_LANGUAGES and is_author_bio(line, vocabulary):
         return "author_bio"
     if (vocabulary.common is not None and not following[:1].islower() and not (in_story and is_writers_prose(line))
-            and is_stray_headline(line, vocabulary, stray)):
+            and not _heads_the_byline(line, following) and is_stray_headline(line, vocabulary, stray)):
         return "stray_headline"
     return None
 
@@ -451,7 +459,8 @@ def clean_lines(lines: list[str], title: str | None = None,
     for position, raw_line in enumerate(lines, start):
         if line := normalise_line(raw_line):
             candidates.append((position, line))
-            rule = match_line_rule(line)
+            # A line repeating the title is the title, whatever it reads like ("WATCH: ..." heads a video page).
+            rule = None if judged.get(position) == TITLE else match_line_rule(line)
             if reason := rule or judged.get(position):
                 reasons[position] = reason
             elif learned and line_key(line) in learned:
