@@ -1,10 +1,12 @@
 """Context for flattened text (extract/flattened.py): runs of short lines at the article's edges go as a
-link list; lists the article gives, and short lines between its paragraphs, stay. Our own examples, shaped
+link list; lists the article gives, and short lines between its paragraphs, stay; lines without text go,
+and so do other stories listed with their dates below the article, but not the article's own stamps. Our own examples, shaped
 after the real pages of ../shared/eval (benchmarks/extraction_quality.py --dev --plain-text measures it)."""
 
 from __future__ import annotations
 
-from newsingest.extract.flattened import LINK_LIST, LinkListSettings, judge_link_lists
+from newsingest.extract.flattened import (DATED_TEASER, LINK_LIST, NO_TEXT, LinkListSettings,
+                                          judge_link_lists)
 from newsingest.extract.text import clean_text
 
 ENGLISH = ["Council approves new cycle lanes for the city centre",
@@ -60,3 +62,33 @@ def test_positions_count_blank_lines_as_the_cleaner_does():
     lines = ["", *MENU, "", ENGLISH[1]]
     assert judge_link_lists(lines, start=3) == {position: LINK_LIST for position in range(4, 14)}
     assert judge_link_lists(lines, settings=LinkListSettings(run_min_lines=11)) == {}
+
+
+def test_lines_without_a_letter_or_digit_go_in_any_language():
+    separators = ["—————", "-", "* * *", "|", "###"]
+    for article in (ENGLISH, GERMAN, CHINESE):
+        lines = [article[0], separators[0], article[1], *separators[1:3], article[2], *separators[3:]]
+        assert removed(lines) == [(line, NO_TEXT) for line in separators]
+
+
+def test_a_separator_does_not_break_a_menu_into_runs_too_short_to_go():
+    menu = [*MENU[:5], "|", *MENU[5:]]
+    assert removed([*ENGLISH, *menu]) == [(line, NO_TEXT if line == "|" else LINK_LIST) for line in menu]
+
+
+def test_other_stories_listed_with_their_dates_below_the_article_go():
+    english = ["- After Setback, Mayor Still Intent on Speeding Transit Projects - Nov 09, 2012",
+               "- Congestion Pricing Debuts on the Harbour Bridge - November 13, 2012"]
+    german = ["Neue Buslinie für die Altstadt beschlossen – 12.03.2024", "Hafenfest lockt tausende Besucher 2024-03-10"]
+    chinese = ["市中心将新建两座停车场 2024年3月12日", "地铁三号线延长段下月通车 2024-03-10"]
+    for article, teasers in ((ENGLISH, english), (GERMAN, german), (CHINESE, chinese)):
+        assert removed([*article, *teasers]) == [(line, DATED_TEASER) for line in teasers]
+
+
+def test_the_articles_own_dated_lines_stay():
+    # Its stamps below it, and a dated line between its paragraphs (a timeline, a quoted release).
+    stamps = ["Posted by Kathy on March 21, 2007", "Published: July 5, 2012", "Updated Nov 9, 2012",
+              "Von Anna Becker, 12.03.2024"]
+    assert [line for line, _ in removed([*ENGLISH, *stamps])] == []
+    timeline = "The council first proposed the lanes on March 3, 2012"
+    assert removed([ENGLISH[0], ENGLISH[1], timeline, ENGLISH[2]]) == []

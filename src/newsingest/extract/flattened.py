@@ -1,5 +1,6 @@
 """Context for text that arrives flattened (no markup left to say what is a menu): jusText's context rule,
-after Pomikálek (2011), reduced to what holds on real pages.
+after Pomikálek (2011), reduced to what holds on real pages; and the two shapes of furniture that hold on
+real flattened text whatever surrounds them (README "How cleaning works" has the measured remainder).
 
 A page's furniture survives flattening as runs of short lines that are not sentences: menus, blogrolls,
 "Related posts" lists. jusText lets such lines go with their neighbours; on the plain-text set built from
@@ -12,11 +13,24 @@ gives).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from newsingest.extract.language import count_words
 
 LINK_LIST = "link_list"
+NO_TEXT = "no_text"
+DATED_TEASER = "dated_teaser"
+# A letter or a digit in any script: a line without one ("-", "—————", "* * *", "|") says nothing.
+TEXT_CHARACTER = re.compile(r"[^\W_]")
+# A date that ends a line: "Nov 09, 2012", "November 9, 2012", "2012-11-09", "09.11.2012", "11/09/2012",
+# "2012年11月9日". Month names in English only: in other languages only the numeric forms count.
+DATE_AT_END = re.compile(
+    r"(?:\b(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}"
+    r"|\b\d{4}-\d{2}-\d{2}|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}年\d{1,2}月\d{1,2}日)\W*$")
+# The article's own stamps end with a date too ("Posted by Kathy on March 21, 2007", "Updated Nov 9, 2012").
+STAMP_START = re.compile(r"\W*(?i:by|posted|published|updated|modified|first|last|originally|von|par|por)\b")
+TEASER_MIN_WORDS = 3  # before the date: "Published: July 5, 2012" is the article's dateline, not a teaser
 PARAGRAPH_MIN_WORDS = 10  # a line this long that ends like a statement is one of the article's paragraphs
 SENTENCE_END = tuple(".!?\"”’»)…。！？」』")
 STATEMENT_END = tuple(".!\"”’»)…。！」』")
@@ -40,11 +54,40 @@ class LinkListSettings:
     run_min_lines: int = 10
 
 
+def judge_flattened(lines: list[str], start: int = 0,
+                     settings: LinkListSettings = LinkListSettings()) -> dict[int, str]:
+    """position -> reason for the lines of flattened text that are not the article's, before any line rule:
+    lines without text, other stories listed with their dates below the article, and link lists."""
+    judged = {position: NO_TEXT for position, line in enumerate(lines, start) if not TEXT_CHARACTER.search(line)}
+    judged.update(_dated_teasers(lines, start))
+    judged.update(judge_link_lists(lines, start, settings))
+    return judged
+
+
+def _dated_teasers(lines: list[str], start: int) -> dict[int, str]:
+    """Below the article's last paragraph, a title followed by a date ("- After Setback, Mayor Still Intent
+    on Transit Projects - Nov 09, 2012") is another story listed with its date: on the real pages of
+    ../shared/eval 54 such lines were cruft and none body. Above the first paragraph and between
+    paragraphs a dated line is as often the story's own (a timeline, a quoted release)."""
+    numbered = list(enumerate(lines, start))
+    last = max((index for index, (_, line) in enumerate(numbered) if is_paragraph(line.strip())), default=None)
+    if last is None:
+        return {}
+    judged = {}
+    for position, line in numbered[last + 1:]:
+        line = line.strip()
+        date = DATE_AT_END.search(line)
+        if date and count_words(line[:date.start()]) >= TEASER_MIN_WORDS and not STAMP_START.match(line):
+            judged[position] = DATED_TEASER
+    return judged
+
+
 def judge_link_lists(lines: list[str], start: int = 0,
                      settings: LinkListSettings = LinkListSettings()) -> dict[int, str]:
     """position -> LINK_LIST for the lines of runs of short lines that lie above the first paragraph or below
     the last (positions count from `start`, blank lines included, as clean_lines counts them)."""
-    numbered = [(position, line.strip()) for position, line in enumerate(lines, start) if line.strip()]
+    numbered = [(position, line.strip()) for position, line in enumerate(lines, start)
+                if TEXT_CHARACTER.search(line)]
     paragraphs = [index for index, (_, line) in enumerate(numbered) if is_paragraph(line)]
     if not paragraphs:
         return {}

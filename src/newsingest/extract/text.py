@@ -20,7 +20,7 @@ import justext
 from dateutil import parser as date_parser
 
 from newsingest.extract.boilerplate import SOURCE_BOILERPLATE, line_key
-from newsingest.extract.flattened import LinkListSettings, is_paragraph, judge_link_lists
+from newsingest.extract.flattened import LinkListSettings, is_paragraph, judge_flattened
 from newsingest.extract.language import count_words, detect_language, primary_language
 from newsingest.extract.rules import is_comment_section_header, match_line_rule, match_list_header
 from newsingest.records import RemovedLine
@@ -508,4 +508,4 @@ def clean_text(text: str, title: str | None = None, stray: StrayHeadlineSettings
     """Clean a flattened article (see split_title for where its title comes from)."""
     title, lines, start = split_title(text, title)
     return clean_lines(lines, title=title, stray=stray, learned=learned, start=start, language=language,
-                       judged=judge_link_lists(lines, start, link_lists))
+                       judged=judge_flattened(lines, start, link_lists))
