@@ -21,6 +21,21 @@ from newsingest.extract.language import count_words
 LINK_LIST = "link_list"
 NO_TEXT = "no_text"
 DATED_TEASER = "dated_teaser"
+FAR_FROM_ARTICLE = "far_from_article"
+COMMENT_THREAD = "comment_thread"
+# The head of a reader's comment or a social note: a name of up to four words, perhaps a date, and the verb
+# ("Dana K. says:", "Mike on March 3, 2012 at 4:15 pm said:", "elfgrove reblogged this from dcwomen and
+# added:", "monica-segura liked this", "Jens schreibt:", "网友小王说："). The words are those of the
+# languages listed; elsewhere no line is a head.
+COMMENT_HEAD = re.compile(
+    r"\S+(?: \S+){0,3}(?: (?:on|at|am|le|el) .{0,40}\d{4}.{0,20})? "
+    r"(?i:says|said|wrote|writes|sagt|schreibt|meint|dit|a écrit|dice|escribió)\s*:"
+    r"|\S+(?: \S+){0,3} (?i:liked this|reblogged this from \S+(?: and added:)?)"
+    r"|\S{1,12}(?:说|写道)[:：]")
+MIN_COMMENT_HEADS = 3  # one "... said:" below a paragraph introduces a quote; three make a thread
+# "- we start with learning outcomes ...", "1) Preheat the oven": an item of a list the article may give.
+LIST_ITEM = re.compile(r"(?:\d{1,2}[.)]|[-•*–—·▪])\s+")
+ITEM_MIN_WORDS = 4  # a list item or sentence this long may be the article's ("- Quick Office 5.3" may too)
 # A letter or a digit in any script: a line without one ("-", "—————", "* * *", "|") says nothing.
 TEXT_CHARACTER = re.compile(r"[^\W_]")
 # A date that ends a line: "Nov 09, 2012", "November 9, 2012", "2012-11-09", "09.11.2012", "11/09/2012",
@@ -54,14 +69,74 @@ class LinkListSettings:
     run_min_lines: int = 10
 
 
-def judge_flattened(lines: list[str], start: int = 0,
-                     settings: LinkListSettings = LinkListSettings()) -> dict[int, str]:
+@dataclass(frozen=True, slots=True)
+class ArticleSpanSettings:
+    """The article is the run of lines with the most prose (Finn et al. 2001's body text extraction, by
+    line): a paragraph scores its words, a list item or sentence of ITEM_MIN_WORDS or more `item_weight`
+    times its words, any other line `-short_line_cost`. A line more than `max_distance` lines from that run
+    is another page's. Chosen on the plain-text set as the setting that removes the most cruft at 95%
+    precision or better (`benchmarks/extraction_quality.py --dev --plain-text` prints the choice on four
+    folds by page scored on the fifth)."""
+
+    short_line_cost: float = 3.0
+    item_weight: float = 0.5
+    max_distance: int = 40
+
+
+def judge_flattened(lines: list[str], start: int = 0, settings: LinkListSettings = LinkListSettings(),
+                    span: ArticleSpanSettings = ArticleSpanSettings()) -> dict[int, str]:
     """position -> reason for the lines of flattened text that are not the article's, before any line rule:
-    lines without text, other stories listed with their dates below the article, and link lists."""
+    lines without text, other stories listed with their dates below the article, link lists, and lines far
+    from the article."""
     judged = {position: NO_TEXT for position, line in enumerate(lines, start) if not TEXT_CHARACTER.search(line)}
     judged.update(_dated_teasers(lines, start))
+    judged.update(_comment_thread(lines, start))
     judged.update(judge_link_lists(lines, start, settings))
+    left = [(position, line.strip()) for position, line in enumerate(lines, start)
+            if position not in judged and line.strip()]
+    judged.update(_far_from_article(left, span))
     return judged
+
+
+def _comment_thread(lines: list[str], start: int) -> dict[int, str]:
+    """Below the article's first paragraph, MIN_COMMENT_HEADS comment heads or more make a thread of
+    readers' comments: the first head and everything after it go. (A thread under a "Comments" header
+    is the line rules' comment_form.)"""
+    numbered = [(position, line.strip()) for position, line in enumerate(lines, start)]
+    first = next((index for index, (_, line) in enumerate(numbered) if is_paragraph(line)), None)
+    if first is None:
+        return {}
+    heads = [index for index, (_, line) in enumerate(numbered[first + 1:], first + 1) if COMMENT_HEAD.fullmatch(line)]
+    if len(heads) < MIN_COMMENT_HEADS:
+        return {}
+    return {position: COMMENT_THREAD for position, line in numbered[heads[0]:] if line}
+
+
+def _prose_score(line: str, span: ArticleSpanSettings) -> float:
+    words = count_words(line)
+    if is_paragraph(line):
+        return words
+    if words >= ITEM_MIN_WORDS and (LIST_ITEM.match(line) or line.endswith(SENTENCE_END + (":", ";"))):
+        return span.item_weight * words
+    return -span.short_line_cost
+
+
+def _far_from_article(numbered: list[tuple[int, str]], span: ArticleSpanSettings) -> dict[int, str]:
+    """position -> FAR_FROM_ARTICLE for the lines more than span.max_distance lines from the run of lines
+    with the highest prose score (the maximum subarray, Kadane's algorithm). On the real pages these are
+    sidebars of hundreds of lines and other stories' teasers below a short article."""
+    best, best_first, best_last = 0.0, 0, -1
+    total, first = 0.0, 0
+    for index, (_, line) in enumerate(numbered):
+        if total <= 0:
+            total, first = 0.0, index
+        total += _prose_score(line, span)
+        if total > best:
+            best, best_first, best_last = total, first, index
+    if best_last < 0:
+        return {}
+    return {position: FAR_FROM_ARTICLE for index, (position, _) in enumerate(numbered)
+            if index < best_first - span.max_distance or index > best_last + span.max_distance}
 
 
 def _dated_teasers(lines: list[str], start: int) -> dict[int, str]:

@@ -20,7 +20,7 @@ import justext
 from dateutil import parser as date_parser
 
 from newsingest.extract.boilerplate import SOURCE_BOILERPLATE, line_key
-from newsingest.extract.flattened import LinkListSettings, is_paragraph, judge_flattened
+from newsingest.extract.flattened import ArticleSpanSettings, LinkListSettings, is_paragraph, judge_flattened
 from newsingest.extract.language import count_words, detect_language, primary_language
 from newsingest.extract.rules import is_comment_section_header, match_line_rule, match_list_header
 from newsingest.records import RemovedLine
@@ -504,8 +504,9 @@ def split_title(text: str, title: str | None = None) -> tuple[str | None, list[s
 
 def clean_text(text: str, title: str | None = None, stray: StrayHeadlineSettings = StrayHeadlineSettings(),
                learned: frozenset[str] = frozenset(), language: str | None = None,
-               link_lists: LinkListSettings = LinkListSettings()) -> CleanedText:
+               link_lists: LinkListSettings = LinkListSettings(),
+               span: ArticleSpanSettings = ArticleSpanSettings()) -> CleanedText:
     """Clean a flattened article (see split_title for where its title comes from)."""
     title, lines, start = split_title(text, title)
     return clean_lines(lines, title=title, stray=stray, learned=learned, start=start, language=language,
-                       judged=judge_flattened(lines, start, link_lists))
+                       judged=judge_flattened(lines, start, link_lists, span))
