@@ -1,6 +1,9 @@
-"""Context for text that arrives flattened (no markup left to say what is a menu): jusText's context rule,
-after Pomikálek (2011), reduced to what holds on real pages; and the two shapes of furniture that hold on
-real flattened text whatever surrounds them (README "How cleaning works" has the measured remainder).
+"""Context for text that arrives flattened (no markup left to say what is a menu): what flattening leaves of
+a page's furniture, other stories and readers' comments, judged by where a line lies against the article.
+The rules follow the kinds of cruft that stay on real flattened pages (benchmarks/plain_text_remainder.py,
+README "Measured"): lines without text, other stories listed with their dates, comment threads, link
+lists (jusText's context rule, after Pomikálek 2011, reduced to what holds on real pages) and lines far
+from the article's run of prose (body text extraction, after Finn et al. 2001).
 
 A page's furniture survives flattening as runs of short lines that are not sentences: menus, blogrolls,
 "Related posts" lists. jusText lets such lines go with their neighbours; on the plain-text set built from
@@ -33,8 +36,9 @@ COMMENT_HEAD = re.compile(
     r"|\S+(?: \S+){0,3} (?i:liked this|reblogged this from \S+(?: and added:)?)"
     r"|\S{1,12}(?:说|写道)[:：]")
 MIN_COMMENT_HEADS = 3  # one "... said:" below a paragraph introduces a quote; three make a thread
-# "- we start with learning outcomes ...", "1) Preheat the oven": an item of a list the article may give.
-LIST_ITEM = re.compile(r"(?:\d{1,2}[.)]|[-•*–—·▪])\s+")
+# "1. Homework clubs ...", "- new cycle routes": items of a list, which are body unless a list header
+# ("Most read") introduces them (text.py) or they lie far from the article.
+LIST_MARKER = re.compile(r"(?:\d{1,2}[.)]|[-•*–—·▪])\s+")
 ITEM_MIN_WORDS = 4  # a list item or sentence this long may be the article's ("- Quick Office 5.3" may too)
 # A letter or a digit in any script: a line without one ("-", "—————", "* * *", "|") says nothing.
 TEXT_CHARACTER = re.compile(r"[^\W_]")
@@ -80,14 +84,14 @@ class ArticleSpanSettings:
 
     short_line_cost: float = 3.0
     item_weight: float = 0.5
-    max_distance: int = 40
+    max_distance: int = 30
 
 
 def judge_flattened(lines: list[str], start: int = 0, settings: LinkListSettings = LinkListSettings(),
                     span: ArticleSpanSettings = ArticleSpanSettings()) -> dict[int, str]:
     """position -> reason for the lines of flattened text that are not the article's, before any line rule:
-    lines without text, other stories listed with their dates below the article, link lists, and lines far
-    from the article."""
+    lines without text, other stories listed with their dates below the article, a thread of comments, link
+    lists, and lines far from the article (judged on the lines the others leave)."""
     judged = {position: NO_TEXT for position, line in enumerate(lines, start) if not TEXT_CHARACTER.search(line)}
     judged.update(_dated_teasers(lines, start))
     judged.update(_comment_thread(lines, start))
@@ -116,7 +120,7 @@ def _prose_score(line: str, span: ArticleSpanSettings) -> float:
     words = count_words(line)
     if is_paragraph(line):
         return words
-    if words >= ITEM_MIN_WORDS and (LIST_ITEM.match(line) or line.endswith(SENTENCE_END + (":", ";"))):
+    if words >= ITEM_MIN_WORDS and (LIST_MARKER.match(line) or line.endswith(SENTENCE_END + (":", ";"))):
         return span.item_weight * words
     return -span.short_line_cost
 
