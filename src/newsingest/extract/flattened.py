@@ -92,49 +92,50 @@ def judge_flattened(lines: list[str], start: int = 0, settings: LinkListSettings
     """position -> reason for the lines of flattened text that are not the article's, before any line rule:
     lines without text, other stories listed with their dates below the article, a thread of comments, link
     lists, and lines far from the article (judged on the lines the others leave)."""
-    judged = {position: NO_TEXT for position, line in enumerate(lines, start) if not TEXT_CHARACTER.search(line)}
-    judged.update(_dated_teasers(lines, start))
-    judged.update(_comment_thread(lines, start))
+    numbered = [(position, line.strip()) for position, line in enumerate(lines, start) if line.strip()]
+    paragraphs = {position for position, line in numbered if is_paragraph(line)}
+    judged = {position: NO_TEXT for position, line in numbered if not TEXT_CHARACTER.search(line)}
+    judged.update(_dated_teasers(numbered, paragraphs))
+    judged.update(_comment_thread(numbered, paragraphs))
     judged.update(judge_link_lists(lines, start, settings))
-    left = [(position, line.strip()) for position, line in enumerate(lines, start)
-            if position not in judged and line.strip()]
-    judged.update(_far_from_article(left, span))
+    left = [(position, line) for position, line in numbered if position not in judged]
+    judged.update(_far_from_article(left, paragraphs, span))
     return judged
 
 
-def _comment_thread(lines: list[str], start: int) -> dict[int, str]:
+def _comment_thread(numbered: list[tuple[int, str]], paragraphs: set[int]) -> dict[int, str]:
     """Below the article's first paragraph, MIN_COMMENT_HEADS comment heads or more make a thread of
     readers' comments: the first head and everything after it go. (A thread under a "Comments" header
     is the line rules' comment_form.)"""
-    numbered = [(position, line.strip()) for position, line in enumerate(lines, start)]
-    first = next((index for index, (_, line) in enumerate(numbered) if is_paragraph(line)), None)
-    if first is None:
+    if not paragraphs:
         return {}
-    heads = [index for index, (_, line) in enumerate(numbered[first + 1:], first + 1) if COMMENT_HEAD.fullmatch(line)]
+    first = min(paragraphs)
+    heads = [position for position, line in numbered if position > first and COMMENT_HEAD.fullmatch(line)]
     if len(heads) < MIN_COMMENT_HEADS:
         return {}
-    return {position: COMMENT_THREAD for position, line in numbered[heads[0]:] if line}
+    return {position: COMMENT_THREAD for position, _ in numbered if position >= heads[0]}
 
 
-def _prose_score(line: str, span: ArticleSpanSettings) -> float:
+def _prose_score(line: str, paragraph: bool, span: ArticleSpanSettings) -> float:
     words = count_words(line)
-    if is_paragraph(line):
+    if paragraph:
         return words
     if words >= ITEM_MIN_WORDS and (LIST_MARKER.match(line) or line.endswith(SENTENCE_END + (":", ";"))):
         return span.item_weight * words
     return -span.short_line_cost
 
 
-def _far_from_article(numbered: list[tuple[int, str]], span: ArticleSpanSettings) -> dict[int, str]:
+def _far_from_article(numbered: list[tuple[int, str]], paragraphs: set[int],
+                      span: ArticleSpanSettings) -> dict[int, str]:
     """position -> FAR_FROM_ARTICLE for the lines more than span.max_distance lines from the run of lines
     with the highest prose score (the maximum subarray, Kadane's algorithm). On the real pages these are
     sidebars of hundreds of lines and other stories' teasers below a short article."""
     best, best_first, best_last = 0.0, 0, -1
     total, first = 0.0, 0
-    for index, (_, line) in enumerate(numbered):
+    for index, (position, line) in enumerate(numbered):
         if total <= 0:
             total, first = 0.0, index
-        total += _prose_score(line, span)
+        total += _prose_score(line, position in paragraphs, span)
         if total > best:
             best, best_first, best_last = total, first, index
     if best_last < 0:
@@ -143,19 +144,17 @@ def _far_from_article(numbered: list[tuple[int, str]], span: ArticleSpanSettings
             if index < best_first - span.max_distance or index > best_last + span.max_distance}
 
 
-def _dated_teasers(lines: list[str], start: int) -> dict[int, str]:
+def _dated_teasers(numbered: list[tuple[int, str]], paragraphs: set[int]) -> dict[int, str]:
     """Below the article's last paragraph, a title followed by a date ("- After Setback, Mayor Still Intent
     on Transit Projects - Nov 09, 2012") is another story listed with its date: on the real pages of
     ../shared/eval 54 such lines were cruft and none body. Above the first paragraph and between
     paragraphs a dated line is as often the story's own (a timeline, a quoted release)."""
-    numbered = list(enumerate(lines, start))
-    last = max((index for index, (_, line) in enumerate(numbered) if is_paragraph(line.strip())), default=None)
-    if last is None:
+    if not paragraphs:
         return {}
+    last = max(paragraphs)
     judged = {}
-    for position, line in numbered[last + 1:]:
-        line = line.strip()
-        date = DATE_AT_END.search(line)
+    for position, line in numbered:
+        date = position > last and DATE_AT_END.search(line)
         if date and count_words(line[:date.start()]) >= TEASER_MIN_WORDS and not STAMP_START.match(line):
             judged[position] = DATED_TEASER
     return judged
