@@ -30,8 +30,8 @@ rule removed, and the worst pages (what was lost, what was kept that is not in t
 (repeat it for several checkouts).
 `--dev --plain-text` instead runs the plain-text cleaner on the pages as trafilatura's recall mode flattens
 them and as their <article>/<main> element's text, each line labelled body or cruft by the gold, and prints
-the cruft removed and the body lines lost, and the link_list settings chosen on four folds by page and
-scored on the fifth.
+the cruft removed and the body lines lost, and the settings of link_list and far_from_article chosen on
+four folds by page and scored on the fifth.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ import trafilatura
 
 from newsingest.extract import ExtractSettings, extract_document
 from newsingest.extract.decode import decode
-from newsingest.extract.flattened import LINK_LIST, LinkListSettings
+from newsingest.extract.flattened import FAR_FROM_ARTICLE, LINK_LIST, ArticleSpanSettings, LinkListSettings
 from newsingest.extract.html import HtmlOptions, extract_html
 from newsingest.extract.quality import (SHINGLE_TOKEN, ShingledText, TokenScores, f1_of_means, mean_scores,
                                         shingle_precision_recall, shingles, token_scores)
@@ -389,23 +389,33 @@ class PlainTextCounts:
     body_lost: int = 0
     cruft_removed: int = 0
     lost_by_rule: Counter = field(default_factory=Counter)
-    link_list_body: int = 0
-    link_list_cruft: int = 0
+    body_by_rule: Counter = field(default_factory=Counter)  # body lines removed, a copy kept or not
+    cruft_by_rule: Counter = field(default_factory=Counter)
 
     def add(self, other: PlainTextCounts) -> None:
-        for name in ("body", "cruft", "body_lost", "cruft_removed", "link_list_body", "link_list_cruft"):
+        for name in ("body", "cruft", "body_lost", "cruft_removed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.lost_by_rule.update(other.lost_by_rule)
+        for name in ("lost_by_rule", "body_by_rule", "cruft_by_rule"):
+            getattr(self, name).update(getattr(other, name))
 
-    def line(self) -> str:
+    def line(self, rules: tuple[str, ...] = (LINK_LIST, FAR_FROM_ARTICLE)) -> str:
         return (f"cruft removed {self.cruft_removed}/{self.cruft} ({self.cruft_removed / max(1, self.cruft):.1%}), "
                 f"body lines lost {self.body_lost}/{self.body} ({self.body_lost / max(1, self.body):.2%}); "
-                f"link_list {self.link_list_cruft} cruft, {self.link_list_body} body")
+                + ", ".join(f"{rule} {self.cruft_by_rule[rule]} cruft, {self.body_by_rule[rule]} body"
+                            for rule in rules))
 
 
-def plain_text_counts(lines: list[str], truth: str, settings: LinkListSettings = LinkListSettings()) -> PlainTextCounts:
+@dataclass(frozen=True, slots=True)
+class ContextSettings:
+    """The settings of the flattened-text context rules a grid below varies."""
+
+    link_lists: LinkListSettings = LinkListSettings()
+    span: ArticleSpanSettings = ArticleSpanSettings()
+
+
+def plain_text_counts(lines: list[str], truth: str, settings: ContextSettings = ContextSettings()) -> PlainTextCounts:
     """Clean one flattened page (its first line taken for the title) and label each line by the gold."""
-    cleaned = clean_text("\n".join(lines), link_lists=settings)
+    cleaned = clean_text("\n".join(lines), link_lists=settings.link_lists, span=settings.span)
     gold, gold_tokens = shingles(truth), _tokens(truth)
     kept = {_norm(line) for line in cleaned.lines}
     counts = PlainTextCounts()
@@ -414,9 +424,7 @@ def plain_text_counts(lines: list[str], truth: str, settings: LinkListSettings =
         counts.body, counts.cruft = counts.body + is_body, counts.cruft + (not is_body)
     for removed in cleaned.removed:
         is_body = in_gold(removed.line, gold, gold_tokens)
-        if removed.rule == LINK_LIST:
-            counts.link_list_body += is_body
-            counts.link_list_cruft += not is_body
+        (counts.body_by_rule if is_body else counts.cruft_by_rule)[removed.rule] += 1
         if not is_body:
             counts.cruft, counts.cruft_removed = counts.cruft + 1, counts.cruft_removed + 1
         elif _norm(removed.line) not in kept:  # a repeated paragraph's first copy stays: nothing is lost
@@ -425,54 +433,56 @@ def plain_text_counts(lines: list[str], truth: str, settings: LinkListSettings =
     return counts
 
 
-LINK_LIST_GRID = [LinkListSettings(short_max_words=words, run_min_lines=run)
-                  for words in (5, 7, 9) for run in (4, 6, 8, 10, 12)]
 FOLDS = 5
 # The target (cruft removed >= 0.90 at body lines lost <= 1%) allows ~20 cruft lines per body line on this set
 # (3,407 cruft, 13,229 body lines): a rule below 95% precision works against it.
-MIN_LINK_LIST_PRECISION = 0.95
+MIN_RULE_PRECISION = 0.95
+# Each grid varies one rule's settings, the other's at their defaults; `off` is the setting that removes nothing.
+CONTEXT_GRIDS = {
+    LINK_LIST: ([ContextSettings(link_lists=LinkListSettings(short_max_words=words, run_min_lines=run))
+                 for words in (5, 7, 9) for run in (4, 6, 8, 10, 12)],
+                ContextSettings(link_lists=LinkListSettings(run_min_lines=10**6))),
+    FAR_FROM_ARTICLE: ([ContextSettings(span=ArticleSpanSettings(cost, weight, distance))
+                        for cost in (2.0, 3.0, 5.0) for weight in (0.5, 1.0) for distance in (20, 30, 40, 60)],
+                       ContextSettings(span=ArticleSpanSettings(max_distance=10**6))),
+}
 
 
-def _choose_link_lists(totals: dict[LinkListSettings, PlainTextCounts]) -> LinkListSettings:
-    """The setting that removes the most cruft with link_list precision >= MIN_LINK_LIST_PRECISION."""
+def _choose(rule: str, totals: dict[ContextSettings, PlainTextCounts], off: ContextSettings) -> ContextSettings:
+    """The setting with which `rule` removes the most cruft at precision >= MIN_RULE_PRECISION."""
     def precise(counts: PlainTextCounts) -> bool:
-        removed = counts.link_list_cruft + counts.link_list_body
-        return not removed or counts.link_list_cruft / removed >= MIN_LINK_LIST_PRECISION
-    return max((s for s, c in totals.items() if precise(c)), key=lambda s: totals[s].link_list_cruft,
-               default=LinkListSettings(run_min_lines=10**6))
+        removed = counts.cruft_by_rule[rule] + counts.body_by_rule[rule]
+        return not removed or counts.cruft_by_rule[rule] / removed >= MIN_RULE_PRECISION
+    return max((s for s, c in totals.items() if precise(c)), key=lambda s: totals[s].cruft_by_rule[rule],
+               default=off)
 
 
-def report_link_list_folds(flattened: dict[str, list[str]], pages: list[Page]) -> None:
-    """LinkListSettings chosen on 4 folds by page, scored on the fifth."""
+def _summed(per_page: dict[str, PlainTextCounts], pages: list[Page]) -> PlainTextCounts:
+    total = PlainTextCounts()
+    for page in pages:
+        total.add(per_page[page.id])
+    return total
+
+
+def report_context_folds(flattened: dict[str, list[str]], pages: list[Page], rule: str) -> None:
+    """The settings of `rule` (CONTEXT_GRIDS) chosen on 4 folds by page, scored on the fifth."""
+    grid, off = CONTEXT_GRIDS[rule]
     per_page = {settings: {page.id: plain_text_counts(flattened[page.id], page.truth, settings) for page in pages}
-                for settings in LINK_LIST_GRID}
+                for settings in (*grid, off)}
     held_out = PlainTextCounts()
-    print(f"\nlink_list settings on {FOLDS} folds by page (chosen on four: most cruft at link_list precision "
-          f">= {MIN_LINK_LIST_PRECISION}; scored on the fifth)")
+    print(f"\n{rule} settings on {FOLDS} folds by page (chosen on four: most cruft at {rule} precision "
+          f">= {MIN_RULE_PRECISION}; scored on the fifth)")
     for fold in range(FOLDS):
         train = [page for index, page in enumerate(pages) if index % FOLDS != fold]
         test = [page for index, page in enumerate(pages) if index % FOLDS == fold]
-        totals = {}
-        for settings, counts in per_page.items():
-            totals[settings] = PlainTextCounts()
-            for page in train:
-                totals[settings].add(counts[page.id])
-        chosen = _choose_link_lists(totals)
-        fold_counts = PlainTextCounts()
-        for page in test:
-            fold_counts.add(per_page[chosen][page.id] if chosen in per_page
-                            else plain_text_counts(flattened[page.id], page.truth, chosen))
+        chosen = _choose(rule, {settings: _summed(counts, train) for settings, counts in per_page.items()}, off)
+        fold_counts = _summed(per_page[chosen], test)
         held_out.add(fold_counts)
-        print(f"  fold {fold}: chosen {chosen.short_max_words} words x {chosen.run_min_lines} lines; held out: "
-              + fold_counts.line())
+        print(f"  fold {fold}: chosen {chosen}; held out: " + fold_counts.line())
     print("  all held-out folds: " + held_out.line())
-    everything = {settings: PlainTextCounts() for settings in per_page}
-    for settings, counts in per_page.items():
-        for page in pages:
-            everything[settings].add(counts[page.id])
-    chosen = _choose_link_lists(everything)
-    print(f"  chosen on all pages (LinkListSettings' defaults): {chosen.short_max_words} words x "
-          f"{chosen.run_min_lines} lines: " + everything[chosen].line())
+    everything = {settings: _summed(counts, pages) for settings, counts in per_page.items()}
+    chosen = _choose(rule, everything, off)
+    print(f"  chosen on all pages (the defaults): {chosen}: " + everything[chosen].line())
 
 
 def recall_lines(html: str, url: str | None) -> list[str]:
@@ -497,7 +507,8 @@ def report_plain_text(pages: list[Page]) -> None:
         print(f"\nPlain text: {len(flat_pages)} pages flattened by {name}")
         print(counts.line())
         print("body lines lost by rule: " + ", ".join(f"{rule} {n}" for rule, n in counts.lost_by_rule.most_common()))
-    report_link_list_folds(recall, pages)
+    for rule in CONTEXT_GRIDS:
+        report_context_folds(recall, pages, rule)
 
 
 def report_dev(folder: Path, checkouts: list[Path], worst: int, plain_text: bool) -> None:

@@ -1,10 +1,14 @@
 """Context for flattened text (extract/flattened.py): runs of short lines at the article's edges go as a
-link list; lists the article gives, and short lines between its paragraphs, stay. Our own examples, shaped
+link list; lists the article gives, and short lines between its paragraphs, stay; lines without text go,
+and so do other stories listed with their dates below the article, but not the article's own stamps, and
+lines far from the article's run of prose, but not the items of a list the article is; a thread of readers'
+comments goes from its first head on. Our own examples, shaped
 after the real pages of ../shared/eval (benchmarks/extraction_quality.py --dev --plain-text measures it)."""
 
 from __future__ import annotations
 
-from newsingest.extract.flattened import LINK_LIST, LinkListSettings, judge_link_lists
+from newsingest.extract.flattened import (COMMENT_THREAD, DATED_TEASER, FAR_FROM_ARTICLE, LINK_LIST, NO_TEXT,
+                                          ArticleSpanSettings, LinkListSettings, judge_link_lists)
 from newsingest.extract.text import clean_text
 
 ENGLISH = ["Council approves new cycle lanes for the city centre",
@@ -22,8 +26,8 @@ CHINESE = ["市议会批准新建自行车道",
 CHINESE_MENU = ["首页", "新闻", "体育", "财经", "文化", "旅游", "天气", "视频", "图片", "联系我们"]
 
 
-def removed(text_lines: list[str]) -> list[tuple[str, str]]:
-    return [(r.line, r.rule) for r in clean_text("\n".join(text_lines)).removed]
+def removed(text_lines: list[str], span: ArticleSpanSettings = ArticleSpanSettings()) -> list[tuple[str, str]]:
+    return [(r.line, r.rule) for r in clean_text("\n".join(text_lines), span=span).removed]
 
 
 def test_a_menu_above_the_first_paragraph_goes():
@@ -60,3 +64,86 @@ def test_positions_count_blank_lines_as_the_cleaner_does():
     lines = ["", *MENU, "", ENGLISH[1]]
     assert judge_link_lists(lines, start=3) == {position: LINK_LIST for position in range(4, 14)}
     assert judge_link_lists(lines, settings=LinkListSettings(run_min_lines=11)) == {}
+
+
+def test_lines_without_a_letter_or_digit_go_in_any_language():
+    separators = ["—————", "-", "* * *", "|", "###"]
+    for article in (ENGLISH, GERMAN, CHINESE):
+        lines = [article[0], separators[0], article[1], *separators[1:3], article[2], *separators[3:]]
+        assert removed(lines) == [(line, NO_TEXT) for line in separators]
+
+
+def test_a_separator_does_not_break_a_menu_into_runs_too_short_to_go():
+    menu = [*MENU[:5], "|", *MENU[5:]]
+    assert removed([*ENGLISH, *menu]) == [(line, NO_TEXT if line == "|" else LINK_LIST) for line in menu]
+
+
+def test_other_stories_listed_with_their_dates_below_the_article_go():
+    english = ["- After Setback, Mayor Still Intent on Speeding Transit Projects - Nov 09, 2012",
+               "- Congestion Pricing Debuts on the Harbour Bridge - November 13, 2012"]
+    german = ["Neue Buslinie für die Altstadt beschlossen – 12.03.2024",
+              "Hafenfest lockt tausende Besucher 2024-03-10"]
+    chinese = ["市中心将新建两座停车场 2024年3月12日", "地铁三号线延长段下月通车 2024-03-10"]
+    for article, teasers in ((ENGLISH, english), (GERMAN, german), (CHINESE, chinese)):
+        assert removed([*article, *teasers]) == [(line, DATED_TEASER) for line in teasers]
+
+
+def test_the_articles_own_dated_lines_stay():
+    # Its stamps below it, and a dated line between its paragraphs (a timeline, a quoted release).
+    stamps = ["Posted by Kathy on March 21, 2007", "Published: July 5, 2012", "Updated Nov 9, 2012",
+              "Von Anna Becker, 12.03.2024"]
+    assert [line for line, _ in removed([*ENGLISH, *stamps])] == []
+    timeline = "The council first proposed the lanes on March 3, 2012"
+    assert removed([ENGLISH[0], ENGLISH[1], timeline, ENGLISH[2]]) == []
+
+
+SIDEBARS = {
+    "en": [f"Harbour ferry timetable changes announced for route {n} this winter" for n in range(45)],
+    "de": [f"Neue Fahrpläne für die Hafenfähre auf der Linie {n} im kommenden Winter" for n in range(45)],
+    "zh": [f"第{n}路渡轮冬季时刻表调整方案公布" for n in range(45)],
+}
+
+
+def test_a_sidebar_far_below_the_article_goes_from_its_distance_on():
+    # A sidebar of other stories' headlines (too long for a link list) under a short article: the lines
+    # more than 30 lines from the article's last paragraph go, the nearer ones are left to the line rules.
+    for article, language in ((ENGLISH, "en"), (GERMAN, "de"), (CHINESE, "zh")):
+        far = [(line, rule) for line, rule in removed([*article, *SIDEBARS[language]]) if rule == FAR_FROM_ARTICLE]
+        assert far == [(line, FAR_FROM_ARTICLE) for line in SIDEBARS[language][30:]], language
+
+
+def test_a_sidebar_above_the_article_goes_too():
+    far = [line for line, rule in removed([ENGLISH[0], *SIDEBARS["en"], *ENGLISH[1:]]) if rule == FAR_FROM_ARTICLE]
+    assert far == SIDEBARS["en"][:15]
+    assert [line for line, rule in removed([ENGLISH[0], *SIDEBARS["en"], *ENGLISH[1:]], ArticleSpanSettings(
+        max_distance=44)) if rule == FAR_FROM_ARTICLE] == SIDEBARS["en"][:1]
+
+
+def test_an_article_that_is_a_long_list_keeps_its_items():
+    # Release notes, a changelog, a list of talks: items of four words or more count as the article's prose.
+    items = [f"- Improved handling of harbour ferry bookings in release {n}" for n in range(60)]
+    assert removed([ENGLISH[0], ENGLISH[1], *items, ENGLISH[2]]) == []
+
+
+THREADS = {
+    "en": ["Dana K. says:", "Great news, the bridge was a nightmare on a bike.",
+           "Mike on March 3, 2012 at 4:15 pm said:", "About time. Now fix the potholes on Mill Road.",
+           "elfgrove reblogged this from harbourcitynews and added:", "Finally!", "monica-segura liked this"],
+    "de": ["Jens schreibt:", "Endlich! Die Brücke war mit dem Rad eine Zumutung.", "Petra M. schreibt:",
+           "Und wann kommen die Schlaglöcher dran?", "Uwe sagt:", "Gute Nachricht für Pendler."],
+    "zh": ["网友小王说：", "终于等到了，骑车过桥太危险了。", "李女士写道：", "希望工程按时完成。", "老张说：", "支持！"],
+}
+
+
+def test_a_thread_of_readers_comments_goes_from_its_first_head():
+    for article, language in ((ENGLISH, "en"), (GERMAN, "de"), (CHINESE, "zh")):
+        thread = THREADS[language]
+        assert [(line, rule) for line, rule in removed([*article, *thread]) if rule == COMMENT_THREAD] == [
+            (line, COMMENT_THREAD) for line in thread], language
+
+
+def test_a_quote_introduced_by_said_stays():
+    quoted = [ENGLISH[0], ENGLISH[1], "The mayor, Ana Ruiz, said:", "“It is the biggest change to the city centre "
+              "in a generation, and it will be done by summer.”", "Council member Tom Reed said:",
+              "“We will watch the budget closely.”", ENGLISH[2]]
+    assert removed(quoted) == []

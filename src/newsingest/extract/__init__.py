@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from newsingest.extract.decode import Undecodable, decode
-from newsingest.extract.flattened import judge_link_lists
+from newsingest.extract.flattened import judge_flattened
 from newsingest.extract.html import EXTRACTOR_VERSION, HtmlOptions, extract_html
 from newsingest.extract.language import count_words, detect_language, primary_language
 from newsingest.extract.metadata import Published, parse_published
@@ -19,7 +19,7 @@ from newsingest.fingerprint import text_hash
 from newsingest.records import Article, RawDocument, Rejection
 from newsingest.urls import link_url, source_host
 
-TEXT_CLEANER_VERSION = "2"
+TEXT_CLEANER_VERSION = "3"
 HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
 EARLIEST_PLAUSIBLE_DATE = datetime(1990, 1, 1, tzinfo=UTC)
 
@@ -87,7 +87,7 @@ def _from_text(text: str, raw: RawDocument) -> _Extracted:
     else:
         title, lines, start = split_title(text, raw.title_hint)
     return _Extracted(title=title, lines=lines, start=start, extractor="text-cleaner",
-                      version=TEXT_CLEANER_VERSION, judged=judge_link_lists(lines, start))
+                      version=TEXT_CLEANER_VERSION, judged=judge_flattened(lines, start))
 
 
 def extract_document(raw: RawDocument, settings: ExtractSettings = ExtractSettings()) -> Article | Rejection:

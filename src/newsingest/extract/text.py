@@ -20,7 +20,8 @@ import justext
 from dateutil import parser as date_parser
 
 from newsingest.extract.boilerplate import SOURCE_BOILERPLATE, line_key
-from newsingest.extract.flattened import LinkListSettings, is_paragraph, judge_link_lists
+from newsingest.extract.flattened import (LIST_MARKER, ArticleSpanSettings, LinkListSettings, is_paragraph,
+                                          judge_flattened)
 from newsingest.extract.language import count_words, detect_language, primary_language
 from newsingest.extract.rules import is_comment_section_header, match_line_rule, match_list_header
 from newsingest.records import RemovedLine
@@ -132,9 +133,6 @@ AUTHOR_BIO_LANGUAGES = frozenset({"en", "fr", "es", "de", "it", "pt"})
 TZ_OFFSETS = {"GMT": 0, "UTC": 0, "BST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200, "EEST": 10800,
               "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000, "PST": -28800, "PDT": -25200}
 HEADLINE_MAX_WORDS = 16
-# "1. Homework clubs ...", "- new cycle routes": items of a list, which are body unless a list header
-# ("Most read") introduces them.
-LIST_MARKER = re.compile(r"(?:\d{1,2}[.)]|[-•*–—·▪])\s+")
 LIST_ITEM_MIN_WORDS = 4  # headlines under a list header have 4+ words; subheadings ("Cold and dark") fewer
 LIST_MAX_ITEMS = 12
 LIST_MIN_ITEMS = 2  # one headline-like line under "Related Posts" is as often the article's own
@@ -513,8 +511,9 @@ def split_title(text: str, title: str | None = None) -> tuple[str | None, list[s
 
 def clean_text(text: str, title: str | None = None, stray: StrayHeadlineSettings = StrayHeadlineSettings(),
                learned: frozenset[str] = frozenset(), language: str | None = None,
-               link_lists: LinkListSettings = LinkListSettings()) -> CleanedText:
+               link_lists: LinkListSettings = LinkListSettings(),
+               span: ArticleSpanSettings = ArticleSpanSettings()) -> CleanedText:
     """Clean a flattened article (see split_title for where its title comes from)."""
     title, lines, start = split_title(text, title)
     return clean_lines(lines, title=title, stray=stray, learned=learned, start=start, language=language,
-                       judged=judge_link_lists(lines, start, link_lists))
+                       judged=judge_flattened(lines, start, link_lists, span))
