@@ -139,9 +139,9 @@ def field_costs(pages: list[bytes], rounds: int) -> dict[str, float]:
         costs["parse"] += _cpu(lambda: metadata._parse(html), rounds)
         costs["shared reads"] += _cpu(lambda: metadata._site_names(
             metadata._meta(tree), None, metadata._json_ld(tree)), rounds)
-        costs["title"] += _cpu(lambda: metadata._title(tree, meta, articles, names, None), rounds)
+        costs["title"] += _cpu(lambda: metadata._title(tree, meta, articles, names, metadata.Fallback().title), rounds)
         costs["authors"] += _cpu(lambda: metadata._authors(tree, meta, articles, names), rounds)
-        costs["published"] += _cpu(lambda: metadata._published(tree, meta, articles, [None], None), rounds)
+        costs["published"] += _cpu(lambda: metadata._published(tree, meta, articles, metadata.Fallback().date, None), rounds)
         costs["canonical URL"] += _cpu(lambda: metadata._canonical(tree, meta, None), rounds)
         costs["page_metadata (all)"] += _cpu(lambda: metadata.page_metadata(html, None), rounds)
         raw = RawDocument(origin="page", body=body, content_type="text/html")
