@@ -31,7 +31,7 @@ from newsingest.extract import ExtractSettings, extract_document
 from newsingest.extract.decode import decode
 from newsingest.extract.html import _bare_extraction, _found_metadata
 from newsingest.extract.language import detect_language
-from newsingest.extract.metadata import page_metadata
+from newsingest.extract.metadata import Fallback, page_metadata
 from newsingest.extract.selection import candidate_lines, judge_lines
 from newsingest.extract.text import clean_lines
 from newsingest.extract.workers import WARM_UP
@@ -62,8 +62,9 @@ def steps(raw: RawDocument, settings: ExtractSettings, features: FeatureMaker, c
     document = clock("trafilatura text (bare_extraction)", _bare_extraction, tree, raw.url, settings.html)
     if document is None or not (document.text or "").strip():
         return
-    found = clock("trafilatura title/date/site (htmldate)", _found_metadata, tree, raw.url, settings.html)
-    metadata = clock("metadata search (metadata.py)", page_metadata, text, raw.url, found.title, found.date)
+    found = clock("trafilatura site name (and its metas, JSON-LD)", _found_metadata, tree, raw.url, settings.html)
+    metadata = clock("metadata search (metadata.py; trafilatura's title, date where asked)", page_metadata, text,
+                     raw.url, Fallback(title=found.title, date=found.date))
     readability = clock("readability votes", lambda: " ".join(try_readability(tree).itertext()))
     lines = candidate_lines(document.text.splitlines())
     language = clock("language (py3langid)", detect_language, "\n".join(lines))

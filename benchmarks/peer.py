@@ -11,7 +11,11 @@ order rotates (a slow spell of the machine falls on each in turn):
 - floor: raw `trafilatura.extract(favor_precision=True)` over the pages in a Pool(2) (peer_floor.py);
 - datatrove extract: JsonlReader -> Trafilatura -> JsonlWriter (2 tasks);
 - datatrove extract+MinHash: the same plus its signature, bucket, cluster and filter stages;
-- newsingest CLI and newsingest flow (`--workers 2`), each into a fresh warehouse.
+- newsingest CLI and newsingest flow (`--workers 2`), each into a fresh warehouse; the flow twice: as
+  `python flows/ingest.py` runs it alone (Prefect starts an ephemeral API server inside the run, and the
+  time includes it), and against a running `prefect server start` (as a deployment's scheduled runs do;
+  benchmarks/prefect_server.py starts it on a loopback port with its own PREFECT_HOME before the rounds,
+  outside the timing, and it keeps running through every pipeline's rounds).
 datatrove is installed the first time into its own git-ignored virtualenv (benchmarks/.peer-venv).
 Reported per pipeline: median and minimum wall time, pages/s, peak RSS of the whole process tree and of
 its root process, duplicates found; and the fixed start-up of `newsingest ingest one.html`.
@@ -30,6 +34,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,7 +42,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from run import machine, mib, timed  # noqa: E402  (benchmarks/ is a folder of scripts, not a package)
+from prefect_server import running_server  # noqa: E402  (benchmarks/ is a folder of scripts, not a package)
+from run import machine, mib, timed  # noqa: E402
 
 from newsingest.extract.decode import Undecodable, decode  # noqa: E402
 from newsingest.warehouse import Warehouse  # noqa: E402
@@ -53,7 +59,10 @@ PEER_PACKAGES = ["datatrove==0.10.1", "trafilatura==2.3.1", "lxml_html_clean", "
 VENV_BIN = Path(sys.executable).parent
 PROCESSES = 2
 SHARDS = 8  # datatrove gives each task whole files: several per task keep both busy to the end
-PIPELINES = ("floor", "datatrove_extract", "datatrove_minhash", "newsingest_cli", "newsingest_flow")
+PIPELINES = ("floor", "datatrove_extract", "datatrove_minhash", "newsingest_cli", "newsingest_flow",
+             "newsingest_flow_server")
+LABELS = {"newsingest_flow": "newsingest flow, ephemeral API (in the time)",
+          "newsingest_flow_server": "newsingest flow, running Prefect server"}
 
 
 @dataclass
@@ -126,7 +135,8 @@ def newsingest_counts(db: Path) -> tuple[int, int]:
     return rows[0]
 
 
-def measure(pipeline: str, round_: int, html_dir: Path, shard_dir: Path, tmp: Path) -> Measurement:
+def measure(pipeline: str, round_: int, html_dir: Path, shard_dir: Path, tmp: Path,
+            api_url: str | None = None) -> Measurement:
     work = tmp / f"{pipeline}-{round_}"
     work.mkdir()
     documents = duplicates = None
@@ -142,7 +152,10 @@ def measure(pipeline: str, round_: int, html_dir: Path, shard_dir: Path, tmp: Pa
     else:
         command = [sys.executable, str(ROOT / "flows" / "ingest.py"), str(html_dir), "--db",
                    str(work / "news.duckdb"), "--workers", str(PROCESSES)]
-    wall, rss, stdout = timed(command, environment(tmp, pipeline))
+    env = environment(tmp, pipeline)
+    if pipeline == "newsingest_flow_server":
+        env["PREFECT_API_URL"] = api_url
+    wall, rss, stdout = timed(command, env)
     if pipeline.startswith("datatrove"):
         counts = json.loads(stdout.strip().splitlines()[-1])
         documents, duplicates = counts["extracted"], counts.get("duplicates")
@@ -205,7 +218,7 @@ def markdown(results: dict) -> str:
     for pipeline, s in summary.items():
         ratio = f"{peer['wall_median_s'] / s['wall_median_s']:.2f}x" if peer else ""
         duplicates = "" if s["duplicates"] is None else f"{s['duplicates']:,}"
-        lines.append(f"| {pipeline.replace('_', ' ')} | {s['wall_median_s']:.1f} s ({s['wall_min_s']:.1f}) | "
+        lines.append(f"| {LABELS.get(pipeline, pipeline.replace('_', ' '))} | {s['wall_median_s']:.1f} s ({s['wall_min_s']:.1f}) | "
                      f"{s['pages_per_s']:.1f} | {ratio} | {s['peak_tree_rss_mib']:.0f} MiB | "
                      f"{s['peak_root_rss_mib']:.0f} MiB | {duplicates} |")
     lines += ["", f"Fixed start-up of `newsingest ingest one.html` (median of 3, fresh warehouse): "
@@ -232,8 +245,10 @@ def main() -> None:
     args = parser.parse_args()
     pipelines = [p for p in PIPELINES if p in args.only.split(",")]
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    with tempfile.TemporaryDirectory(prefix="newsingest-peer-") as tmp_name:
+    with tempfile.TemporaryDirectory(prefix="newsingest-peer-") as tmp_name, ExitStack() as server:
         tmp = Path(tmp_name)
+        api_url = (server.enter_context(running_server(tmp / "prefect-server"))
+                   if "newsingest_flow_server" in pipelines else None)
         html_dir, shard_dir, pages = build_corpus(args.pages, args.copies, tmp / "corpus")
         if any(p.startswith("datatrove") for p in pipelines):
             peer_python()
@@ -242,7 +257,7 @@ def main() -> None:
             shift = round_ % len(pipelines)
             for pipeline in pipelines[shift:] + pipelines[:shift]:
                 print(f"round {round_ + 1}/{args.rounds}: {pipeline} ...", file=sys.stderr, flush=True)
-                measurements.append(measure(pipeline, round_, html_dir, shard_dir, tmp))
+                measurements.append(measure(pipeline, round_, html_dir, shard_dir, tmp, api_url))
                 print(f"  {measurements[-1]}", file=sys.stderr, flush=True)
         startup_s = startup(html_dir, tmp)
     results = {"machine": machine(), "started_at": started, "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -22,6 +22,7 @@ import threading
 from contextlib import nullcontext
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from prefect import flow, get_run_logger, task
@@ -200,7 +201,14 @@ def run_name() -> str:
 
 def artifact_key(suffix: str) -> str:
     """Stable per deployment, so the UI shows each deployment's history of summaries, tables and progress."""
-    return f"{deployment.name or flow_run.flow_name}-{suffix}"
+    return f"{_artifact_prefix(flow_run.get_id())}-{suffix}"
+
+
+@lru_cache(maxsize=16)
+def _artifact_prefix(flow_run_id: str | None) -> str:
+    """The deployment's name, else the flow's, looked up once per flow run: `deployment.name` reads the flow
+    run and its deployment from the API on every call (two requests for each of a run's artifacts)."""
+    return deployment.name or flow_run.flow_name
 
 
 class ProgressArtifact:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +18,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
+from benchmarks.prefect_server import free_port, stop
 from conftest import ROOT
 
 PREFECT = str(Path(sys.executable).with_name("prefect"))
@@ -27,26 +26,10 @@ STARTUP_SECONDS = 180  # a loaded 2-core CI machine needed ~100 s
 RUN_SECONDS = 300
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     # A session of its own, so stopping it by PID also stops the children it started (uvicorn, flow runs).
     return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
                             start_new_session=True)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def prefect_cli(*args: str, env: dict[str, str]) -> str:

@@ -15,6 +15,7 @@ from newsingest.extract import extract_document
 from newsingest.extract.metadata import (
     BYLINE_CLASS,
     STAMP_CLASS,
+    Fallback,
     MarkWords,
     Published,
     choose_published,
@@ -233,6 +234,19 @@ def test_page_metadata_from_markup():
     assert found.authors == ("Tomas Lind",)
     assert found.published.isoformat() == "2024-06-03T07:47:00+02:00"
     assert found.canonical_url == "https://www.example.org/news/sea-wall"
+
+
+def test_the_fallback_is_asked_only_for_what_the_page_leaves_open():
+    asked = []
+    fallback = Fallback(title=lambda: asked.append("title") or "Wall vote", date=lambda: asked.append("date") or "2024-06-01")
+    head = '<meta property="article:published_time" content="2024-06-03">'
+    assert page_metadata(page(head), None, fallback).published.isoformat() == "2024-06-03"
+    assert asked == []  # title and date are in the page's own markup
+    # An address with a day answers without the fallback too; the title falls back only when the page has none.
+    dated = page_metadata(page(), "https://example.org/2024/06/02/wall", fallback)
+    assert dated.published.isoformat() == "2024-06-02" and asked == []
+    bare = page_metadata("<html><head></head><body><p>" + BODY + "</p></body></html>", None, fallback)
+    assert (bare.title, bare.published.isoformat(), asked) == ("Wall vote", "2024-06-01", ["title", "date"])
 
 
 def test_comment_dates_and_names_are_not_the_articles():

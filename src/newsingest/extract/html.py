@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from html import unescape
 
 import lxml.html
 import trafilatura
@@ -13,9 +14,9 @@ from lxml.html import HtmlElement
 from trafilatura.external import try_readability
 from trafilatura.metadata import META_URL, examine_meta, extract_meta_json, extract_sitename, extract_title, extract_url
 from trafilatura.settings import Document, set_date_params
-from trafilatura.utils import load_html
+from trafilatura.utils import line_processing, load_html
 
-from newsingest.extract.metadata import page_metadata
+from newsingest.extract.metadata import Fallback, page_metadata
 
 EXTRACTOR_VERSION = trafilatura.__version__
 # Share of the extracted characters in table rows above which the "table" is the page's layout grid.
@@ -64,31 +65,52 @@ class HtmlExtract:
     readability_text: str  # what trafilatura's readability port takes for the article, its paragraphs joined
 
 
-def _found_metadata(tree: HtmlElement, url: str | None, options: HtmlOptions) -> Document:
-    """The title, date and site name trafilatura's `extract_metadata` finds, the same way, without the
-    fields it also searches that nothing here reads: its author search, categories, tags and licence took
-    ~60% of its time (~20 ms of CPU per page, profiled), and `bare_extraction` ran all of it once more on
-    a layout-table retry."""
+@dataclass(slots=True)
+class _FoundMetadata:
+    """What trafilatura's `extract_metadata` finds, the same way, for the fields read here: the site name,
+    and the title and date that page_metadata asks for only where the page's own markup has none."""
+
+    tree: HtmlElement
+    found: Document  # its metas and JSON-LD, and the page's address
+    extensive_date_search: bool
+    sitename: str | None
+
+    def title(self) -> str | None:
+        return _trimmed(self.found.title or extract_title(self.tree))
+
+    def date(self) -> str | None:
+        # Markup dates only (<time>, JSON-LD, meta, URL): the extensive search guesses from free text and
+        # takes "(c) 2024" footers or dates in related-story boxes for the publication date.
+        return _trimmed(find_date(self.tree, **set_date_params(extensive=self.extensive_date_search),
+                                  url=self.found.url))
+
+
+def _trimmed(value: str | None) -> str | None:
+    """A field as trafilatura's Document.clean_and_trim leaves it."""
+    if not isinstance(value, str):
+        return value
+    return line_processing(unescape(value if len(value) <= 10000 else value[:9999] + "…"))
+
+
+def _found_metadata(tree: HtmlElement, url: str | None, options: HtmlOptions) -> _FoundMetadata:
+    """trafilatura's metadata search without the fields it also searches that nothing here reads: its author
+    search, categories, tags and licence took ~60% of its time (~20 ms of CPU per page, profiled), and
+    `bare_extraction` ran all of it once more on a layout-table retry."""
     found = examine_meta(tree)
     try:
         found = extract_meta_json(tree, found)
     except Exception:  # trafilatura's own guard: its JSON-LD reader has bugs on odd markup
         pass
-    found.title = found.title or extract_title(tree)
     found.url = found.url or extract_url(tree, url)
-    # Markup dates only (<time>, JSON-LD, meta, URL): the extensive search guesses from free text and
-    # takes "(c) 2024" footers or dates in related-story boxes for the publication date.
-    found.date = find_date(tree, **set_date_params(extensive=options.extensive_date_search), url=found.url)
-    found.sitename = found.sitename or extract_sitename(tree)
-    if found.sitename:
+    sitename = found.sitename or extract_sitename(tree)
+    if sitename:
         # trafilatura's tidying: a Twitter handle loses its @, a bare name is capitalised
-        found.sitename = found.sitename.lstrip("@")
-        if found.sitename and "." not in found.sitename and not found.sitename[0].isupper():
-            found.sitename = found.sitename.title()
+        sitename = sitename.lstrip("@")
+        if sitename and "." not in sitename and not sitename[0].isupper():
+            sitename = sitename.title()
     elif found.url and (match := META_URL.match(found.url)):
-        found.sitename = match[1]
-    found.clean_and_trim()
-    return found
+        sitename = match[1]
+    return _FoundMetadata(tree, found, options.extensive_date_search, _trimmed(sitename))
 
 
 def _bare_extraction(html: HtmlElement, url: str | None, options: HtmlOptions):
@@ -129,7 +151,7 @@ def extract_html(html: str, url: str | None, options: HtmlOptions = HtmlOptions(
     if document is None or not (document.text or "").strip():
         return None
     found = _found_metadata(tree, url, options)
-    metadata = page_metadata(html, url, found_title=found.title, found_date=found.date)
+    metadata = page_metadata(html, url, Fallback(title=found.title, date=found.date))
     return HtmlExtract(
         text=document.text,
         title=metadata.title,
