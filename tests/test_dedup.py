@@ -1,4 +1,6 @@
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -142,7 +144,29 @@ def test_band_keys_find_exactly_the_rows_sharing_a_band_across_merges():
     for row in (0, 1, 57, 198, 199):
         expected = {other for other in range(200) if rows_of(signatures[row]) & rows_of(signatures[other])}
         assert set(index.query(bands.keys(signatures[row]))) == expected
-        assert not index.query(other_route.keys(signatures[row]))  # routes never share keys
+        assert len(index.query(other_route.keys(signatures[row]))) == 0  # routes never share keys
+
+        found = index.query(bands.keys(signatures[row]))
+        assert list(found) == sorted(set(found.tolist()))  # each row once, in order
+
+
+def test_sentence_containment_of_many_candidates_at_once_is_each_pairs_own():
+    """verify's vectorised sentence containment equals the per-pair definition (shared hashes over the
+    shorter's count), also for candidates without sentences and a text without any."""
+    import numpy as np
+
+    from newsingest.dedup.index import Ragged, _sentence_containment
+    from newsingest.dedup.text_units import shared, sorted_distinct
+
+    rng = np.random.default_rng(3)
+    pool = rng.integers(0, 2**63, 60, dtype=np.uint64)
+    stored = [sorted_distinct(rng.choice(pool, size)) for size in (0, 1, 5, 30, 12, 0, 40)]
+    for own in (sorted_distinct(rng.choice(pool, 20)), sorted_distinct(pool[:0])):
+        signature = SimpleNamespace(sentences=own)
+        expected = [shared(own, s) / max(1, min(len(own), len(s))) for s in stored]
+        assert _sentence_containment(signature, Ragged.of(stored)).tolist() == expected
+        picked = np.array([6, 2, 3])
+        assert _sentence_containment(signature, Ragged.of(stored).take(picked)).tolist() == [expected[i] for i in picked]
 
 
 def test_text_without_spaces_is_shingled_by_character():

@@ -160,3 +160,45 @@ def test_articles_signed_under_an_earlier_scheme_are_still_remembered_and_rededu
     assert decisions(db_path)["https://b.example/1"][0] == "near_duplicate"
     report = rededup(Warehouse(db_path))
     assert report.recomputed_signatures == 1 and report.changed == 0
+
+
+class ReadsRecorded(Warehouse):
+    """The real warehouse, recording which day ranges of dedup state a run reads."""
+
+    def __init__(self, path):
+        super().__init__(path)
+        self.dedup_reads = []
+
+    def dedup_state(self, scheme, days):
+        self.dedup_reads.append(days)
+        return super().dedup_state(scheme, days)
+
+
+def test_a_run_reads_dedup_state_only_for_days_earlier_runs_landed_articles_on(db_path, tmp_path):
+    """Reading a range of days no earlier run landed on scanned every stored article and found nothing; the
+    run's own articles are remembered as they are decided. Decisions are those of reading every range."""
+    from newsingest.pipeline import IngestRun, PipelineSettings, batches, run_batches
+    from newsingest.sources.registry import open_sources
+
+    ingest_records(db_path, tmp_path, "earlier", [record("https://a.example/1", STORY, days_ago(40))])
+
+    def second_run(name, records):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("\n".join(json.dumps(r) for r in records))
+        warehouse = ReadsRecorded(db_path)
+        sources = open_sources([str(path)])
+        with IngestRun(warehouse, PipelineSettings(window_days=5)) as ingest_run:
+            for _ in run_batches(ingest_run, batches(sources.items(), 1, progress=sources.progress)):
+                pass
+        return warehouse.dedup_reads
+
+    # batches of new days only (the earlier article is 40 days old): nothing read, and the copy within
+    # the run is still found
+    reads = second_run("new-days", [record("https://b.example/1", OTHER, days_ago(3)),
+                                    record("https://c.example/1", OTHER + " Copied.", days_ago(2))])
+    assert reads == []
+    assert decisions(db_path)["https://c.example/1"][0] == "near_duplicate"
+    # a batch whose window meets the earlier run's day reads it and finds the earlier article
+    reads = second_run("old-day", [record("https://d.example/1", STORY + " Again.", days_ago(38))])
+    assert len(reads) == 1
+    assert decisions(db_path)["https://d.example/1"][0] == "near_duplicate"

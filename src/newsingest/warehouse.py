@@ -332,6 +332,13 @@ class Warehouse:
         return [RememberedArticle(*row[:5], StoredSignature(*row[5:-1]) if row[-1] is None else None, row[-1])
                 for row in rows]
 
+    def stored_day_span(self) -> tuple[int, int] | None:
+        """The first and last day (records.day_number) of the stored articles as dedup_state dates them; None
+        when there are none."""
+        with self.transaction() as con:
+            first, last = con.execute(load_sql("stored_day_span")).fetchone()
+        return None if first is None else (first, last)
+
     def story_statistics(self, scheme: str) -> tuple[int, list[tuple[str, int]]]:
         """The stories stage's IDF statistics: documents counted, and the document frequency per term."""
         with self.transaction() as con:

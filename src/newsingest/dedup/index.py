@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from newsingest.dedup.signatures import SignatureSettings, TextSignature
-from newsingest.dedup.text_units import shared
+from newsingest.dedup.text_units import EMPTY, shared
 
 # Recently inserted band keys wait in a dict; they are merged into the sorted arrays when the dict holds
 # more than this many entries or an eighth of the sorted ones (amortised O(n log n) for any n).
@@ -128,18 +128,38 @@ class KeyIndex:
         self.keys, self.members = np.insert(self.keys, at, keys), np.insert(self.members, at, members)
         self.pending, self.pending_later, self.pending_entries = {}, {}, 0
 
-    def query(self, keys: np.ndarray) -> list[int]:
-        """Rows holding any of the keys."""
-        found: list[int] = []
-        for key in self.pending.keys() & keys.tolist():
-            found.append(self.pending[key])
-            found.extend(self.pending_later.get(key, ()))
+    def query(self, keys: np.ndarray) -> np.ndarray:
+        """Rows holding any of the keys, sorted, each once. A frequent key holds thousands of rows (unrelated
+        texts share stock character n-grams): they are gathered in numpy, not a row at a time."""
+        pending = [row for key in self.pending.keys() & keys.tolist()
+                   for row in (self.pending[key], *self.pending_later.get(key, ()))]
         starts = np.searchsorted(self.keys, keys, side="left")
-        ends = np.searchsorted(self.keys, keys, side="right")
-        held = ends > starts
-        for start, end in zip(starts[held].tolist(), ends[held].tolist()):
-            found.extend(self.members[start:end].tolist())
-        return found
+        positions = spans(starts, np.searchsorted(self.keys, keys, side="right") - starts)
+        return np.unique(np.concatenate((self.members[positions], np.array(pending, dtype=np.int32))))
+
+
+def spans(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The positions start .. start + length - 1 of every (start, length), concatenated."""
+    ends = np.cumsum(lengths)
+    # each run: its start repeated, plus 0..length-1 counted across all runs
+    return np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - (ends - lengths), lengths)
+
+
+@dataclass(frozen=True, slots=True)
+class Ragged:
+    """Arrays of varying length (each text's sentence hashes) end to end: verification reads those of
+    thousands of candidates with a few numpy operations, not a Python call per candidate."""
+
+    values: np.ndarray
+    lengths: np.ndarray
+
+    @classmethod
+    def of(cls, arrays: Sequence[np.ndarray]) -> Ragged:
+        return cls(np.concatenate([*arrays, EMPTY]), np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays)))
+
+    def take(self, picked: np.ndarray) -> Ragged:
+        starts = np.cumsum(self.lengths) - self.lengths
+        return Ragged(self.values[spans(starts[picked], self.lengths[picked])], self.lengths[picked])
 
 
 class Bands:
@@ -173,13 +193,14 @@ class Candidates:
     chars: np.ndarray  # (n, char_perm) uint32
     char_counts: np.ndarray
     days: np.ndarray  # the articles' own dates (records.day_number)
-    sentences: Sequence[np.ndarray]
+    sentences: Ragged
     facts: Sequence[np.ndarray]
 
 
 class SignatureStore:
-    """Every indexed article's signatures as rows of growing numpy arrays; its sentence and fact hashes
-    (a few dozen values of varying number) as one small array each."""
+    """Every indexed article's signatures as rows of growing numpy arrays; its sentence hashes (a few dozen
+    of varying number) end to end in one growing array, its fact hashes as one small array each (verify
+    reads them only for the few candidates it accepts)."""
 
     def __init__(self, settings: SignatureSettings, capacity: int = 1024):
         self.ids: list[str] = []
@@ -190,7 +211,10 @@ class SignatureStore:
         self.sizes = np.empty(capacity, dtype=np.int32)
         self.char_counts = np.empty(capacity, dtype=np.int32)
         self.days = np.empty(capacity, dtype=np.int32)
-        self.sentences: list[np.ndarray] = []
+        self.sentence_starts = np.empty(capacity, dtype=np.int64)
+        self.sentence_counts = np.empty(capacity, dtype=np.int64)
+        self.sentence_hashes = np.empty(32 * capacity, dtype=np.uint64)
+        self.sentences_held = 0
         self.facts: list[np.ndarray] = []
 
     def __len__(self) -> int:
@@ -201,9 +225,17 @@ class SignatureStore:
 
     def _grow(self) -> None:
         rows = 2 * len(self.ids)
-        for name in ("full", "lead", "chars", "sizes", "char_counts", "days"):
+        for name in ("full", "lead", "chars", "sizes", "char_counts", "days", "sentence_starts", "sentence_counts"):
             array = getattr(self, name)
             setattr(self, name, np.resize(array, (rows, *array.shape[1:])))
+
+    def _append_sentences(self, row: int, hashes: np.ndarray) -> None:
+        start, end = self.sentences_held, self.sentences_held + len(hashes)
+        if end > len(self.sentence_hashes):
+            self.sentence_hashes = np.resize(self.sentence_hashes, max(end, 2 * len(self.sentence_hashes)))
+        self.sentence_hashes[start:end] = hashes
+        self.sentence_starts[row], self.sentence_counts[row] = start, len(hashes)
+        self.sentences_held = end
 
     def append(self, article_id: str, signature: TextSignature, day: int) -> int:
         row = len(self.ids)
@@ -212,16 +244,32 @@ class SignatureStore:
         self.full[row], self.lead[row] = signature.minhash.hashvalues, signature.lead.hashvalues
         self.chars[row] = signature.chars.hashvalues
         self.sizes[row], self.char_counts[row], self.days[row] = signature.shingle_count, signature.char_count, day
-        self.sentences.append(signature.sentences)
+        self._append_sentences(row, signature.sentences)
         self.facts.append(signature.facts)
         self.ids.append(article_id)
         self.row_of[article_id] = row
         return row
 
-    def candidates(self, rows: list[int]) -> Candidates:
-        return Candidates([self.ids[r] for r in rows], self.full[rows], self.lead[rows], self.sizes[rows],
-                          self.chars[rows], self.char_counts[rows], self.days[rows],
-                          [self.sentences[r] for r in rows], [self.facts[r] for r in rows])
+    def candidates(self, rows: np.ndarray) -> Candidates:
+        """The signatures of these rows; ids and facts are read only for the few rows verify accepts."""
+        counts = self.sentence_counts[rows]
+        sentences = Ragged(self.sentence_hashes[spans(self.sentence_starts[rows], counts)], counts)
+        return Candidates(Picked(self.ids, rows), self.full[rows], self.lead[rows], self.sizes[rows],
+                          self.chars[rows], self.char_counts[rows], self.days[rows], sentences, Picked(self.facts, rows))
+
+
+class Picked(Sequence):
+    """`items[rows[i]]` as item i, without building the list: of a query's candidates (thousands in a
+    full window) verify reads the ids and facts of a few."""
+
+    def __init__(self, items: list, rows: np.ndarray):
+        self._items, self._rows = items, rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i: int):
+        return self._items[self._rows[i]]
 
 
 class NearDuplicateIndex:
@@ -255,15 +303,14 @@ class NearDuplicateIndex:
         self.entries.insert(self.store.append(article_id, signature, day), self._keys(signature))
 
     def measure(self, signature: TextSignature, article_id: str) -> Match:
-        return measure_one(signature, self.store.candidates([self.store.row_of[article_id]]))
+        return measure_one(signature, self.store.candidates(np.array([self.store.row_of[article_id]])))
 
     def day_of(self, article_id: str) -> int:
         return int(self.store.days[self.store.row_of[article_id]])
 
     def best_match(self, signature: TextSignature, day: int) -> Match | None:
         """The most similar indexed article that verify accepts; ties by id."""
-        rows = set(self.entries.query(self._keys(signature)))
-        return verify(self.settings, signature, day, self.store.candidates(sorted(rows)))
+        return verify(self.settings, signature, day, self.store.candidates(self.entries.query(self._keys(signature))))
 
 
 # Shared with the Redis index (dedup/redis_index.py), so both decide the same way on the same candidates.
@@ -283,9 +330,16 @@ def facts_agree(settings: LshSettings, a: np.ndarray, b: np.ndarray) -> bool:
     return fewer < settings.min_facts or shared(a, b) >= settings.fact_agreement * fewer
 
 
-def _sentence_containment(signature: TextSignature, stored: Sequence[np.ndarray]) -> np.ndarray:
-    own = signature.sentences
-    return np.array([shared(own, s) / max(1, min(len(own), len(s))) for s in stored], dtype=float)
+def _sentence_containment(signature: TextSignature, stored: Ragged) -> np.ndarray:
+    """For each stored text, the share of the shorter's sentences in both: `shared` of the two sorted distinct
+    hash arrays, for all at once (one searchsorted over every stored hash; a Python call per candidate was
+    half the run's own process once the window held ~20k articles)."""
+    own, lengths, values = signature.sentences, stored.lengths, stored.values
+    found = np.zeros(len(lengths))
+    if len(own) and len(values):
+        hits = own[np.minimum(np.searchsorted(own, values), len(own) - 1)] == values
+        found = np.bincount(np.repeat(np.arange(len(lengths)), lengths), weights=hits, minlength=len(lengths))
+    return found / np.maximum(1, np.minimum(len(own), lengths))
 
 
 def verify(settings: LshSettings, signature: TextSignature, day: int, found: Candidates) -> Match | None:
@@ -306,7 +360,7 @@ def verify(settings: LshSettings, signature: TextSignature, day: int, found: Can
     # Sentences are compared a candidate at a time, so only where they decide: excerpts in the window that
     # nothing above accepted.
     undecided = np.flatnonzero(~accepted & excerpt & in_window)
-    accepted[undecided] = _sentence_containment(signature, [found.sentences[i] for i in undecided]) >= (
+    accepted[undecided] = _sentence_containment(signature, found.sentences.take(undecided)) >= (
         settings.containment_threshold)
     accepted &= in_window
     matches = [Match(found.ids[i], float(similarity[i]), float(contained[i])) for i in np.flatnonzero(accepted)

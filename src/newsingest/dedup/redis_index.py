@@ -23,7 +23,7 @@ import redis
 from datasketch import MinHashLSH
 
 from newsingest.dedup.clusters import ArticleMemory, Deduplicator
-from newsingest.dedup.index import Candidates, LshSettings, Match, band_layout, measure_one, verify
+from newsingest.dedup.index import Candidates, LshSettings, Match, Ragged, band_layout, measure_one, verify
 from newsingest.dedup.signatures import SignatureSettings, TextSignature
 
 
@@ -108,7 +108,8 @@ def _candidates(ids: list[str], decoded: list[Decoded]) -> Candidates:
         return np.array([getattr(d, name) for d in decoded])
 
     return Candidates(ids, stack("full"), stack("lead"), stack("shingle_count"), stack("chars"),
-                      stack("char_count"), stack("day"), [d.sentences for d in decoded], [d.facts for d in decoded])
+                      stack("char_count"), stack("day"), Ragged.of([d.sentences for d in decoded]),
+                      [d.facts for d in decoded])
 
 
 class RedisNearDuplicateIndex:

@@ -37,7 +37,10 @@ class ReuseSettings:
     partially: float = 0.2  # the article's words from all its sources: from this share on, partially derived
     wholly: float = 0.65  # and from this share on, wholly derived (both cross-validated likewise)
     window_days: int = 3  # sources published up to this many days before the article
-    memory_days: int = 14  # days of articles held in memory at most (the longest unused leave first)
+    # Days of articles held in memory at most (the longest unused leave first; read again when needed): a
+    # batch's windows span window_days + 1 days and a few more for copies dated later. ~12 KB an article
+    # (its words' hashes and spans, sampled n-grams): 14 days of the 100k benchmark corpus held ~1 GB.
+    memory_days: int = 7
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,9 @@ GRAM_BASE = np.uint64(0xC2B2AE3D27D4EB4F)
 @dataclass(frozen=True, slots=True)
 class Words:
     """A text's words in order: `hashes` (uint32, case-folded) and their spans in the text (`starts`,
-    `ends`: character offsets into the Python string, end exclusive)."""
+    `ends`: int32 character offsets into the Python string, end exclusive; a text is at most a batch's
+    bytes, pipeline.DEFAULT_BATCH_BYTES). The reuse index holds these of a week of articles: 12 bytes a
+    word, not the 20 of int64 spans."""
 
     hashes: np.ndarray
     starts: np.ndarray
@@ -62,14 +64,14 @@ def words(text: str) -> Words:
     ends = np.flatnonzero(edges == -1)
     if not len(starts):
         empty = np.zeros(0, dtype=np.uint32)
-        return Words(empty, empty.astype(np.int64), empty.astype(np.int64))
+        return Words(empty, empty.astype(np.int32), empty.astype(np.int32))
     positions = np.flatnonzero(inside)
     # Offset of each word character within its word, for its power of the base.
     lengths = ends - starts
     offset = np.arange(len(positions)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     terms = (folded[positions] + np.uint64(1)) * _powers()[np.minimum(offset, MAX_WORD_CHARS - 1)]
     hashes = np.add.reduceat(terms, np.cumsum(lengths) - lengths) * MIX
-    return Words((hashes >> np.uint64(32)).astype(np.uint32), starts, ends)
+    return Words((hashes >> np.uint64(32)).astype(np.uint32), starts.astype(np.int32), ends.astype(np.int32))
 
 
 def gram_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
