@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from newsingest.arrays import spans
 from newsingest.dedup.signatures import SignatureSettings, TextSignature
 from newsingest.dedup.text_units import EMPTY, shared
 
@@ -136,13 +137,6 @@ class KeyIndex:
         starts = np.searchsorted(self.keys, keys, side="left")
         positions = spans(starts, np.searchsorted(self.keys, keys, side="right") - starts)
         return np.unique(np.concatenate((self.members[positions], np.array(pending, dtype=np.int32))))
-
-
-def spans(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The positions start .. start + length - 1 of every (start, length), concatenated."""
-    ends = np.cumsum(lengths)
-    # each run: its start repeated, plus 0..length-1 counted across all runs
-    return np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - (ends - lengths), lengths)
 
 
 @dataclass(frozen=True, slots=True)

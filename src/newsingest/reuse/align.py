@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsingest.arrays import spans
 from newsingest.reuse.words import gram_hashes
 
 
@@ -38,8 +39,7 @@ def sorted_matches(ordered: np.ndarray, grams: np.ndarray, max_repeats: int) -> 
     total = int(counts.sum())
     if not total:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    return np.repeat(np.arange(len(grams)), counts), np.repeat(low, counts) + within
+    return np.repeat(np.arange(len(grams)), counts), spans(low, counts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from itertools import chain, repeat
 
 import numpy as np
 
+from newsingest.arrays import spans
 from newsingest.stories.features import FeatureSettings, TermWeights
 from newsingest.records import day_number
 
@@ -207,10 +208,7 @@ class DayMembers:
         """Indexes into the term columns of these articles, concatenated, and each article's length."""
         offsets = self.offsets.values
         starts, lengths = offsets[positions], offsets[positions + 1] - offsets[positions]
-        # Each article's run of indexes: its start repeated, plus 0..length-1 (counted across all runs).
-        ends = np.cumsum(lengths)
-        index = np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - (ends - lengths), lengths)
-        return index, lengths
+        return spans(starts, lengths), lengths
 
 
 class StoryIndex:
