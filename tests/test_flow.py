@@ -162,6 +162,10 @@ def test_reprocess_rebuilds_articles_from_the_raw_archive_keeping_ids_and_cluste
     before = con.execute(snapshot).fetchall()
     counted = con.execute(statistics).fetchall()
     rejected = con.execute("select doc_id, reason from rejections order by 1").fetchall()
+    # The learned boilerplate counts each article once, when it was first ingested.
+    learned = ("select source, line_hash, articles from source_lines union all "
+               "select source, '', articles from source_line_totals order by all")
+    lines_counted = con.execute(learned).fetchall()
     # What an older cleaner might have left: reprocessing must put back what the current code makes of it.
     con.execute("update articles set text = 'stale' where id = (select min(id) from articles)")
     con.close()
@@ -171,6 +175,7 @@ def test_reprocess_rebuilds_articles_from_the_raw_archive_keeping_ids_and_cluste
     con = duckdb.connect(str(db_path), read_only=True)
     assert con.execute(snapshot).fetchall() == before
     assert con.execute(statistics).fetchall() == counted and len(counted) > 100
+    assert con.execute(learned).fetchall() == lines_counted and len(lines_counted) > 20
     assert con.execute("select doc_id, reason from rejections order by 1").fetchall() == rejected
     assert con.execute("select trigger, status from runs order by started_at desc limit 1").fetchone() == \
         ("reprocess", "completed")

@@ -386,7 +386,7 @@ class IngestRun:
             replaces=self.replaced(batch),
             stories=decided.stories,
             reuse=decided.reuse.rows,
-            source_lines=lines_to_learn(extracted.articles, dedup.decisions),
+            source_lines=lines_to_learn(extracted.articles, dedup.decisions) if self.learns_boilerplate else [],
         ), self.scheme)
         release_free_memory()  # what landing freed (its JSON, DuckDB's buffers and checkpoint): newsingest.memory
         self.deduplicator.publish()  # a shared dedup index learns the batch's articles only now they landed
@@ -398,6 +398,7 @@ class IngestRun:
 
     # Reprocess (newsingest.reprocess.ReprocessRun) reads its inputs from the raw archive and replaces their rows.
     archives_inputs = True  # land the admitted documents' bytes in raw_documents
+    learns_boilerplate = True  # count the new articles' short lines into source_lines (each article once)
 
     def replaced(self, batch: Batch) -> list[str]:
         """Ids whose earlier rows this batch replaces."""

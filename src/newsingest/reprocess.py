@@ -72,6 +72,7 @@ class ReprocessRun(IngestRun):
     instead of filtered as unseen, and their rows are replaced in the batch's transaction."""
 
     archives_inputs = False  # the bytes are in raw_documents already
+    learns_boilerplate = False  # its articles' lines were counted when they were first ingested
 
     def __init__(self, warehouse: Warehouse, settings: PipelineSettings = PipelineSettings(),
                  run_id: str | None = None, stop: threading.Event | None = None):
