@@ -479,7 +479,7 @@ class Stages:
 def run_batches(run: IngestRun, batches: Iterable[Batch], stages: Stages | None = None,
                 keep: Callable[[Article], bool] | None = None) -> Iterator[Batch]:
     """The ingest loop: admit -> extract -> dedup -> stories -> reuse -> land, batch by batch, yielding each
-    batch once it landed. The workers extract the next batch while this thread decides and lands the current
+    batch once it landed (its number and progress, without its items: see `_landed`). The workers extract the next batch while this thread decides and lands the current
     one, so they never wait for the warehouse (one batch at a time left them idle ~30% of the run,
     benchmarks/run.py). `keep` selects the articles to land (the backfill's date range); the others are
     left for another run and counted in `run.summary.deferred`."""
@@ -507,7 +507,14 @@ def _decide_and_land(run: IngestRun, stages: Stages, batch: Batch, admitted: Adm
     decided = Decided(admitted, extracted, dedup, stories, reuse)
     stages.land(run, batch, decided)
     stages.landed(run, batch, decided, found)
-    return batch
+    return _landed(batch)
+
+
+def _landed(batch: Batch) -> Batch:
+    """The batch as yielded once landed: without its items. A caller's loop variable keeps the yielded batch
+    until the next one lands, so with its items the run's own process held a third batch of raw bodies (up
+    to `DEFAULT_BATCH_BYTES`) beside the one landing and the one being extracted, at every landing's peak."""
+    return replace(batch, items=[])
 
 
 def _only(extracted: ExtractResult, keep: Callable[[Article], bool], summary: RunSummary) -> ExtractResult:
