@@ -324,18 +324,19 @@ class IngestRun:
         """The batch's inputs not landed before (this run or earlier): reruns add nothing."""
         items = batch.items
         self.tally.add(items)
+        # Each id once: a document without a URL is named by a hash of all its bytes (records.document_id).
         ids = [item.doc_id for item in items]
         seen = self.warehouse.seen_ids(ids) | (self._ids_this_run & set(ids))
         raws, rejections = [], []
-        for item in items:
-            if item.doc_id in seen:
-                if isinstance(item, Rejection) and item.doc_id not in self._ids_this_run:
+        for item, doc_id in zip(items, ids, strict=True):
+            if doc_id in seen:
+                if isinstance(item, Rejection) and doc_id not in self._ids_this_run:
                     self.summary.still_failing[item.reason] += 1
                 else:
                     self.summary.already_seen += 1
                 continue
-            seen.add(item.doc_id)
-            self._ids_this_run.add(item.doc_id)
+            seen.add(doc_id)
+            self._ids_this_run.add(doc_id)
             (raws if isinstance(item, RawDocument) else rejections).append(item)
         self.summary.documents_seen += len(items)
         return Admitted(raws, rejections)
