@@ -1,6 +1,7 @@
 """The pipeline end to end (pipeline.run_batches, the one loop) on real files and a real DuckDB file, driven
 through `newsingest ingest` (typer's runner, in this process) and, for a failed landing, a Prefect flow."""
 
+import gc
 import subprocess
 import sys
 
@@ -9,6 +10,7 @@ from typer.testing import CliRunner
 
 from newsingest.cli import app
 from newsingest.pipeline import IngestRun, PipelineSettings, batches, run_batches
+from newsingest.records import RawDocument
 from newsingest.sources.registry import SourceOptions, open_sources
 from newsingest.sources.warc import WarcSource
 from newsingest.warehouse import Warehouse
@@ -62,6 +64,25 @@ def test_second_writer_fails_naming_the_lock(corpus, db_path):
     with warehouse.writer_lock():
         result = CliRunner().invoke(app, ["ingest", str(corpus), "--db", str(db_path), "--lock-timeout", "0.5"])
     assert result.exit_code == 2 and "another ingest is writing" in result.output
+
+
+def test_a_landed_batch_lets_go_of_its_documents(corpus, db_path):
+    """The caller's loop variable holds the yielded batch until the next one lands: with its raw documents,
+    the run's own process held a third batch of bodies at every landing (README "Start-up and the run's own
+    memory")."""
+    origins: dict[int, set[str]] = {}
+
+    def recorded(cut):
+        for batch in cut:
+            origins[batch.number] = {item.origin for item in batch.items if isinstance(item, RawDocument)}
+            yield batch
+
+    with IngestRun(Warehouse(db_path), PipelineSettings(batch_size=2, workers=1)) as run:
+        for landed in run_batches(run, recorded(batches(open_sources([str(corpus)]).items(), 2))):
+            gc.collect()
+            alive = {o.origin for o in gc.get_objects() if isinstance(o, RawDocument)}
+            assert not alive & origins[landed.number]
+    assert sum(bool(documents) for documents in origins.values()) >= 2
 
 
 def test_parallel_extraction_gives_the_same_result(corpus, tmp_path):

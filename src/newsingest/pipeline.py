@@ -324,18 +324,19 @@ class IngestRun:
         """The batch's inputs not landed before (this run or earlier): reruns add nothing."""
         items = batch.items
         self.tally.add(items)
+        # Each id once: a document without a URL is named by a hash of all its bytes (records.document_id).
         ids = [item.doc_id for item in items]
         seen = self.warehouse.seen_ids(ids) | (self._ids_this_run & set(ids))
         raws, rejections = [], []
-        for item in items:
-            if item.doc_id in seen:
-                if isinstance(item, Rejection) and item.doc_id not in self._ids_this_run:
+        for item, doc_id in zip(items, ids, strict=True):
+            if doc_id in seen:
+                if isinstance(item, Rejection) and doc_id not in self._ids_this_run:
                     self.summary.still_failing[item.reason] += 1
                 else:
                     self.summary.already_seen += 1
                 continue
-            seen.add(item.doc_id)
-            self._ids_this_run.add(item.doc_id)
+            seen.add(doc_id)
+            self._ids_this_run.add(doc_id)
             (raws if isinstance(item, RawDocument) else rejections).append(item)
         self.summary.documents_seen += len(items)
         return Admitted(raws, rejections)
@@ -480,7 +481,7 @@ class Stages:
 def run_batches(run: IngestRun, batches: Iterable[Batch], stages: Stages | None = None,
                 keep: Callable[[Article], bool] | None = None) -> Iterator[Batch]:
     """The ingest loop: admit -> extract -> dedup -> stories -> reuse -> land, batch by batch, yielding each
-    batch once it landed. The workers extract the next batch while this thread decides and lands the current
+    batch once it landed (its number and progress, without its items: see `_landed`). The workers extract the next batch while this thread decides and lands the current
     one, so they never wait for the warehouse (one batch at a time left them idle ~30% of the run,
     benchmarks/run.py). `keep` selects the articles to land (the backfill's date range); the others are
     left for another run and counted in `run.summary.deferred`."""
@@ -508,7 +509,14 @@ def _decide_and_land(run: IngestRun, stages: Stages, batch: Batch, admitted: Adm
     decided = Decided(admitted, extracted, dedup, stories, reuse)
     stages.land(run, batch, decided)
     stages.landed(run, batch, decided, found)
-    return batch
+    return _landed(batch)
+
+
+def _landed(batch: Batch) -> Batch:
+    """The batch as yielded once landed: without its items. A caller's loop variable keeps the yielded batch
+    until the next one lands, so with its items the run's own process held a third batch of raw bodies (up
+    to `DEFAULT_BATCH_BYTES`) beside the one landing and the one being extracted, at every landing's peak."""
+    return replace(batch, items=[])
 
 
 def _only(extracted: ExtractResult, keep: Callable[[Article], bool], summary: RunSummary) -> ExtractResult:
