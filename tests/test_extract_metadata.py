@@ -244,6 +244,14 @@ def test_a_title_that_is_the_og_title_plus_a_section_never_names_the_section():
     assert page_metadata(html, None).title == "Anna Hazare to form national level trust"
 
 
+def test_an_h1_inside_a_layout_wrapper_named_for_its_sidebar_is_the_headline():
+    # Genesis themes wrap content and sidebar in "content-sidebar-wrap"; a sidebar's own <h2>s stay out.
+    html = ("<html><head><title>No Trade Idea | Jerseys and Hockey Love</title></head><body>"
+            "<div id='content-sidebar-wrap'><div id='content'><div class='post'><h1>No Trade Idea</h1>"
+            f"<p>{BODY}</p></div></div><div id='sidebar'><h2>Jerseys and Hockey Love</h2></div></div></body></html>")
+    assert page_metadata(html, None).title == "No Trade Idea"
+
+
 @pytest.mark.parametrize("byline, names", [
     ("Jeff Foust Monday; November", ("Jeff Foust",)),
     ("By JoNel Aleccia, NBC News", ("JoNel Aleccia",)),

@@ -642,7 +642,9 @@ def _headings(tree, articles: list[dict]) -> _Headings:
     for element in tree.xpath("//h1|//h2|//h3|//*[@itemprop='headline'][not(self::meta)]"
                               "|//*[contains(@class, 'title') or contains(@class, 'headline')]"
                               "[not(self::meta)][not(self::title)]"):
-        if _outside_the_article(element):
+        # A page's <h1> is its own (sidebars use lower headings), whatever the layout's wrappers are called
+        # ("content-sidebar-wrap", a Drupal body's "one-sidebar sidebar-first").
+        if element.tag != "h1" and _outside_the_article(element):
             continue
         text = _text(element)
         if _links_home(element):
