@@ -638,7 +638,8 @@ class _Headings:
 
 
 def _headings(tree, articles: list[dict]) -> _Headings:
-    found = _Headings([str(node.get("headline")) for node in articles if node.get("headline")], [], [])
+    stated = (str(node.get("headline")) for node in articles if node.get("headline"))
+    found = _Headings([headline for headline in stated if 2 <= len(headline) <= 300], [], [])
     for element in tree.xpath("//h1|//h2|//h3|//*[@itemprop='headline'][not(self::meta)]"
                               "|//*[contains(@class, 'title') or contains(@class, 'headline')]"
                               "[not(self::meta)][not(self::title)]"):
@@ -653,7 +654,6 @@ def _headings(tree, articles: list[dict]) -> _Headings:
             found.headlines.append(text)
             if element.tag == "h1":
                 found.top_level.append(text)
-    found.headlines = [heading for heading in found.headlines if 2 <= len(heading) <= 300]
     found.mastheads = [heading for heading in found.mastheads if heading]
     return found
 
@@ -684,7 +684,7 @@ def visible_headline(title: str, top_level: list[str]) -> str | None:
     """The page's <h1> that is the story's headline as readers see it, where the stated title is another
     wording (a shorter og:title for search and sharing: "US couple pack for Olympic trip" over "Scott and
     Kathy Cleveland are coming to the Olympics"): the one sharing most words with the title, first on a
-    tie; none shares a word with a section or site name ("Politics", "Gear Patrol"). Not an <h1> that holds
+    tie; a section's name ("Politics") shares none with the headline. Not an <h1> that holds
     the title and more ("<title> Politics news, Updated Nov 06"): the title is the headline there."""
     shared = _headline_words(title)
     best, most = None, 0
@@ -698,15 +698,12 @@ def visible_headline(title: str, top_level: list[str]) -> str | None:
 def _title(tree, meta, articles, site_names: list[str], fallback_title: Callable[[], str | None]) -> str | None:
     headings = _headings(tree, articles)
     site_names = [*site_names, *headings.mastheads]
-    candidates = _title_candidates(tree, meta)
+    # The fallback is asked for only when the page states no title.
+    candidates = _title_candidates(tree, meta) or [title for title in [fallback_title()] if title and _words(title)]
     # Any stated title naming one of the page's headings: og:title can be the site's name, where <title>
     # has the post's ("Official Blog of the National Football League", "NFL fantasy football: ... - NFL.com").
     for candidate in candidates:
         if headline := headline_in(candidate, headings.headlines):
-            return headline
-    if not candidates:  # asked for only when the page states no title
-        candidates = [fallback] if (fallback := fallback_title()) and _words(fallback) else []
-        if candidates and (headline := headline_in(candidates[0], headings.headlines)):
             return headline
     if not candidates:
         return headings.headlines[0] if headings.headlines else None
