@@ -314,6 +314,19 @@ def test_extracted_article_keeps_time_zone_and_precision():
     assert article.published_utc_offset == timedelta(0)
 
 
+def test_the_article_opens_with_the_visible_headline_once():
+    """The title is the text's first line as readers see it; the <h1> among the body's lines is not kept twice."""
+    html = ('<html><head><title>US couple pack for Olympic trip - BBC News</title>'
+            '<meta property="og:title" content="US couple pack for Olympic trip"></head><body>'
+            '<div class="story-body"><h1>Scott and Kathy Cleveland are coming to the Olympics</h1>'
+            f"<p>{BODY}</p><p>{BODY.replace('harbour', 'ferry')}</p></div></body></html>")
+    article = extract_document(RawDocument(origin="p", body=html.encode(), url="https://www.bbc.co.uk/news/x",
+                                           content_type="text/html"))
+    assert isinstance(article, Article)
+    assert article.title == "Scott and Kathy Cleveland are coming to the Olympics"
+    assert "Olympics" not in article.text
+
+
 def test_warehouse_keeps_time_offset_and_date_only_flag(db_path, tmp_path):
     records = [
         {"url": "https://www.example.org/a", "html": page(
