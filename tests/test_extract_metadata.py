@@ -25,6 +25,7 @@ from newsingest.extract.metadata import (
     parse_published,
     strip_site_name,
     url_day,
+    visible_headline,
 )
 from newsingest.records import Article, RawDocument
 from helpers import ingest
@@ -204,6 +205,53 @@ def test_the_title_says_which_heading_is_the_headline():
     assert headline_in("Something else entirely", headings) is None
 
 
+# Shaped after the real pages where the stated title is not the headline readers see (BBC, WSJ, ABC News,
+# a Chinese portal, a German regional paper); the page texts are ours.
+@pytest.mark.parametrize("title, top_level, expected", [
+    ("US couple pack for Olympic trip", ["Scott and Kathy Cleveland are coming to the Olympics"],
+     "Scott and Kathy Cleveland are coming to the Olympics"),
+    ("Geithner Urges Action on Debt Crisis", ["Geithner Urges Quick Action on Debt Crisis"],
+     "Geithner Urges Quick Action on Debt Crisis"),
+    ("Streit um Hafenmauer beigelegt", ["Lindenau", "Rat beendet den Streit um die neue Hafenmauer"],
+     "Rat beendet den Streit um die neue Hafenmauer"),
+    ("港口海堤重建获批", ["港城日报", "市议会批准重建港口海堤"], "市议会批准重建港口海堤"),
+    # a section name shares no word with the headline: the stated title stays
+    ("BJP split wide open over Gadkari", ["Politics"], None),
+    ("Streit um Hafenmauer beigelegt", ["Lokales"], None),
+    # an <h1> holding the title and more (a section link and a stamp inside it): the title is the headline
+    ("Swamy to move court", ["Swamy to move court Politics news, Updated Nov 06, 2012"], None),
+])
+def test_the_visible_headline_wins_over_another_wording(title, top_level, expected):
+    assert visible_headline(title, top_level) == expected
+
+
+def test_a_title_that_names_the_site_gives_way_to_one_naming_a_heading():
+    head = ('<meta property="og:title" content="Official Blog of the National Football League">'
+            '<meta property="og:site_name" content="NFL.com">')
+    html = (f"<html><head><title>NFL fantasy football: Murray likely still out - NFL.com</title>{head}</head>"
+            f"<body><div class='post'><h2>NFL fantasy football: Murray likely still out</h2><p>{BODY}</p>"
+            "</div></body></html>")
+    assert page_metadata(html, "http://blogs.nfl.com/2012/11/06/murray/").title == (
+        "NFL fantasy football: Murray likely still out")
+
+
+def test_a_title_that_is_the_og_title_plus_a_section_never_names_the_section():
+    head = '<meta property="og:title" content="Anna Hazare to form national level trust">'
+    html = (f"<html><head><title>Anna Hazare to form national level trust - Politics - ibnlive</title>{head}"
+            f"</head><body><nav><h2>Home</h2></nav><div class='menu'><h2>Politics</h2></div><div class='story'>"
+            f"<h1>Anna Hazare to form national level trust <span>Politics news, Updated Nov 06</span></h1>"
+            f"<p>{BODY}</p></div></body></html>")
+    assert page_metadata(html, None).title == "Anna Hazare to form national level trust"
+
+
+def test_an_h1_inside_a_layout_wrapper_named_for_its_sidebar_is_the_headline():
+    # Genesis themes wrap content and sidebar in "content-sidebar-wrap"; a sidebar's own <h2>s stay out.
+    html = ("<html><head><title>No Trade Idea | Jerseys and Hockey Love</title></head><body>"
+            "<div id='content-sidebar-wrap'><div id='content'><div class='post'><h1>No Trade Idea</h1>"
+            f"<p>{BODY}</p></div></div><div id='sidebar'><h2>Jerseys and Hockey Love</h2></div></div></body></html>")
+    assert page_metadata(html, None).title == "No Trade Idea"
+
+
 @pytest.mark.parametrize("byline, names", [
     ("Jeff Foust Monday; November", ("Jeff Foust",)),
     ("By JoNel Aleccia, NBC News", ("JoNel Aleccia",)),
@@ -264,6 +312,19 @@ def test_extracted_article_keeps_time_zone_and_precision():
     assert article.published_at == datetime(2024, 6, 3, 4, 58, tzinfo=UTC)
     assert article.published_date_only is False
     assert article.published_utc_offset == timedelta(0)
+
+
+def test_the_article_opens_with_the_visible_headline_once():
+    """The title is the text's first line as readers see it; the <h1> among the body's lines is not kept twice."""
+    html = ('<html><head><title>US couple pack for Olympic trip - BBC News</title>'
+            '<meta property="og:title" content="US couple pack for Olympic trip"></head><body>'
+            '<div class="story-body"><h1>Scott and Kathy Cleveland are coming to the Olympics</h1>'
+            f"<p>{BODY}</p><p>{BODY.replace('harbour', 'ferry')}</p></div></body></html>")
+    article = extract_document(RawDocument(origin="p", body=html.encode(), url="https://www.bbc.co.uk/news/x",
+                                           content_type="text/html"))
+    assert isinstance(article, Article)
+    assert article.title == "Scott and Kathy Cleveland are coming to the Olympics"
+    assert "Olympics" not in article.text
 
 
 def test_warehouse_keeps_time_offset_and_date_only_flag(db_path, tmp_path):

@@ -76,6 +76,11 @@ def test_the_labelled_set_is_big_enough():
     ("© 2024 Baltic Wire. All rights reserved.", "legal_footer"),
     ("Home > World > Europe", "navigation"),
     ("Menu    Search    Sign in    Subscribe", "navigation"),
+    # a blog's entry navigation (TypePad, Movable Type; 15 such lines kept on the dev pages before)
+    ("« 8 great talks on war and peace | Main | What data is being collected on you? »", "navigation"),
+    ("« Yet another discouraging GDP report | Main", "navigation"),
+    ("« Neuer Hafen eröffnet | Hauptseite | Streit um die Mauer »", "navigation"),
+    ("« 港口海堤重建获批 | 首页 | 市议会批准预算 »", "navigation"),
     ("4 min read", "reading_time"),
     ("Listen to this article", "reading_time"),
     ("Tags: European Union, Russia, sanctions", "tag_list"),
@@ -138,6 +143,7 @@ def test_stamps_and_credits_stay(line: str):
     "The police released a photograph of the suspect. Officers want to speak to him.",
     "He said the company would not comment. The shares fell 3%.",
     "Where  things  stand",  # a subheading typed with double spaces, not a flattened menu
+    "« C'est la main | de l'État », a-t-il dit.",  # French quotes around a "main", not a blog's navigation
 ])
 def test_line_rules_leave_sentences_alone(sentence: str):
     assert match_line_rule(sentence) is None

@@ -33,6 +33,8 @@ import lxml.html
 from dateutil import parser as date_parser
 from lxml.etree import ParserError
 
+from newsingest.extract.language import UNSPACED
+
 # Zone abbreviations news pages print after a time. The bare US ones ("ET", "PT") follow daylight saving,
 # so they name a zone, not an offset; "IST" is left out (India and Ireland both use it).
 ZONE_NAMES = {
@@ -130,6 +132,8 @@ SHORT_STAMP = 80  # characters: longer text beside a headline is a standfirst, n
 TITLE_SEPARATOR = re.compile(r"\s+(?:[|»«›‹·•~]|::|-{1,2}|–|—|/{1,2})\s+|\s*[|»«›‹]\s*|:\s+|\s+:")
 DOMAIN_NAME = re.compile(r"^(?:www\.)?[\w-]+(?:\.[a-z]{2,6}){1,2}$", re.IGNORECASE)  # "rightwingwatch.org"
 WORD = re.compile(r"[^\W_]+")
+SPACED_WORD = re.compile(f"[^\\W_{UNSPACED}]+")
+UNSPACED_RUN = re.compile(f"[{UNSPACED}]+")
 
 BYLINE_PREFIX = re.compile(
     r"^(?:(?:posted|written|reported|story|words|text|photos?)\s+)?(?:by|von|par|por|di)\s*:?\s+|^author\s*:\s*"
@@ -626,38 +630,87 @@ def _links_home(element) -> bool:
     return False
 
 
-def _headings(tree, articles: list[dict]) -> tuple[list[str], list[str]]:
-    """The page's headings, and its mastheads (headings that link to the front page)."""
-    headlines = [str(node.get("headline")) for node in articles if node.get("headline")]
-    mastheads = []
+@dataclass(slots=True)
+class _Headings:
+    headlines: list[str]  # JSON-LD headlines, then the page's headings in document order
+    top_level: list[str]  # the page's <h1> texts among them, in document order
+    mastheads: list[str]  # headings that link to the front page
+
+
+def _headings(tree, articles: list[dict]) -> _Headings:
+    stated = (str(node.get("headline")) for node in articles if node.get("headline"))
+    found = _Headings([headline for headline in stated if 2 <= len(headline) <= 300], [], [])
     for element in tree.xpath("//h1|//h2|//h3|//*[@itemprop='headline'][not(self::meta)]"
                               "|//*[contains(@class, 'title') or contains(@class, 'headline')]"
                               "[not(self::meta)][not(self::title)]"):
-        if not _outside_the_article(element):
-            (mastheads if _links_home(element) else headlines).append(_text(element))
-    return ([heading for heading in headlines if 2 <= len(heading) <= 300],
-            [heading for heading in mastheads if heading])
+        # A page's <h1> is its own (sidebars use lower headings), whatever the layout's wrappers are called
+        # ("content-sidebar-wrap", a Drupal body's "one-sidebar sidebar-first").
+        if element.tag != "h1" and _outside_the_article(element):
+            continue
+        text = _text(element)
+        if _links_home(element):
+            found.mastheads.append(text)
+        elif 2 <= len(text) <= 300:
+            found.headlines.append(text)
+            if element.tag == "h1":
+                found.top_level.append(text)
+    found.mastheads = [heading for heading in found.mastheads if heading]
+    return found
 
 
-def _title_candidates(tree, meta, fallback_title: Callable[[], str | None]) -> Iterator[str | None]:
-    yield from meta.get("og:title", [])
-    yield from meta.get("twitter:title", [])
-    yield " ".join(_text(element) for element in tree.xpath("//head/title")[:1])
-    yield fallback_title()  # asked for only when the page has none of the above
+def _title_candidates(tree, meta) -> list[str]:
+    """The page's stated titles, most trusted first; not one that is an earlier one plus more ("<og:title>
+    - Politics - ibnlive"): its other segments name the section or the site, never the headline."""
+    stated = [*meta.get("og:title", []), *meta.get("twitter:title", []),
+              " ".join(_text(element) for element in tree.xpath("//head/title")[:1])]
+    candidates: list[str] = []
+    for candidate in filter(_words, stated):
+        if not any(_words(earlier) in _words(candidate) for earlier in candidates):
+            candidates.append(candidate)
+    return candidates
+
+
+def _headline_words(text: str) -> set[str]:
+    """Words that two wordings of a headline share: words of four letters or more by their first five
+    ("Olympics", "Olympic"), in unspaced scripts pairs of characters."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    words = {word[:5] for word in SPACED_WORD.findall(text) if len(word) > 3}
+    for run in UNSPACED_RUN.findall(text):
+        words.update(run[i:i + 2] for i in range(len(run) - 1))
+    return words
+
+
+def visible_headline(title: str, top_level: list[str]) -> str | None:
+    """The page's <h1> that is the story's headline as readers see it, where the stated title is another
+    wording (a shorter og:title for search and sharing: "US couple pack for Olympic trip" over "Scott and
+    Kathy Cleveland are coming to the Olympics"): the one sharing most words with the title, first on a
+    tie; a section's name ("Politics") shares none with the headline. Not an <h1> that holds
+    the title and more ("<title> Politics news, Updated Nov 06"): the title is the headline there."""
+    shared = _headline_words(title)
+    best, most = None, 0
+    for heading in top_level:
+        common = len(_headline_words(heading) & shared)
+        if common > most and _words(title) not in _words(heading):
+            best, most = heading, common
+    return best
 
 
 def _title(tree, meta, articles, site_names: list[str], fallback_title: Callable[[], str | None]) -> str | None:
-    headings, mastheads = _headings(tree, articles)
-    site_names = [*site_names, *mastheads]
-    for candidate in _title_candidates(tree, meta, fallback_title):
-        if not candidate or not _words(candidate):
-            continue
-        if headline := headline_in(candidate, headings):
+    headings = _headings(tree, articles)
+    site_names = [*site_names, *headings.mastheads]
+    # The fallback is asked for only when the page states no title.
+    candidates = _title_candidates(tree, meta) or [title for title in [fallback_title()] if title and _words(title)]
+    # Any stated title naming one of the page's headings: og:title can be the site's name, where <title>
+    # has the post's ("Official Blog of the National Football League", "NFL fantasy football: ... - NFL.com").
+    for candidate in candidates:
+        if headline := headline_in(candidate, headings.headlines):
             return headline
-        # Headings that are one end of the title but not most of it are the site's masthead ("Big Think").
-        mastheads = [heading for heading in headings if 2 * len(_words(heading)) < len(_words(candidate))]
-        return strip_site_name(candidate, [*site_names, *mastheads])
-    return headings[0] if headings else None
+    if not candidates:
+        return headings.headlines[0] if headings.headlines else None
+    # Headings that are one end of the title but not most of it are the site's masthead ("Big Think").
+    mastheads = [heading for heading in headings.headlines if 2 * len(_words(heading)) < len(_words(candidates[0]))]
+    title = strip_site_name(candidates[0], [*site_names, *mastheads])
+    return visible_headline(title, headings.top_level) or title
 
 
 # ------------------------------------------------------------------------------------------- authors

@@ -30,6 +30,8 @@ def _rule(name: str, description: str, *alternatives: str) -> LineRule:
     return LineRule(name, description, re.compile(pattern, re.IGNORECASE | re.UNICODE))
 
 
+# The link from a blog's entry back to its front page.
+BLOG_HOME = r"(?:main|home|hauptseite|startseite|accueil|inicio|首页|主页)"
 SEP = r"\s*[:|»›>\-–—]+\s*"  # the separator between a prompt and the link text: "Read also: ...", "Read | ..."
 SOCIAL = (r"facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|e-?mail|instagram|threads|bluesky"
           r"|youtube|tiktok|mastodon")
@@ -151,7 +153,9 @@ LINE_RULES: tuple[LineRule, ...] = (
           # more: a subheading typed with double spaces, "Where  things  stand", is not a menu)
           r"[\w&'’-]+(?: [\w&'’-]+)?(?:\s{3,}[\w&'’-]+(?: [\w&'’-]+)?){2,}",
           r"skip to (?:main )?content|skip navigation|back to top|toggle navigation|menu|main menu|search|sections",
-          r"(?:previous|next) (?:article|story|post)(?:\s*[:»›>]+\s*.{0,120})?"),
+          r"(?:previous|next) (?:article|story|post)(?:\s*[:»›>]+\s*.{0,120})?",
+          # a blog's entry navigation (Movable Type, TypePad): "« Previous entry | Main | Next entry »"
+          rf"«[^|«»]{{1,200}}\|\s*{BLOG_HOME}(?:\s*\|[^|«»]{{1,200}}»)?|{BLOG_HOME}\s*\|[^|«»]{{1,200}}»"),
     _rule("reading_time", "reading-time, listen and update stamps",
           r"\d+\s*(?:-\s*)?(?:min|mins|minutes?)\.?(?: read| de lecture| lectura| lesezeit| di lettura)?",
           r"(?:reading time|read time|estimated reading time|temps de lecture|tiempo de lectura|lesezeit)\s*:?\s*.{0,30}",
