@@ -54,7 +54,8 @@ import trafilatura
 
 from newsingest.extract import ExtractSettings, extract_document
 from newsingest.extract.decode import decode
-from newsingest.extract.flattened import FAR_FROM_ARTICLE, LINK_LIST, ArticleSpanSettings, LinkListSettings
+from newsingest.extract.flattened import (BETWEEN_CRUFT, FAR_FROM_ARTICLE, LINK_LIST, ArticleSpanSettings,
+                                          BetweenCruftSettings, LinkListSettings)
 from newsingest.extract.html import HtmlOptions, extract_html
 from newsingest.extract.quality import (SHINGLE_TOKEN, ShingledText, TokenScores, f1_of_means, mean_scores,
                                         shingle_precision_recall, shingles, token_scores)
@@ -398,7 +399,7 @@ class PlainTextCounts:
         for name in ("lost_by_rule", "body_by_rule", "cruft_by_rule"):
             getattr(self, name).update(getattr(other, name))
 
-    def line(self, rules: tuple[str, ...] = (LINK_LIST, FAR_FROM_ARTICLE)) -> str:
+    def line(self, rules: tuple[str, ...] = (LINK_LIST, FAR_FROM_ARTICLE, BETWEEN_CRUFT)) -> str:
         return (f"cruft removed {self.cruft_removed}/{self.cruft} ({self.cruft_removed / max(1, self.cruft):.1%}), "
                 f"body lines lost {self.body_lost}/{self.body} ({self.body_lost / max(1, self.body):.2%}); "
                 + ", ".join(f"{rule} {self.cruft_by_rule[rule]} cruft, {self.body_by_rule[rule]} body"
@@ -411,11 +412,13 @@ class ContextSettings:
 
     link_lists: LinkListSettings = LinkListSettings()
     span: ArticleSpanSettings = ArticleSpanSettings()
+    between_cruft: BetweenCruftSettings = BetweenCruftSettings()
 
 
 def plain_text_counts(lines: list[str], truth: str, settings: ContextSettings = ContextSettings()) -> PlainTextCounts:
     """Clean one flattened page (its first line taken for the title) and label each line by the gold."""
-    cleaned = clean_text("\n".join(lines), link_lists=settings.link_lists, span=settings.span)
+    cleaned = clean_text("\n".join(lines), link_lists=settings.link_lists, span=settings.span,
+                         between_cruft=settings.between_cruft)
     gold, gold_tokens = shingles(truth), _tokens(truth)
     kept = {_norm(line) for line in cleaned.lines}
     counts = PlainTextCounts()
@@ -445,13 +448,18 @@ CONTEXT_GRIDS = {
     FAR_FROM_ARTICLE: ([ContextSettings(span=ArticleSpanSettings(cost, weight, distance))
                         for cost in (2.0, 3.0, 5.0) for weight in (0.5, 1.0) for distance in (20, 30, 40, 60)],
                        ContextSettings(span=ArticleSpanSettings(max_distance=10**6))),
+    BETWEEN_CRUFT: ([ContextSettings(between_cruft=BetweenCruftSettings(chars, density, heading))
+                     for chars in (50, 70, 100, 130) for density in (0.1, 0.2, 0.3) for heading in (0, 200)],
+                    ContextSettings(between_cruft=BetweenCruftSettings(short_chars=0))),
 }
 
 
 def _choose(rule: str, totals: dict[ContextSettings, PlainTextCounts], off: ContextSettings) -> ContextSettings:
-    """The setting with which `rule` removes the most cruft at precision >= MIN_RULE_PRECISION."""
+    """The setting with which `rule` removes the most cruft at precision >= MIN_RULE_PRECISION, its errors
+    being the body lines it loses (as the target counts them: removing one copy of a line that stays loses
+    nothing)."""
     def precise(counts: PlainTextCounts) -> bool:
-        removed = counts.cruft_by_rule[rule] + counts.body_by_rule[rule]
+        removed = counts.cruft_by_rule[rule] + counts.lost_by_rule[rule]
         return not removed or counts.cruft_by_rule[rule] / removed >= MIN_RULE_PRECISION
     return max((s for s, c in totals.items() if precise(c)), key=lambda s: totals[s].cruft_by_rule[rule],
                default=off)
@@ -481,6 +489,9 @@ def report_context_folds(flattened: dict[str, list[str]], pages: list[Page], rul
         print(f"  fold {fold}: chosen {chosen}; held out: " + fold_counts.line())
     print("  all held-out folds: " + held_out.line())
     everything = {settings: _summed(counts, pages) for settings, counts in per_page.items()}
+    print("  every setting on all pages (the curve): ")
+    for settings in sorted(grid, key=lambda s: everything[s].cruft_removed):
+        print(f"    {settings}: " + everything[settings].line((rule,)))
     chosen = _choose(rule, everything, off)
     print(f"  chosen on all pages (the defaults): {chosen}: " + everything[chosen].line())
 
