@@ -30,8 +30,8 @@ rule removed, and the worst pages (what was lost, what was kept that is not in t
 (repeat it for several checkouts).
 `--dev --plain-text` instead runs the plain-text cleaner on the pages as trafilatura's recall mode flattens
 them and as their <article>/<main> element's text, each line labelled body or cruft by the gold, and prints
-the cruft removed and the body lines lost, and the settings of link_list and far_from_article chosen on
-four folds by page and scored on the fifth.
+the cruft removed and the body lines lost, every setting of link_list, far_from_article and between_cruft
+on all pages (the curve), and each one's settings chosen on four folds by page and scored on the fifth.
 """
 
 from __future__ import annotations
@@ -414,6 +414,10 @@ class ContextSettings:
     span: ArticleSpanSettings = ArticleSpanSettings()
     between_cruft: BetweenCruftSettings = BetweenCruftSettings()
 
+    def of(self, rule: str) -> LinkListSettings | ArticleSpanSettings | BetweenCruftSettings:
+        """The settings of one rule (the one a grid varies)."""
+        return {LINK_LIST: self.link_lists, FAR_FROM_ARTICLE: self.span, BETWEEN_CRUFT: self.between_cruft}[rule]
+
 
 def plain_text_counts(lines: list[str], truth: str, settings: ContextSettings = ContextSettings()) -> PlainTextCounts:
     """Clean one flattened page (its first line taken for the title) and label each line by the gold."""
@@ -486,14 +490,14 @@ def report_context_folds(flattened: dict[str, list[str]], pages: list[Page], rul
         chosen = _choose(rule, {settings: _summed(counts, train) for settings, counts in per_page.items()}, off)
         fold_counts = _summed(per_page[chosen], test)
         held_out.add(fold_counts)
-        print(f"  fold {fold}: chosen {chosen}; held out: " + fold_counts.line())
+        print(f"  fold {fold}: chosen {chosen.of(rule)}; held out: " + fold_counts.line())
     print("  all held-out folds: " + held_out.line())
     everything = {settings: _summed(counts, pages) for settings, counts in per_page.items()}
-    print("  every setting on all pages (the curve): ")
-    for settings in sorted(grid, key=lambda s: everything[s].cruft_removed):
-        print(f"    {settings}: " + everything[settings].line((rule,)))
+    print(f"  every setting on all pages (the curve; {off.of(rule)} is the rule off): ")
+    for settings in sorted(everything, key=lambda s: everything[s].cruft_removed):
+        print(f"    {settings.of(rule)}: " + everything[settings].line((rule,)))
     chosen = _choose(rule, everything, off)
-    print(f"  chosen on all pages (the defaults): {chosen}: " + everything[chosen].line())
+    print(f"  chosen on all pages (the defaults): {chosen.of(rule)}: " + everything[chosen].line())
 
 
 def recall_lines(html: str, url: str | None) -> list[str]:
