@@ -30,8 +30,8 @@ rule removed, and the worst pages (what was lost, what was kept that is not in t
 (repeat it for several checkouts).
 `--dev --plain-text` instead runs the plain-text cleaner on the pages as trafilatura's recall mode flattens
 them and as their <article>/<main> element's text, each line labelled body or cruft by the gold, and prints
-the cruft removed and the body lines lost, and the settings of link_list and far_from_article chosen on
-four folds by page and scored on the fifth.
+the cruft removed and the body lines lost, every setting of link_list, far_from_article and between_cruft
+on all pages (the curve), and each one's settings chosen on four folds by page and scored on the fifth.
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ import trafilatura
 
 from newsingest.extract import ExtractSettings, extract_document
 from newsingest.extract.decode import decode
-from newsingest.extract.flattened import FAR_FROM_ARTICLE, LINK_LIST, ArticleSpanSettings, LinkListSettings
+from newsingest.extract.flattened import (BETWEEN_CRUFT, FAR_FROM_ARTICLE, LINK_LIST, ArticleSpanSettings,
+                                          BetweenCruftSettings, LinkListSettings)
 from newsingest.extract.html import HtmlOptions, extract_html
 from newsingest.extract.quality import (SHINGLE_TOKEN, ShingledText, TokenScores, f1_of_means, mean_scores,
                                         shingle_precision_recall, shingles, token_scores)
@@ -398,7 +399,7 @@ class PlainTextCounts:
         for name in ("lost_by_rule", "body_by_rule", "cruft_by_rule"):
             getattr(self, name).update(getattr(other, name))
 
-    def line(self, rules: tuple[str, ...] = (LINK_LIST, FAR_FROM_ARTICLE)) -> str:
+    def line(self, rules: tuple[str, ...] = (LINK_LIST, FAR_FROM_ARTICLE, BETWEEN_CRUFT)) -> str:
         return (f"cruft removed {self.cruft_removed}/{self.cruft} ({self.cruft_removed / max(1, self.cruft):.1%}), "
                 f"body lines lost {self.body_lost}/{self.body} ({self.body_lost / max(1, self.body):.2%}); "
                 + ", ".join(f"{rule} {self.cruft_by_rule[rule]} cruft, {self.body_by_rule[rule]} body"
@@ -411,11 +412,17 @@ class ContextSettings:
 
     link_lists: LinkListSettings = LinkListSettings()
     span: ArticleSpanSettings = ArticleSpanSettings()
+    between_cruft: BetweenCruftSettings = BetweenCruftSettings()
+
+    def of(self, rule: str) -> LinkListSettings | ArticleSpanSettings | BetweenCruftSettings:
+        """The settings of one rule (the one a grid varies)."""
+        return {LINK_LIST: self.link_lists, FAR_FROM_ARTICLE: self.span, BETWEEN_CRUFT: self.between_cruft}[rule]
 
 
 def plain_text_counts(lines: list[str], truth: str, settings: ContextSettings = ContextSettings()) -> PlainTextCounts:
     """Clean one flattened page (its first line taken for the title) and label each line by the gold."""
-    cleaned = clean_text("\n".join(lines), link_lists=settings.link_lists, span=settings.span)
+    cleaned = clean_text("\n".join(lines), link_lists=settings.link_lists, span=settings.span,
+                         between_cruft=settings.between_cruft)
     gold, gold_tokens = shingles(truth), _tokens(truth)
     kept = {_norm(line) for line in cleaned.lines}
     counts = PlainTextCounts()
@@ -445,13 +452,18 @@ CONTEXT_GRIDS = {
     FAR_FROM_ARTICLE: ([ContextSettings(span=ArticleSpanSettings(cost, weight, distance))
                         for cost in (2.0, 3.0, 5.0) for weight in (0.5, 1.0) for distance in (20, 30, 40, 60)],
                        ContextSettings(span=ArticleSpanSettings(max_distance=10**6))),
+    BETWEEN_CRUFT: ([ContextSettings(between_cruft=BetweenCruftSettings(chars, density, heading))
+                     for chars in (50, 70, 100, 130) for density in (0.1, 0.2, 0.3) for heading in (0, 200)],
+                    ContextSettings(between_cruft=BetweenCruftSettings(short_chars=0))),
 }
 
 
 def _choose(rule: str, totals: dict[ContextSettings, PlainTextCounts], off: ContextSettings) -> ContextSettings:
-    """The setting with which `rule` removes the most cruft at precision >= MIN_RULE_PRECISION."""
+    """The setting with which `rule` removes the most cruft at precision >= MIN_RULE_PRECISION, its errors
+    being the body lines it loses (as the target counts them: removing one copy of a line that stays loses
+    nothing)."""
     def precise(counts: PlainTextCounts) -> bool:
-        removed = counts.cruft_by_rule[rule] + counts.body_by_rule[rule]
+        removed = counts.cruft_by_rule[rule] + counts.lost_by_rule[rule]
         return not removed or counts.cruft_by_rule[rule] / removed >= MIN_RULE_PRECISION
     return max((s for s, c in totals.items() if precise(c)), key=lambda s: totals[s].cruft_by_rule[rule],
                default=off)
@@ -478,11 +490,14 @@ def report_context_folds(flattened: dict[str, list[str]], pages: list[Page], rul
         chosen = _choose(rule, {settings: _summed(counts, train) for settings, counts in per_page.items()}, off)
         fold_counts = _summed(per_page[chosen], test)
         held_out.add(fold_counts)
-        print(f"  fold {fold}: chosen {chosen}; held out: " + fold_counts.line())
+        print(f"  fold {fold}: chosen {chosen.of(rule)}; held out: " + fold_counts.line())
     print("  all held-out folds: " + held_out.line())
     everything = {settings: _summed(counts, pages) for settings, counts in per_page.items()}
+    print(f"  every setting on all pages (the curve; {off.of(rule)} is the rule off): ")
+    for settings in sorted(everything, key=lambda s: everything[s].cruft_removed):
+        print(f"    {settings.of(rule)}: " + everything[settings].line((rule,)))
     chosen = _choose(rule, everything, off)
-    print(f"  chosen on all pages (the defaults): {chosen}: " + everything[chosen].line())
+    print(f"  chosen on all pages (the defaults): {chosen.of(rule)}: " + everything[chosen].line())
 
 
 def recall_lines(html: str, url: str | None) -> list[str]:

@@ -2,13 +2,15 @@
 link list; lists the article gives, and short lines between its paragraphs, stay; lines without text go,
 and so do other stories listed with their dates below the article, but not the article's own stamps, and
 lines far from the article's run of prose, but not the items of a list the article is; a thread of readers'
-comments goes from its first head on. Our own examples, shaped
+comments goes from its first head on; short lines between cruft go after the line rules, but not at the
+edges, not before a paragraph, and not in a language without a stop-word list. Our own examples, shaped
 after the real pages of ../shared/eval (benchmarks/extraction_quality.py --dev --plain-text measures it)."""
 
 from __future__ import annotations
 
-from newsingest.extract.flattened import (COMMENT_THREAD, DATED_TEASER, FAR_FROM_ARTICLE, LINK_LIST, NO_TEXT,
-                                          ArticleSpanSettings, LinkListSettings, judge_link_lists)
+from newsingest.extract.flattened import (BETWEEN_CRUFT, COMMENT_THREAD, DATED_TEASER, FAR_FROM_ARTICLE, LINK_LIST,
+                                          NO_TEXT, ArticleSpanSettings, BetweenCruftSettings, LinkListSettings,
+                                          judge_link_lists)
 from newsingest.extract.text import clean_text
 
 ENGLISH = ["Council approves new cycle lanes for the city centre",
@@ -147,3 +149,63 @@ def test_a_quote_introduced_by_said_stays():
               "in a generation, and it will be done by summer.”", "Council member Tom Reed said:",
               "“We will watch the budget closely.”", ENGLISH[2]]
     assert removed(quoted) == []
+
+
+# Short lines between cruft (jusText's context classification after the line rules). Our own examples, shaped
+# after the real pages' furniture: a widget label between a subscribe prompt and a share line, a "Leserreisen"
+# link between a newsletter prompt and an ad marker.
+LONG_ENGLISH = ("Work on the first section, along the river, is due to start in March, and the council said that "
+                "it expects the whole route to open by the end of the year.")
+
+
+def test_a_short_line_between_two_cruft_lines_goes():
+    lines = [*ENGLISH, "Sign up for our newsletter", "Search this blog", "Follow us on X @HarbourCityNews"]
+    assert removed(lines) == [("Sign up for our newsletter", "newsletter_prompt"),
+                              ("Search this blog", BETWEEN_CRUFT),
+                              ("Follow us on X @HarbourCityNews", "share_prompt")]
+
+
+def test_a_german_short_line_between_two_cruft_lines_goes():
+    lines = [*GERMAN, "Jetzt den kostenlosen Lindenau-Newsletter abonnieren", "Leserreisen", "Anzeige"]
+    assert ("Leserreisen", BETWEEN_CRUFT) in removed(lines)
+
+
+def test_a_short_line_at_the_edge_stays_whatever_is_above_it():
+    # At the page's edge short lines are body as often as cruft: the edge is not a bad neighbour.
+    lines = [*ENGLISH, "Sign up for our newsletter", "Privacy policy"]
+    assert removed(lines) == [("Sign up for our newsletter", "newsletter_prompt")]
+
+
+def test_a_subheading_between_a_cruft_line_and_a_paragraph_stays():
+    lines = [ENGLISH[0], ENGLISH[1], "Advertisement", "What the council decided", LONG_ENGLISH]
+    assert removed(lines) == [("Advertisement", "advertisement")]
+
+
+def test_a_heading_followed_closely_by_a_good_paragraph_stays_between_ad_markers():
+    # jusText's heading rule: a good paragraph within heading_distance characters below makes it a heading.
+    lines = [ENGLISH[0], ENGLISH[1], "Advertisement", "What the council decided", "Advertisement", LONG_ENGLISH]
+    assert removed(lines) == [("Advertisement", "advertisement"), ("Advertisement", "advertisement")]
+    text = "\n".join(lines)
+    without_heading_rule = clean_text(text, between_cruft=BetweenCruftSettings(heading_distance=-1)).removed
+    assert ("What the council decided", BETWEEN_CRUFT) in [(r.line, r.rule) for r in without_heading_rule]
+
+
+def test_a_german_subheading_between_ad_markers_stays_before_its_paragraph():
+    paragraph = ("Die Kosten von rund vier Millionen Euro teilen sich nach Angaben der Verwaltung das Land "
+                 "und die Stadt, die den größeren Teil für die Brücken über den Fluss trägt.")
+    lines = [*GERMAN, "Anzeige", "Wer zahlt", "Anzeige", paragraph]
+    assert removed(lines) == [("Anzeige", "advertisement"), ("Anzeige", "advertisement")]
+
+
+def test_chinese_short_lines_between_cruft_stay_without_a_stop_list():
+    # No stop-word list for Chinese: good and bad lines cannot be told apart, so the rule says nothing.
+    lines = [*CHINESE, "© 2024 滨江日报 版权所有", "扫码下载客户端", "Advertisement"]
+    assert removed(lines) == [("© 2024 滨江日报 版权所有", "legal_footer"), ("Advertisement", "advertisement")]
+
+
+def test_cleaning_the_cleaned_text_removes_nothing_more():
+    lines = [*ENGLISH, "Sign up for our newsletter", "Search this blog", "Follow us on X @HarbourCityNews",
+             "Advertisement", "Today's paper", "Anzeige"]
+    once = clean_text("\n".join(lines))
+    twice = clean_text("\n".join([ENGLISH[0], *once.lines]))
+    assert twice.lines == once.lines and not twice.removed

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from newsingest.extract.decode import Undecodable, decode
-from newsingest.extract.flattened import judge_flattened
+from newsingest.extract.flattened import BetweenCruftSettings, judge_flattened
 from newsingest.extract.html import EXTRACTOR_VERSION, HtmlOptions, extract_html
 from newsingest.extract.language import count_words, detect_language, primary_language
 from newsingest.extract.metadata import Published, parse_published
@@ -19,7 +19,7 @@ from newsingest.fingerprint import text_hash
 from newsingest.records import Article, RawDocument, Rejection
 from newsingest.urls import link_url, source_host
 
-TEXT_CLEANER_VERSION = "3"
+TEXT_CLEANER_VERSION = "4"
 HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
 EARLIEST_PLAUSIBLE_DATE = datetime(1990, 1, 1, tzinfo=UTC)
 
@@ -67,6 +67,7 @@ class _Extracted:
     declared_url: str | None = None
     detected_language: str | None = None
     judged: dict[int, str] = field(default_factory=dict)  # line position -> why it is not article text
+    between_cruft: BetweenCruftSettings | None = None  # text that arrived flattened: short lines between cruft go
 
 
 def _from_html(text: str, raw: RawDocument, settings: ExtractSettings) -> _Extracted | None:
@@ -87,7 +88,8 @@ def _from_text(text: str, raw: RawDocument) -> _Extracted:
     else:
         title, lines, start = split_title(text, raw.title_hint)
     return _Extracted(title=title, lines=lines, start=start, extractor="text-cleaner",
-                      version=TEXT_CLEANER_VERSION, judged=judge_flattened(lines, start))
+                      version=TEXT_CLEANER_VERSION, judged=judge_flattened(lines, start),
+                      between_cruft=BetweenCruftSettings())
 
 
 def extract_document(raw: RawDocument, settings: ExtractSettings = ExtractSettings()) -> Article | Rejection:
@@ -112,7 +114,7 @@ def extract_document(raw: RawDocument, settings: ExtractSettings = ExtractSettin
                 or detect_language("\n".join(extracted.lines)))
     cleaned = clean_lines(extracted.lines, title=extracted.title, start=extracted.start,
                           learned=settings.source_boilerplate.get(source or "", frozenset()), language=language,
-                          judged=extracted.judged)
+                          judged=extracted.judged, between_cruft=extracted.between_cruft)
     body = cleaned.text
     word_count = count_words(body)
     if word_count < settings.min_words:

@@ -20,8 +20,8 @@ import justext
 from dateutil import parser as date_parser
 
 from newsingest.extract.boilerplate import SOURCE_BOILERPLATE, line_key
-from newsingest.extract.flattened import (LIST_MARKER, ArticleSpanSettings, LinkListSettings, is_paragraph,
-                                          judge_flattened)
+from newsingest.extract.flattened import (LIST_MARKER, ArticleSpanSettings, BetweenCruftSettings, LinkListSettings,
+                                          is_paragraph, judge_between_cruft, judge_flattened)
 from newsingest.extract.language import count_words, detect_language, primary_language
 from newsingest.extract.rules import is_comment_section_header, match_line_rule, match_list_header
 from newsingest.records import RemovedLine
@@ -440,14 +440,16 @@ def _context_rule(line: str, following: str, in_story: bool, vocabulary: Vocabul
 
 def clean_lines(lines: list[str], title: str | None = None,
                 stray: StrayHeadlineSettings = StrayHeadlineSettings(), learned: frozenset[str] = frozenset(),
-                start: int = 0, language: str | None = None, judged: Mapping[int, str] | None = None) -> CleanedText:
+                start: int = 0, language: str | None = None, judged: Mapping[int, str] | None = None,
+                between_cruft: BetweenCruftSettings | None = None) -> CleanedText:
     """Remove cruft lines from an article body; `title` is used as context, never removed.
 
     `learned` holds the line keys of the source's learned boilerplate (extract/boilerplate.py); `start` is
     the position of the first line in the text it came from, so that positions stay unique per article;
     `language` (a tag such as "de" or "en-GB") is detected from the lines when not given; `judged` maps the
     positions of lines found not to be article text before cleaning (extract/selection.py) to the reason,
-    given when no line rule names them.
+    given when no line rule names them. With `between_cruft` (text that arrived flattened), short lines
+    between the lines the rules removed go too (flattened.judge_between_cruft).
     """
     judged = judged or {}
     result = CleanedText(title=title, lines=[])
@@ -484,6 +486,8 @@ def clean_lines(lines: list[str], title: str | None = None,
         following = remaining[index + 1][1] if index + 1 < len(remaining) else ""
         if reason := _context_rule(line, following, position > first_paragraph, vocabulary, stray, language):
             reasons[position] = reason
+    if between_cruft is not None:
+        reasons.update(judge_between_cruft(candidates, reasons, vocabulary.common, between_cruft))
     # Decided on what every other rule left, so that cleaning the cleaned text reads the same stamps.
     _read_stamps_at_the_edges(candidates, reasons, stamps, judged, result)
     for position, line in candidates:
@@ -512,8 +516,9 @@ def split_title(text: str, title: str | None = None) -> tuple[str | None, list[s
 def clean_text(text: str, title: str | None = None, stray: StrayHeadlineSettings = StrayHeadlineSettings(),
                learned: frozenset[str] = frozenset(), language: str | None = None,
                link_lists: LinkListSettings = LinkListSettings(),
-               span: ArticleSpanSettings = ArticleSpanSettings()) -> CleanedText:
+               span: ArticleSpanSettings = ArticleSpanSettings(),
+               between_cruft: BetweenCruftSettings = BetweenCruftSettings()) -> CleanedText:
     """Clean a flattened article (see split_title for where its title comes from)."""
     title, lines, start = split_title(text, title)
     return clean_lines(lines, title=title, stray=stray, learned=learned, start=start, language=language,
-                       judged=judge_flattened(lines, start, link_lists, span))
+                       judged=judge_flattened(lines, start, link_lists, span), between_cruft=between_cruft)
