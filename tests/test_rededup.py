@@ -163,18 +163,22 @@ def test_articles_signed_under_an_earlier_scheme_are_still_remembered_and_rededu
 
 
 class ReadsRecorded(Warehouse):
-    """The real warehouse, recording which day ranges of dedup state a run reads."""
+    """The real warehouse, recording which days of dedup state and of reuse sources a run reads."""
 
     def __init__(self, path):
         super().__init__(path)
-        self.dedup_reads = []
+        self.dedup_reads, self.reuse_reads = [], []
 
     def dedup_state(self, scheme, days):
         self.dedup_reads.append(days)
         return super().dedup_state(scheme, days)
 
+    def reuse_sources(self, days):
+        self.reuse_reads.append(days)
+        return super().reuse_sources(days)
 
-def test_a_run_reads_dedup_state_only_for_days_earlier_runs_landed_articles_on(db_path, tmp_path):
+
+def test_a_run_reads_dedup_state_and_reuse_sources_only_for_days_earlier_runs_landed_articles_on(db_path, tmp_path):
     """Reading a range of days no earlier run landed on scanned every stored article and found nothing; the
     run's own articles are remembered as they are decided. Decisions are those of reading every range."""
     from newsingest.pipeline import IngestRun, PipelineSettings, batches, run_batches
@@ -190,7 +194,7 @@ def test_a_run_reads_dedup_state_only_for_days_earlier_runs_landed_articles_on(d
         with IngestRun(warehouse, PipelineSettings(window_days=5)) as ingest_run:
             for _ in run_batches(ingest_run, batches(sources.items(), 1, progress=sources.progress)):
                 pass
-        return warehouse.dedup_reads
+        return warehouse.dedup_reads + warehouse.reuse_reads
 
     # batches of new days only (the earlier article is 40 days old): nothing read, and the copy within
     # the run is still found
@@ -200,5 +204,5 @@ def test_a_run_reads_dedup_state_only_for_days_earlier_runs_landed_articles_on(d
     assert decisions(db_path)["https://c.example/1"][0] == "near_duplicate"
     # a batch whose window meets the earlier run's day reads it and finds the earlier article
     reads = second_run("old-day", [record("https://d.example/1", STORY + " Again.", days_ago(38))])
-    assert len(reads) == 1
+    assert len(reads) == 2  # one range of dedup state, one of reuse sources
     assert decisions(db_path)["https://d.example/1"][0] == "near_duplicate"
