@@ -206,3 +206,27 @@ def test_a_run_reads_dedup_state_and_reuse_sources_only_for_days_earlier_runs_la
     reads = second_run("old-day", [record("https://d.example/1", STORY + " Again.", days_ago(38))])
     assert len(reads) == 2  # one range of dedup state, one of reuse sources
     assert decisions(db_path)["https://d.example/1"][0] == "near_duplicate"
+
+
+def test_a_day_the_reuse_index_evicted_is_read_again_when_a_later_batch_needs_it(db_path, tmp_path):
+    """A run's own articles of a day are not read back while the reuse index holds the day; once it evicted
+    the day (memory_days), a later article dated then still finds its source there, read from the warehouse."""
+    from newsingest.pipeline import IngestRun, PipelineSettings, batches, run_batches
+    from newsingest.reuse import ReuseSettings
+    from newsingest.sources.registry import open_sources
+
+    records = [record("https://a.example/1", STORY, days_ago(20)),
+               record("https://b.example/1", OTHER, days_ago(10)),
+               record("https://c.example/1", "Schools reopen after the storm. " * 20, days_ago(5)),
+               record("https://d.example/1", STORY + " The works start in May.", days_ago(19))]
+    path = tmp_path / "days.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records))
+    warehouse = ReadsRecorded(db_path)
+    sources = open_sources([str(path)])
+    settings = PipelineSettings(window_days=5, reuse=ReuseSettings(memory_days=1))
+    with IngestRun(warehouse, settings) as ingest_run:
+        for _ in run_batches(ingest_run, batches(sources.items(), 1, progress=sources.progress)):
+            pass
+    assert [[day.isoformat() for day in days] for days in warehouse.reuse_reads] == [[days_ago(20)]]
+    assert rows(db_path, "select a.url, s.url from text_reuse r join articles a on a.id = r.id "
+                         "join articles s on s.id = r.source_id") == [("https://d.example/1", "https://a.example/1")]
