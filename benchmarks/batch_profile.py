@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import sys
 import tempfile
 import threading
@@ -33,6 +34,7 @@ from newsingest.sources.registry import open_sources  # noqa: E402
 from newsingest.warehouse import Warehouse  # noqa: E402
 
 STAGES = ("admit", "dedup", "stories", "reuse", "land")
+READS = ("seen_ids", "dedup_state", "story_members", "story_of_articles", "reuse_sources")
 
 
 def rss_mib() -> float:
@@ -70,19 +72,67 @@ class PeakSampler:
 
 
 def timed_stages(run: IngestRun, timings: dict[str, float], peaks: dict[str, float], sampler: PeakSampler) -> None:
-    """Wrap each stage method of the run so its seconds add up in `timings` and its peak RSS is in `peaks`."""
+    """Wrap each stage method of the run so its seconds add up in `timings` (wall, and `cpu_<stage>`: the CPU
+    time of the thread running it, which a loaded machine stretches far less) and its peak RSS is in `peaks`."""
     for name in STAGES:
         method = getattr(run, name)
 
         def timed(*args, _method=method, _name=name, **kwargs):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.thread_time()
             sampler.take("stage")
             try:
                 return _method(*args, **kwargs)
             finally:
                 timings[_name] = timings.get(_name, 0.0) + time.perf_counter() - started
+                timings[f"cpu_{_name}"] = timings.get(f"cpu_{_name}", 0.0) + time.thread_time() - cpu
                 peaks[_name] = max(peaks.get(_name, 0.0), sampler.take("stage"))
         setattr(run, name, timed)
+
+
+def timed_reads(run: IngestRun, timings: dict[str, float]) -> None:
+    """Time the stages' reads of the warehouse (inside the stage times) under `read_<method>`."""
+    for name in READS:
+        method = getattr(run.warehouse, name)
+
+        def timed(*args, _method=method, _name=f"read_{name}", **kwargs):
+            started = time.perf_counter()
+            try:
+                return _method(*args, **kwargs)
+            finally:
+                timings[_name] = timings.get(_name, 0.0) + time.perf_counter() - started
+        setattr(run.warehouse, name, timed)
+
+
+def count_candidates(run: IngestRun, counts: dict[str, int]) -> None:
+    """Count the rows the dedup index's band lookups return (candidates verified) in `counts["candidates"]`."""
+    entries = run.deduplicator.index.entries
+
+    def query(keys, _query=entries.query):
+        rows = _query(keys)
+        counts["candidates"] = counts.get("candidates", 0) + len(rows)
+        return rows
+    entries.query = query
+
+
+class GcClock:
+    """Seconds spent in Python's garbage collector (any thread) and full (generation 2) collections, since
+    the last `take()`: a heap of many objects makes each full collection longer."""
+
+    def __init__(self) -> None:
+        self.seconds, self.full, self._started = 0.0, 0, 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        self.seconds += time.perf_counter() - self._started
+        self.full += info["generation"] == 2
+
+    def take(self) -> dict[str, float]:
+        taken = {"gc_s": round(self.seconds, 3), "gc_full": self.full}
+        self.seconds, self.full = 0.0, 0
+        return taken
 
 
 def held(run: IngestRun) -> dict[str, int]:
@@ -115,6 +165,10 @@ def main() -> None:
     sampler.take("batch")
     with IngestRun(Warehouse(db), settings, trigger="bench") as run, args.out.open("w", newline="") as out:
         timed_stages(run, timings, peaks, sampler)
+        timed_reads(run, timings)
+        counts: dict[str, int] = {}
+        count_candidates(run, counts)
+        collector = GcClock()
         writer = None
         last = time.perf_counter()
         items = islice(sources.items(), args.limit)
@@ -124,6 +178,10 @@ def main() -> None:
                    "seconds": round(now - last, 3)}
             row |= {name: round(timings.pop(name, 0.0), 3) for name in STAGES}
             row["wait"] = round(row["seconds"] - sum(row[name] for name in STAGES), 3)
+            row |= {f"cpu_{name}": round(timings.pop(f"cpu_{name}", 0.0), 3) for name in STAGES}
+            row |= {f"read_{name}": round(timings.pop(f"read_{name}", 0.0), 3) for name in READS}
+            row["dedup_candidates"] = counts.pop("candidates", 0)
+            row |= collector.take()
             row |= {"rss_mib": round(rss_mib(), 1), "peak_rss_mib": round(sampler.take("batch"), 1)}
             row |= {f"peak_in_{name}": round(peaks.pop(name, 0.0), 1) for name in STAGES} | held(run)
             if writer is None:

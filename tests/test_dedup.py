@@ -150,6 +150,30 @@ def test_band_keys_find_exactly_the_rows_sharing_a_band_across_merges():
         assert list(found) == sorted(set(found.tolist()))  # each row once, in order
 
 
+def test_a_frequent_band_key_finds_only_its_latest_rows_however_they_are_held():
+    """A key shared by more rows than `latest` finds its latest ones, whether they wait in the pending dict,
+    were merged into the sorted arrays, or some of each; keys held by fewer rows find them all."""
+    import numpy as np
+
+    from newsingest.dedup.index import KeyIndex
+
+    stock, rare = np.uint64(7), np.uint64(8)
+
+    def rows_found(merge_at: int, latest: int) -> dict[str, list[int]]:
+        index = KeyIndex(merge_at=merge_at, latest=latest)
+        for row in range(40):  # every row holds the stock key, every fifth the rare one too, each its own
+            own = np.array([1000 + row], dtype=np.uint64)
+            index.insert(row, np.concatenate(([stock], [rare] if row % 5 == 0 else [], own)))
+        return {"stock": index.query(np.array([stock])).tolist(), "rare": index.query(np.array([rare])).tolist(),
+                "both": index.query(np.array([stock, rare, np.uint64(1003)])).tolist()}
+
+    for merge_at in (10**6, 50, 7):  # never merged; merged every ~25 rows (some pending); every ~4
+        assert rows_found(merge_at, latest=10) == {"stock": list(range(30, 40)), "rare": [0, 5, 10, 15, 20, 25, 30, 35],
+                                                    "both": sorted({3, *range(30, 40), 0, 5, 10, 15, 20, 25})}
+        assert rows_found(merge_at, latest=3)["rare"] == [25, 30, 35]
+        assert rows_found(merge_at, latest=100)["stock"] == list(range(40))
+
+
 def test_sentence_containment_of_many_candidates_at_once_is_each_pairs_own():
     """verify's vectorised sentence containment equals the per-pair definition (shared hashes over the
     shorter's count), also for candidates without sentences and a text without any."""

@@ -163,18 +163,22 @@ def test_articles_signed_under_an_earlier_scheme_are_still_remembered_and_rededu
 
 
 class ReadsRecorded(Warehouse):
-    """The real warehouse, recording which day ranges of dedup state a run reads."""
+    """The real warehouse, recording which days of dedup state and of reuse sources a run reads."""
 
     def __init__(self, path):
         super().__init__(path)
-        self.dedup_reads = []
+        self.dedup_reads, self.reuse_reads = [], []
 
     def dedup_state(self, scheme, days):
         self.dedup_reads.append(days)
         return super().dedup_state(scheme, days)
 
+    def reuse_sources(self, days):
+        self.reuse_reads.append(days)
+        return super().reuse_sources(days)
 
-def test_a_run_reads_dedup_state_only_for_days_earlier_runs_landed_articles_on(db_path, tmp_path):
+
+def test_a_run_reads_dedup_state_and_reuse_sources_only_for_days_earlier_runs_landed_articles_on(db_path, tmp_path):
     """Reading a range of days no earlier run landed on scanned every stored article and found nothing; the
     run's own articles are remembered as they are decided. Decisions are those of reading every range."""
     from newsingest.pipeline import IngestRun, PipelineSettings, batches, run_batches
@@ -190,7 +194,7 @@ def test_a_run_reads_dedup_state_only_for_days_earlier_runs_landed_articles_on(d
         with IngestRun(warehouse, PipelineSettings(window_days=5)) as ingest_run:
             for _ in run_batches(ingest_run, batches(sources.items(), 1, progress=sources.progress)):
                 pass
-        return warehouse.dedup_reads
+        return warehouse.dedup_reads + warehouse.reuse_reads
 
     # batches of new days only (the earlier article is 40 days old): nothing read, and the copy within
     # the run is still found
@@ -200,5 +204,29 @@ def test_a_run_reads_dedup_state_only_for_days_earlier_runs_landed_articles_on(d
     assert decisions(db_path)["https://c.example/1"][0] == "near_duplicate"
     # a batch whose window meets the earlier run's day reads it and finds the earlier article
     reads = second_run("old-day", [record("https://d.example/1", STORY + " Again.", days_ago(38))])
-    assert len(reads) == 1
+    assert len(reads) == 2  # one range of dedup state, one of reuse sources
     assert decisions(db_path)["https://d.example/1"][0] == "near_duplicate"
+
+
+def test_a_day_the_reuse_index_evicted_is_read_again_when_a_later_batch_needs_it(db_path, tmp_path):
+    """A run's own articles of a day are not read back while the reuse index holds the day; once it evicted
+    the day (memory_days), a later article dated then still finds its source there, read from the warehouse."""
+    from newsingest.pipeline import IngestRun, PipelineSettings, batches, run_batches
+    from newsingest.reuse import ReuseSettings
+    from newsingest.sources.registry import open_sources
+
+    records = [record("https://a.example/1", STORY, days_ago(20)),
+               record("https://b.example/1", OTHER, days_ago(10)),
+               record("https://c.example/1", "Schools reopen after the storm. " * 20, days_ago(5)),
+               record("https://d.example/1", STORY + " The works start in May.", days_ago(19))]
+    path = tmp_path / "days.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records))
+    warehouse = ReadsRecorded(db_path)
+    sources = open_sources([str(path)])
+    settings = PipelineSettings(window_days=5, reuse=ReuseSettings(memory_days=1))
+    with IngestRun(warehouse, settings) as ingest_run:
+        for _ in run_batches(ingest_run, batches(sources.items(), 1, progress=sources.progress)):
+            pass
+    assert [[day.isoformat() for day in days] for days in warehouse.reuse_reads] == [[days_ago(20)]]
+    assert rows(db_path, "select a.url, s.url from text_reuse r join articles a on a.id = r.id "
+                         "join articles s on s.id = r.source_id") == [("https://d.example/1", "https://a.example/1")]

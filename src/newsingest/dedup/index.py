@@ -58,6 +58,12 @@ class LshSettings:
     fact_agreement: float = 0.5  # share of the fewer facts found in the other text
     min_facts: int = 3  # fewer facts than this on either side: nothing to compare
     recall: float = 0.99  # probability that a pair at a threshold becomes a candidate
+    # A band key shared by more articles than this finds only the latest this many. Copies of one text share
+    # most of their band keys, so a key that many articles share is either a much-copied story (whose
+    # latest copies are in its cluster too) or a stock one: templated first lines ("By ...", a date) or
+    # common character n-grams, which made every article a candidate of thousands of unrelated ones and the
+    # cost of a decision grow with the window (README "Performance": the 100k text run).
+    max_key_rows: int | None = 100
     window_days: int | None = 30  # a candidate more days apart from the article is never a match
     signature: SignatureSettings = field(default_factory=SignatureSettings)
 
@@ -95,8 +101,9 @@ def containment(jaccard: float | np.ndarray, size_a: int, size_b: int | np.ndarr
 class KeyIndex:
     """64-bit keys -> signature rows, kept in sorted numpy arrays: 12 bytes an entry, no object per key."""
 
-    def __init__(self, merge_at: int = MIN_PENDING_MERGE):
+    def __init__(self, merge_at: int = MIN_PENDING_MERGE, latest: int | None = None):
         self.merge_at = merge_at
+        self.latest = latest  # rows a key finds at most: its latest (LshSettings.max_key_rows); None: all
         self.keys = np.empty(0, dtype=np.uint64)  # sorted
         self.members = np.empty(0, dtype=np.int32)  # signature row of each key, same order
         # Keys inserted since the last merge -> their first row, and the few keys of more than one row -> the
@@ -130,12 +137,18 @@ class KeyIndex:
         self.pending, self.pending_later, self.pending_entries = {}, {}, 0
 
     def query(self, keys: np.ndarray) -> np.ndarray:
-        """Rows holding any of the keys, sorted, each once. A frequent key holds thousands of rows (unrelated
-        texts share stock character n-grams): they are gathered in numpy, not a row at a time."""
-        pending = [row for key in self.pending.keys() & keys.tolist()
-                   for row in (self.pending[key], *self.pending_later.get(key, ()))]
-        starts = np.searchsorted(self.keys, keys, side="left")
-        positions = spans(starts, np.searchsorted(self.keys, keys, side="right") - starts)
+        """Rows holding any of the keys, sorted, each once; of a key's rows only its `latest` (the highest
+        rows, wherever they are held: a key's pending rows are newer than its merged ones). A frequent key
+        holds thousands of rows (unrelated texts share stock character n-grams): they are gathered in numpy,
+        not a row at a time."""
+        latest = self.latest
+        found = {key: (self.pending[key], *self.pending_later.get(key, ())) for key in self.pending.keys() & keys.tolist()}
+        pending = [row for rows in found.values() for row in (rows if latest is None else rows[-latest:])]
+        starts, ends = np.searchsorted(self.keys, keys, side="left"), np.searchsorted(self.keys, keys, side="right")
+        if latest is not None:  # a key's merged rows ascend with their row: its latest are the last
+            newer = np.fromiter((len(found.get(key, ())) for key in keys.tolist()), dtype=np.int64, count=len(keys))
+            starts = np.maximum(starts, ends - np.maximum(0, latest - newer))
+        positions = spans(starts, ends - starts)
         return np.unique(np.concatenate((self.members[positions], np.array(pending, dtype=np.int32))))
 
 
@@ -274,7 +287,7 @@ class NearDuplicateIndex:
         self.leads = Bands(settings.lead_threshold, signature.num_perm, settings.recall, route=1)
         self.chars = Bands(settings.char_threshold, signature.char_perm, settings.recall, route=2)
         # The three routes' keys in one index: one set operation per query and insert, not three.
-        self.entries = KeyIndex()
+        self.entries = KeyIndex(latest=settings.max_key_rows)
         self.store = SignatureStore(signature)
         # The keys of the signature last asked about: an article is added right after it was decided.
         self._last_keys: tuple[TextSignature | None, np.ndarray] = (None, np.empty(0, dtype=np.uint64))

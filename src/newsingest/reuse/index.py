@@ -100,6 +100,7 @@ class ReuseIndex:
         self.complete = complete  # every article is added here (rededup's replay): nothing to read
         self._days: dict[int, _Day] = {}
         self._loaded: set[int] = set()
+        self._dropped: set[int] = set()  # days evicted: what this run added of them is in the warehouse only
         self._last_used: dict[int, int] = {}
         # The version of each article held: this run's replaces one read from the warehouse (a reprocessed
         # text), whose entry then stays in its segment but is no longer a candidate.
@@ -118,6 +119,10 @@ class ReuseIndex:
             return []
         self._wanted = {day for anchor in anchors for day in self.window(anchor)}
         return [date.fromordinal(day) for day in sorted(self._wanted - self._loaded)]
+
+    def dropped(self, days: list[date]) -> list[date]:
+        """Of these days, those this index held and evicted."""
+        return [day for day in days if day.toordinal() in self._dropped]
 
     def load(self, days: list[date], stored: Iterable[DatedText]) -> None:
         """Articles of these days, from the warehouse; those held already are kept."""
@@ -185,4 +190,5 @@ class ReuseIndex:
             if self._current.get(article.id) is article:
                 del self._current[article.id]
         self._loaded.discard(day)
+        self._dropped.add(day)
         self._last_used.pop(day, None)
