@@ -23,7 +23,6 @@ on four folds (the most cruft at 95% precision, errors being body lines lost) sc
 from __future__ import annotations
 
 import itertools
-import re
 import sys
 import unicodedata
 from collections.abc import Callable
