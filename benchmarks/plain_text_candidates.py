@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from extraction_quality import (FOLDS, MIN_RULE_PRECISION, _norm, _tokens, in_gold, load_pages, recall_lines,
                                 unpack_dev)
 from newsingest.extract.decode import decode
-from newsingest.extract.flattened import LETTER_WORD, LIST_MARKER, NOT_CRUFT_EVIDENCE, SENTENCE_END, is_paragraph
+from newsingest.extract.flattened import (LETTER_WORD, LIST_MARKER, NOT_CRUFT_EVIDENCE, SENTENCE_END, heads_good_text,
+                                          is_paragraph)
 from newsingest.extract.language import count_words, detect_language
 from newsingest.extract.quality import shingles
 from newsingest.extract.text import clean_text, is_sentence_case, normalise_line, split_title, stopwords
@@ -126,19 +127,9 @@ def _neighbour(classes: list[str], index: int, step: int, ignore_neargood: bool)
     return "bad"
 
 
-def _good_within(lines: list[Line], classes: list[str], index: int, distance: int) -> bool:
-    between = 0
-    for line, line_class in zip(lines[index + 1:], classes[index + 1:]):
-        if between > distance:
-            return False
-        if line_class == "good":
-            return True
-        between += len(line.text)
-    return False
-
-
 def _revise(lines: list[Line], first: list[str], headings: list[bool], distance: int) -> list[str]:
-    classes = ["neargood" if heading and c == "short" and _good_within(lines, first, i, distance) else c
+    lengths = [len(line.text) for line in lines]
+    classes = ["neargood" if heading and c == "short" and heads_good_text(lengths, first, i, distance) else c
                for i, (c, heading) in enumerate(zip(first, headings, strict=True))]
     resolved = list(classes)
     for i, c in enumerate(classes):
@@ -156,7 +147,7 @@ def _revise(lines: list[Line], first: list[str], headings: list[bool], distance:
         if c == "neargood":
             bad_around = (_neighbour(classes, i, -1, True), _neighbour(classes, i, 1, True)) == ("bad", "bad")
             classes[i] = "bad" if bad_around else "good"
-    return ["good" if heading and c == "bad" and f != "bad" and _good_within(lines, classes, i, distance) else c
+    return ["good" if heading and c == "bad" and f != "bad" and heads_good_text(lengths, classes, i, distance) else c
             for i, (c, f, heading) in enumerate(zip(classes, first, headings, strict=True))]
 
 

@@ -352,7 +352,7 @@ class IngestRun:
         for days in self.remembered.missing([day_of(a.published_at) for a in articles]):
             # Only days earlier runs landed articles on: this run's own are remembered as they are decided, and
             # reading a range of new days scanned every stored article (~4 s at 35k, loaded machine).
-            if days is None and self.stored_days is not None or days is not None and self._stored_before(*days):
+            if self._stored_before(days):
                 restore(self.deduplicator, self.warehouse.dedup_state(self.scheme, days))
         return dedup_batch(articles, self.deduplicator, signatures)
 
@@ -372,13 +372,16 @@ class IngestRun:
             # As in dedup: a day no earlier run landed on holds only this run's articles, all in the index
             # unless it evicted the day (reading a new day scanned every stored text: ~2.6 s at 35k, loaded).
             read = sorted(set(self.reuse_index.dropped(needed))
-                          | {day for day in needed if self._stored_before(day.toordinal(), day.toordinal())})
+                          | {day for day in needed if self._stored_before((day.toordinal(), day.toordinal()))})
             self.reuse_index.load(needed, self.warehouse.reuse_sources(read) if read else [])
         return assign_reuse(articles, dedup.decisions, self.reuse_index, now)
 
-    def _stored_before(self, first_day: int, last_day: int) -> bool:
-        """Whether earlier runs landed articles dated within these days (records.day_number)."""
-        return self.stored_days is not None and first_day <= self.stored_days[1] and last_day >= self.stored_days[0]
+    def _stored_before(self, days: tuple[int, int] | None) -> bool:
+        """Whether earlier runs landed articles dated within these days (first, last: records.day_number;
+        None: any day)."""
+        if self.stored_days is None:
+            return False
+        return days is None or days[0] <= self.stored_days[1] and days[1] >= self.stored_days[0]
 
     def land(self, batch: Batch, decided: Decided) -> None:
         """Land one batch with its sources' progress, in one transaction (batches land in the order admitted).

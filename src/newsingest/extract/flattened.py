@@ -124,14 +124,14 @@ def judge_between_cruft(candidates: list[tuple[int, str]], reasons: Mapping[int,
     lines = [(position, line, reasons.get(position)) for position, line in candidates
              if reasons.get(position) not in NOT_CRUFT_EVIDENCE]
     classes = [_context_free_class(line, reason, common, settings) for _, line, reason in lines]
+    lengths = [len(line) for _, line, _ in lines]
     judged = {}
     for index, (position, line, reason) in enumerate(lines):
         if (reason is None and classes[index] == SHORT and not line.endswith(SENTENCE_END)
                 and _nearest_long(classes, index, -1) == BAD == _nearest_long(classes, index, 1)
-                and not _heads_good_text(lines, classes, index, settings.heading_distance)):
+                and not heads_good_text(lengths, classes, index, settings.heading_distance)):
             judged[position] = BETWEEN_CRUFT
     return judged
-
 
 
 def _context_free_class(line: str, reason: str | None, common: frozenset[str], settings: BetweenCruftSettings) -> str:
@@ -154,16 +154,16 @@ def _nearest_long(classes: list[str], index: int, step: int) -> str | None:
     return None
 
 
-def _heads_good_text(lines: list[tuple[int, str, str | None]], classes: list[str], index: int,
-                     distance: int) -> bool:
-    """A good line follows within `distance` characters: the short line is a heading."""
+def heads_good_text(lengths: list[int], classes: list[str], index: int, distance: int) -> bool:
+    """A good line follows line `index` within `distance` characters (lines' `lengths`, jusText's `classes`):
+    the line is a heading."""
     between = 0
-    for (_, line, _), line_class in zip(lines[index + 1:], classes[index + 1:]):
+    for length, line_class in zip(lengths[index + 1:], classes[index + 1:]):
         if between > distance:
             return False
         if line_class == GOOD:
             return True
-        between += len(line)
+        between += length
     return False
 
 
