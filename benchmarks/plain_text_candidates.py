@@ -3,7 +3,7 @@
 On the plain-text set of the development pages (each page as trafilatura's recall mode flattens it, one
 paragraph per line, each line labelled body or cruft by the gold: `extraction_quality.py --dev
 --plain-text`), each candidate runs after the cleaner (its rules, `between_cruft` included) on the lines it
-keeps, for the kinds of cruft that stay (README "Measured", plain text):
+keeps, for the kinds of cruft that stay (docs/extraction.md, plain text):
 
 - `justext`: jusText's whole context classification (Pomikálek 2011: good / bad / short / near-good by
   length and stop-word density, short and near-good lines resolved by their neighbours, headings before good

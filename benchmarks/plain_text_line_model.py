@@ -13,7 +13,7 @@ lines lost at several thresholds (body loss is the worse error):
 
     .venv/bin/python benchmarks/plain_text_line_model.py
 
-Nothing here is used by the cleaner: see the README ("Measured", plain text) for why.
+Nothing here is used by the cleaner: see docs/extraction.md (plain text) for why.
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ def test_second_writer_fails_naming_the_lock(corpus, db_path):
 
 def test_a_landed_batch_lets_go_of_its_documents(corpus, db_path):
     """The caller's loop variable holds the yielded batch until the next one lands: with its raw documents,
-    the run's own process held a third batch of bodies at every landing (README "Start-up and the run's own
+    the run's own process held a third batch of bodies at every landing (docs/performance.md "Start-up and the run's own
     memory")."""
     origins: dict[int, set[str]] = {}
 
