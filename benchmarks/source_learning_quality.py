@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import trafilatura
-from extraction_quality import (NOT_LINE_RULES, Page, PlainTextCounts, _lost, _norm, _tokens, element_lines, in_gold,
+from extraction_quality import (MIN_RULE_PRECISION, NOT_LINE_RULES, Page, PlainTextCounts, _lost, _norm, _tokens, element_lines, in_gold,
                                 load_pages, page_html, plain_text_counts, recall_lines, unpack_dev)
 
 from newsingest.dedup import dedup_batch, new_deduplicator
@@ -45,7 +45,6 @@ from newsingest.records import Article, DedupStatus, RawDocument
 MIN_OTHERS = 5  # "pages whose source has >= 5 other pages": where today's thresholds can be reached at all
 FOLDS = 5
 HTML_RULE_LOSS = 0.003  # the issue's bound on the gold body lines any line rule removes (HTML)
-PLAIN_LOSS = 0.01  # and on the body lines lost of flattened text
 HTML = "html"
 # The plain-text set's two flattenings (extraction_quality --plain-text): trafilatura's recall mode, one
 # paragraph per line, and the page's <article>/<main> element, one block per line.
@@ -313,13 +312,18 @@ def fold_of(source: str | None) -> int:
 
 
 def choose(candidates: dict[Learning, Outcome], given: int, view: str) -> Learning:
-    """The variant with the best HTML F1 within the rule's body-loss bound (plain text: the most cruft
-    removed within the bound on body lines lost)."""
+    """HTML: the variant with the best F1 whose rule loses at most HTML_RULE_LOSS of the gold lines. Plain text:
+    the one whose rule removes the most cruft at precision >= MIN_RULE_PRECISION counting the body lines it
+    loses, as the other plain-text rules' settings were chosen (extraction_quality). Ties: the first."""
     if view == HTML:
         allowed = [v for v, o in candidates.items() if o.rule_lost <= HTML_RULE_LOSS * given]
         return max(allowed, key=lambda v: f1_of_means(candidates[v].scores).f1)
-    allowed = [v for v, o in candidates.items() if o.plain[view].body_lost <= PLAIN_LOSS * max(1, o.plain[view].body)]
-    return max(allowed, key=lambda v: (candidates[v].plain[view].cruft_removed, -candidates[v].plain[view].body_lost))
+
+    def precise(counts: PlainTextCounts) -> bool:
+        cruft, lost = counts.cruft_by_rule[SOURCE_BOILERPLATE], counts.lost_by_rule[SOURCE_BOILERPLATE]
+        return cruft + lost == 0 or cruft / (cruft + lost) >= MIN_RULE_PRECISION
+    allowed = [v for v, o in candidates.items() if precise(o.plain[view])]
+    return max(allowed, key=lambda v: candidates[v].plain[view].cruft_by_rule[SOURCE_BOILERPLATE])
 
 
 def report_variants(sites: list[SitePage], by_source: dict[str, list[SitePage]], cleaner: Cleaner, given: int,
