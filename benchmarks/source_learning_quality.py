@@ -15,9 +15,12 @@ when seen in >= min_articles articles and >= min_share of them), in two orders:
 An article is counted when ingest's deduplicator, fed the pages in id order, calls it `new`: a copy of a story
 repeats every line of it and would teach its body.
 
-Prints the sources found, the existing mechanism (today's settings) beside the per-page cleaner and plain
-trafilatura from the same run, overall and on pages whose source has >= 5 other pages, then variants of the
-learning (thresholds, keys with digits masked, longer lines) on all pages and chosen on folds BY SOURCE.
+Prints the sources found; how many of the lines the per-page cleaner keeps (cruft and body by the gold) recur
+on other pages of their source (the most any learning by repetition could take); the existing mechanism
+(today's settings) beside the per-page cleaner and plain trafilatura from the same run, overall and on pages
+whose source has >= 5 other pages; then variants of the learning (thresholds, keys with digits masked, lines
+of any length) on all pages, and chosen on four folds BY SOURCE and scored on the fifth (`--orders
+others,earlier` for both orders; README "Per-source learning" has the results).
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import trafilatura
-from extraction_quality import (MIN_RULE_PRECISION, NOT_LINE_RULES, Page, PlainTextCounts, _lost, _norm, _tokens, element_lines, in_gold,
-                                load_pages, page_html, plain_text_counts, recall_lines, unpack_dev)
+from extraction_quality import (MIN_RULE_PRECISION, NOT_LINE_RULES, Page, PlainTextCounts, _lost, _norm, _tokens,
+                                element_lines, in_gold, load_pages, page_html, plain_text_counts, recall_lines,
+                                unpack_dev)
 
 from newsingest.dedup import dedup_batch, new_deduplicator
 from newsingest.dedup.index import LshSettings
