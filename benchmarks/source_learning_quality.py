@@ -1,7 +1,7 @@
 """Per-source learning (rule `source_boilerplate`, extract/boilerplate.py) measured on real pages: the
 development set ../shared/eval/dragnet-dev.tar.xz, as HTML (title + text F1, extraction_quality's metric) and
-as plain text (trafilatura's recall mode flattening each page, each line labelled body or cruft by the gold;
-extraction_quality's `--plain-text` set).
+as plain text (extraction_quality's `--plain-text` set: each page flattened by trafilatura's recall mode and as
+its <article>/<main> element's text, each line labelled body or cruft by the gold).
 
     .venv/bin/python benchmarks/source_learning_quality.py
 
