@@ -419,9 +419,11 @@ class ContextSettings:
         return {LINK_LIST: self.link_lists, FAR_FROM_ARTICLE: self.span, BETWEEN_CRUFT: self.between_cruft}[rule]
 
 
-def plain_text_counts(lines: list[str], truth: str, settings: ContextSettings = ContextSettings()) -> PlainTextCounts:
-    """Clean one flattened page (its first line taken for the title) and label each line by the gold."""
-    cleaned = clean_text("\n".join(lines), link_lists=settings.link_lists, span=settings.span,
+def plain_text_counts(lines: list[str], truth: str, settings: ContextSettings = ContextSettings(),
+                      learned: frozenset[str] = frozenset()) -> PlainTextCounts:
+    """Clean one flattened page (its first line taken for the title; `learned`: its source's learned
+    boilerplate, extract/boilerplate.py) and label each line by the gold."""
+    cleaned = clean_text("\n".join(lines), learned=learned, link_lists=settings.link_lists, span=settings.span,
                          between_cruft=settings.between_cruft)
     gold, gold_tokens = shingles(truth), _tokens(truth)
     kept = {_norm(line) for line in cleaned.lines}
@@ -500,6 +502,11 @@ def report_context_folds(flattened: dict[str, list[str]], pages: list[Page], rul
     print(f"  chosen on all pages (the defaults): {chosen.of(rule)}: " + everything[chosen].line())
 
 
+def page_html(page: Page) -> str:
+    """A page's markup as extraction reads it: decoded, NFC-normalised."""
+    return unicodedata.normalize("NFC", decode(page.html, None).text)
+
+
 def recall_lines(html: str, url: str | None) -> list[str]:
     """A page as trafilatura's recall mode flattens it (HtmlOptions' default), one paragraph per line."""
     extracted = extract_html(html, url)
@@ -512,7 +519,7 @@ def report_plain_text(pages: list[Page]) -> None:
     text (one block per line), the first line taken for the title."""
     recall, element = {}, {}
     for page in pages:
-        html = unicodedata.normalize("NFC", decode(page.html, None).text)
+        html = page_html(page)
         recall[page.id], element[page.id] = recall_lines(html, page.url), element_lines(html)
     for name, flattened in (("trafilatura's recall mode", recall), ("the <article>/<main> element", element)):
         flat_pages = [page for page in pages if flattened[page.id]]

@@ -9,7 +9,7 @@ import threading
 import duckdb
 import pytest
 
-from newsingest.extract.boilerplate import SOURCE_BOILERPLATE, learnable_lines, line_key
+from newsingest.extract.boilerplate import SOURCE_BOILERPLATE, BoilerplateSettings, learnable_lines, line_key
 from newsingest.extract.text import clean_lines
 from newsingest.pipeline import IngestRun, PipelineSettings, batches, run_batches
 from newsingest.records import Article, RemovedLine
@@ -41,6 +41,24 @@ def test_learned_line_is_removed_and_named_rules_win():
     assert cleaned.lines == [BODY]
     assert [(r.line, r.rule, r.position) for r in cleaned.removed] == [
         (FOOTER, SOURCE_BOILERPLATE, 3), ("Advertisement", "advertisement", 4)]
+
+
+@pytest.mark.parametrize("settings", [BoilerplateSettings(), BoilerplateSettings(min_articles=2, min_share=0.35)])
+def test_settings_learn_what_the_warehouse_learns(tmp_path, settings):
+    """BoilerplateSettings.learned (benchmarks/source_learning_quality.py learns without a warehouse) draws
+    the line where the warehouse's query does, at the boundaries of both thresholds."""
+    warehouse = Warehouse(tmp_path / "news.duckdb")
+    warehouse.migrate()
+    cases = [(seen, total) for total in (5, 6, 20, 25, 26, 100) for seen in (1, 2, 4, 5, 6, 9, 20) if seen <= total]
+    with warehouse.transaction() as con:
+        for index, (seen, total) in enumerate(cases):
+            con.execute("INSERT INTO source_line_totals VALUES (?, ?)", [f"source{index}", total])
+            con.execute("INSERT INTO source_lines VALUES (?, 'key', 'A line', ?, now())", [f"source{index}", seen])
+    warehouse.start_run("run", "test", [])
+    learned = warehouse.run_boilerplate("run", settings)
+    expected = {f"source{index}" for index, (seen, total) in enumerate(cases) if settings.learned(seen, total)}
+    assert set(learned) == expected
+    assert 0 < len(expected) < len(cases)
 
 
 def _article(n: int, host: str) -> dict:

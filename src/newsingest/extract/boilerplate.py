@@ -22,6 +22,11 @@ class BoilerplateSettings:
     min_articles: int = 5  # fewer repeats prove nothing: a quote can recur in a handful of follow-ups
     min_share: float = 0.2  # of the source's articles counted so far
 
+    def learned(self, articles: int, of_articles: int) -> bool:
+        """Whether a line seen in `articles` of a source's `of_articles` counted articles is its boilerplate
+        (the same test as warehouse/sql/source_boilerplate.sql, for callers without a warehouse)."""
+        return articles >= self.min_articles and articles >= self.min_share * of_articles
+
 
 def line_key(line: str) -> str:
     """The same line whatever its spacing or case."""
