@@ -13,6 +13,12 @@ keeps, for the kinds of cruft that stay (docs/extraction.md, plain text):
   or not) with no paragraph between them, below the article's last paragraph, at its edges or anywhere.
 - `promo_density`: sentences whose content words are mostly the vocabulary of boilerplate kinds
   (subscribe, newsletter, copyright, cookies, privacy, follow, app, ...; English and German lists).
+- `topical`: lines that are not about the story (topical coherence, after Kohlschütter's content coherence
+  and TextTiling's lexical cohesion): a line with enough content terms (stop words dropped, stemmed to 5
+  letters; character bigrams in Chinese and Japanese) of which at most a share occurs in the story's core,
+  the title and the paragraphs the cleaner keeps (the line's own terms not counted), alone or in a run of
+  such lines, below the last paragraph, at the edges or anywhere. Before the grid it prints how the share
+  is distributed over the body and cruft lines the cleaner keeps.
 
 For each: every setting's cruft removed and body lines lost on all pages (the curve), and the setting chosen
 on four folds (the most cruft at 95% precision, errors being body lines lost) scored on the fifth:
@@ -23,17 +29,19 @@ on four folds (the most cruft at 95% precision, errors being body lines lost) sc
 from __future__ import annotations
 
 import itertools
+import re
 import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from extraction_quality import (FOLDS, MIN_RULE_PRECISION, _norm, _tokens, in_gold, load_pages, recall_lines,
                                 unpack_dev)
 from newsingest.extract.decode import decode
 from newsingest.extract.flattened import (LETTER_WORD, LIST_MARKER, NOT_CRUFT_EVIDENCE, SENTENCE_END, heads_good_text,
                                           is_paragraph)
-from newsingest.extract.language import count_words, detect_language
+from newsingest.extract.language import UNSPACED, count_words, detect_language
 from newsingest.extract.quality import shingles
 from newsingest.extract.text import clean_text, is_sentence_case, normalise_line, split_title, stopwords
 
@@ -60,12 +68,20 @@ class Line:
     is_body: bool
 
 
+# Letter runs; a run of Chinese or Japanese characters is one run, cut into character bigrams.
+TERM_RUN = re.compile(f"[{UNSPACED}]+|[^\\W\\d_{UNSPACED}]+")
+UNSPACED_RUN = re.compile(f"[{UNSPACED}]")
+STEM_LENGTH = 5  # as the stray-headline rule compares words
+
+
 @dataclass(slots=True)
 class FlatPage:
     id: str
+    title: str
     lines: list[Line]
     common: frozenset[str] | None  # the stop words of the page's language
     promo: frozenset[str] | None
+    shares: dict[int, tuple[int, float]] = field(default_factory=dict)  # core_shares, once per page
 
 
 Stage = Callable[[FlatPage], set[int]]  # positions of kept lines the stage removes
@@ -75,14 +91,16 @@ def flat_page(page_id: str, flattened: list[str], truth: str) -> FlatPage | None
     text = "\n".join(flattened)
     cleaned = clean_text(text)
     rules = {removed.position: removed.rule for removed in cleaned.removed}
-    _, body, start = split_title(text)
+    title, body, start = split_title(text)
     gold, gold_tokens = shingles(truth), _tokens(truth)
     lines = [Line(position, line, rules.get(position), in_gold(line, gold, gold_tokens))
              for position, raw in enumerate(body, start) if (line := normalise_line(raw))]
     if not lines:
         return None
     language = detect_language("\n".join(line.text for line in lines if line.rule is None))
-    return FlatPage(page_id, lines, stopwords(language), PROMO_WORDS.get(language or ""))
+    page = FlatPage(page_id, title or "", lines, stopwords(language), PROMO_WORDS.get(language or ""))
+    page.shares = core_shares(page)
+    return page
 
 
 def _density(text: str, words_of: frozenset[str]) -> float:
@@ -157,21 +175,27 @@ def _headline_shaped(text: str, min_words: int, title_case: bool) -> bool:
             and (item[:1].isupper() or item[:1].isdigit()) and not (title_case and is_sentence_case(item)))
 
 
+def _runs_in_place(kept: list[Line], flagged: list[bool], min_run: int, where: str) -> set[int]:
+    """Positions of the flagged kept lines in runs of `min_run` or more that lie `where` against the article's
+    paragraphs: below the last one, at the edges (outside the first to the last) or anywhere."""
+    paragraphs = [i for i, line in enumerate(kept) if is_paragraph(line.text)]
+    if not paragraphs:
+        return set()
+    allowed = {"below": lambda i: i > paragraphs[-1], "edges": lambda i: not paragraphs[0] <= i <= paragraphs[-1],
+               "anywhere": lambda i: True}[where]
+    removed: set[int] = set()
+    for is_flagged, run in itertools.groupby(range(len(kept)), key=lambda i: flagged[i]):
+        run = list(run)
+        if is_flagged and len(run) >= min_run:
+            removed.update(kept[i].position for i in run if allowed(i))
+    return removed
+
+
 def teaser_run_stage(min_run: int, min_words: int, title_case: bool, where: str) -> Stage:
     def stage(page: FlatPage) -> set[int]:
         kept = [line for line in page.lines if line.rule is None]
-        paragraphs = [i for i, line in enumerate(kept) if is_paragraph(line.text)]
-        if not paragraphs:
-            return set()
-        allowed = {"below": lambda i: i > paragraphs[-1], "edges": lambda i: not paragraphs[0] <= i <= paragraphs[-1],
-                   "anywhere": lambda i: True}[where]
         shaped = [_headline_shaped(line.text, min_words, title_case) for line in kept]
-        removed: set[int] = set()
-        for is_shaped, run in itertools.groupby(range(len(kept)), key=lambda i: shaped[i]):
-            run = list(run)
-            if is_shaped and len(run) >= min_run:
-                removed.update(kept[i].position for i in run if allowed(i))
-        return removed
+        return _runs_in_place(kept, shaped, min_run, where)
     return stage
 
 
@@ -186,6 +210,62 @@ def promo_density_stage(min_density: float, min_hits: int) -> Stage:
             if line.rule is None and content and hits >= min_hits and hits >= min_density * len(content):
                 removed.add(line.position)
         return removed
+    return stage
+
+
+def content_terms(text: str, common: frozenset[str]) -> Counter[str]:
+    """A text's content terms: words of two letters or more, stop words dropped, stemmed; in Chinese and
+    Japanese, whose words no space separates, character bigrams."""
+    terms: Counter[str] = Counter()
+    for run in TERM_RUN.findall(text.casefold()):
+        if UNSPACED_RUN.match(run):
+            terms.update(run[i:i + 2] for i in range(max(1, len(run) - 1)))
+        elif len(run) > 1 and run not in common:
+            terms[run[:STEM_LENGTH]] += 1
+    return terms
+
+
+def core_shares(page: FlatPage) -> dict[int, tuple[int, float]]:
+    """For each line the cleaner keeps: its number of distinct content terms, and the share of them that
+    occurs in the story's core (the title and the kept paragraphs), the line's own occurrences not counted."""
+    common = page.common or frozenset()
+    terms = {line.position: content_terms(line.text, common) for line in page.lines if line.rule is None}
+    in_core = {line.position for line in page.lines if line.rule is None and is_paragraph(line.text)}
+    core = content_terms(page.title, common)
+    for position in in_core:
+        core.update(terms[position])
+    shares = {}
+    for position, own in terms.items():
+        elsewhere = core - own if position in in_core else core
+        shares[position] = (len(own), sum(term in elsewhere for term in own) / len(own) if own else 1.0)
+    return shares
+
+
+def report_core_shares(pages: list[FlatPage]) -> None:
+    """How the share of a kept line's content terms in the story's core is distributed over body and cruft
+    lines (non-paragraphs and paragraphs apart): the separating power of the signal before any stage."""
+    upper_bounds = (0.0, 0.2, 0.4, 0.6, 1.0)  # a share of 0 apart: no content term in the core at all
+    counts: Counter[tuple[bool, int, bool]] = Counter()
+    for page in pages:
+        for line in page.lines:
+            terms, share = page.shares.get(line.position, (0, 0.0))
+            if line.rule is None and terms:
+                column = next(i for i, bound in enumerate(upper_bounds) if share <= bound)
+                counts[is_paragraph(line.text), column, line.is_body] += 1
+    print("\ntopical: share of a kept line's content terms in the story's core (title + kept paragraphs), "
+          "lines with content terms, body / cruft")
+    print("| lines | 0 | " + " | ".join(f"{low}-{high}" for low, high in itertools.pairwise(upper_bounds)) + " |")
+    for paragraph in (False, True):
+        print(f"| {'paragraphs' if paragraph else 'other lines'} | " + " | ".join(
+            f"{counts[paragraph, i, True]} / {counts[paragraph, i, False]}" for i in range(len(upper_bounds))) + " |")
+
+
+def topical_stage(min_terms: int, max_share: float, min_run: int, where: str, paragraphs: bool) -> Stage:
+    def stage(page: FlatPage) -> set[int]:
+        kept = [line for line in page.lines if line.rule is None]
+        off_topic = [(paragraphs or not is_paragraph(line.text)) and page.shares[line.position][0] >= min_terms
+                     and page.shares[line.position][1] <= max_share for line in kept]
+        return _runs_in_place(kept, off_topic, min_run, where)
     return stage
 
 
@@ -271,6 +351,11 @@ def main() -> int:
                           for where in ("below", "edges", "anywhere")}, pages)
     report("promo_density", {f"density {density}, {hits}+ words": promo_density_stage(density, hits)
                              for density in (0.2, 0.3, 0.4, 0.5) for hits in (1, 2, 3)}, pages)
+    report_core_shares(pages)
+    report("topical", {f"{terms}+ terms, share <= {share}, run {run}, {where}, paragraphs {paragraphs}":
+                       topical_stage(terms, share, run, where, paragraphs)
+                       for terms in (2, 3, 4) for share in (0.0, 0.2, 0.34) for run in (1, 2, 3)
+                       for where in ("below", "edges", "anywhere") for paragraphs in (False, True)}, pages)
     return 0
 
 
