@@ -5,7 +5,9 @@ candidate with probability >= `recall` (band_layout):
 - `similar`: over the word-5-gram MinHash (64 bands of 2 rows at 0.33: 0.9994; an excerpt of a quarter
   of a story, Jaccard ~0.25, 0.98);
 - `leads`: over the MinHash of each text's first words (teasers, truncated copies keep them);
-- `chars`: over the character-n-gram MinHash (copies damaged by scanning or retyping).
+- `chars`: over the character-n-gram MinHash (copies damaged by scanning or retyping); a candidate must
+  share two of its 32 bands (`char_key_hits`; 0.9988 at 0.5), as unrelated texts share common character
+  n-grams and one band of two rows made ~1 in 8 of them candidates on the benchmark corpus.
 (A fourth route, texts sharing two or more whole sentences, found no copy on the development set that
 these three miss; it cost ~20 index entries an article.)
 Every candidate from any route is verified the same way on the stored signatures (`verify`), accepted when
