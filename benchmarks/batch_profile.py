@@ -105,13 +105,13 @@ def timed_reads(run: IngestRun, timings: dict[str, float]) -> None:
 
 def count_candidates(run: IngestRun, counts: dict[str, int]) -> None:
     """Count the rows the dedup index's band lookups return (candidates verified) in `counts["candidates"]`."""
-    entries = run.deduplicator.index.entries
+    index = run.deduplicator.index
 
-    def query(keys, _query=entries.query):
-        rows = _query(keys)
+    def candidate_rows(signature, _candidate_rows=index.candidate_rows):
+        rows = _candidate_rows(signature)
         counts["candidates"] = counts.get("candidates", 0) + len(rows)
         return rows
-    entries.query = query
+    index.candidate_rows = candidate_rows
 
 
 class GcClock:

@@ -197,6 +197,8 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, help="LSH/Jaccard threshold (default: the pipeline's)")
     parser.add_argument("--shingle-size", type=int, help="words per shingle (default: the pipeline's)")
     parser.add_argument("--num-perm", type=int, help="MinHash permutations (default: the pipeline's)")
+    parser.add_argument("--max-key-rows", type=int, help="rows a band key finds at most, 0: all (default: the pipeline's)")
+    parser.add_argument("--char-key-hits", type=int, help="character band keys a candidate must share (default: the pipeline's)")
     parser.add_argument("--sweep", action="store_true", help="also score a grid of settings")
     parser.add_argument("--folds", type=int, default=0, help="also tune on K-1 folds, score the held-out one")
     args = parser.parse_args()
@@ -206,6 +208,10 @@ def main() -> None:
     signature = SignatureSettings(args.shingle_size or default.signature.shingle_size,
                                   args.num_perm or default.signature.num_perm)
     settings = LshSettings(threshold=args.threshold or default.threshold, signature=signature)
+    if args.max_key_rows is not None:
+        settings = replace(settings, max_key_rows=args.max_key_rows or None)
+    if args.char_key_hits:
+        settings = replace(settings, char_key_hits=args.char_key_hits)
     results = [score("newsingest", records, lambda rs: newsingest_clusters(rs, settings))]
     if args.folds:
         folded, chosen = held_out(records, args.folds, settings)

@@ -174,6 +174,41 @@ def test_a_frequent_band_key_finds_only_its_latest_rows_however_they_are_held():
         assert rows_found(merge_at, latest=100)["stock"] == list(range(40))
 
 
+def test_rows_sharing_fewer_keys_than_min_hits_are_not_found_however_they_are_held():
+    """With min_hits=2 a row is found only when it holds two or more of the keys asked (its hits counted over
+    pending and merged entries alike); with 1, any one key finds it."""
+    import numpy as np
+
+    from newsingest.dedup.index import KeyIndex
+
+    asked = np.arange(1, 5, dtype=np.uint64)
+
+    def rows_found(merge_at: int, min_hits: int) -> list[int]:
+        index = KeyIndex(merge_at=merge_at)
+        for row in range(12):  # row r holds r % 4 of the asked keys (rows 4 and 8 too) and one of its own
+            held = asked[(np.arange(4) + row) % 4][: row % 4]
+            index.insert(row, np.concatenate((held, [np.uint64(100 + row)])))
+        return index.query(asked, min_hits).tolist()
+
+    for merge_at in (10**6, 5, 2):  # never merged; merged every few rows (some pending); after each
+        assert rows_found(merge_at, min_hits=1) == [1, 2, 3, 5, 6, 7, 9, 10, 11]
+        assert rows_found(merge_at, min_hits=2) == [2, 3, 6, 7, 10, 11]
+        assert rows_found(merge_at, min_hits=3) == [3, 7, 11]
+
+
+def test_candidate_probability_counts_the_bands_a_pair_must_share():
+    """One band: the S-curve 1 - (1 - J^r)^b; two or more: the binomial tail, here enumerated by hand for 3
+    bands of 1 row at J = 0.5 (2 of 3 or all 3: 3/8 + 1/8)."""
+    from newsingest.dedup.index import band_layout, candidate_probability
+
+    assert candidate_probability(0.3, 20, 2) == pytest.approx(1 - (1 - 0.3**2) ** 20)
+    assert candidate_probability(0.5, 3, 1, hits=2) == pytest.approx(0.5)
+    assert candidate_probability(0.5, 3, 1, hits=4) == pytest.approx(0.0)
+    # the character route: 32 bands of 2 rows hold >= 0.99 at its threshold with two hits asked
+    assert band_layout(0.5, 64, 0.99, hits=2) == band_layout(0.5, 64, 0.99) == (32, 2)
+    assert candidate_probability(0.5, 32, 2, hits=2) > 0.998
+
+
 def test_sentence_containment_of_many_candidates_at_once_is_each_pairs_own():
     """verify's vectorised sentence containment equals the per-pair definition (shared hashes over the
     shorter's count), also for candidates without sentences and a text without any."""

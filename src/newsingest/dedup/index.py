@@ -5,7 +5,9 @@ candidate with probability >= `recall` (band_layout):
 - `similar`: over the word-5-gram MinHash (64 bands of 2 rows at 0.33: 0.9994; an excerpt of a quarter
   of a story, Jaccard ~0.25, 0.98);
 - `leads`: over the MinHash of each text's first words (teasers, truncated copies keep them);
-- `chars`: over the character-n-gram MinHash (copies damaged by scanning or retyping).
+- `chars`: over the character-n-gram MinHash (copies damaged by scanning or retyping); a candidate must
+  share two of its 32 bands (`char_key_hits`; 0.9988 at 0.5), as unrelated texts share common character
+  n-grams and one band of two rows made ~1 in 8 of them candidates on the benchmark corpus.
 (A fourth route, texts sharing two or more whole sentences, found no copy on the development set that
 these three miss; it cost ~20 index entries an article.)
 Every candidate from any route is verified the same way on the stored signatures (`verify`), accepted when
@@ -30,6 +32,7 @@ too much for a 30-day window. Here a key entry is 12 bytes.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -64,6 +67,13 @@ class LshSettings:
     # common character n-grams, which made every article a candidate of thousands of unrelated ones and the
     # cost of a decision grow with the window (README "Performance": the 100k text run).
     max_key_rows: int | None = 100
+    # Character band keys an indexed article must share with the text to be a candidate through that route
+    # (any one word or lead key suffices). Unrelated texts share common character n-grams (~6% of them on the
+    # benchmark corpus): one 2-row band of such a pair matches with probability ~J^2, so with one key enough
+    # ~1 in 8 of the window's articles was a candidate of every query, a cost growing with the window; 98.7%
+    # of those shared one key, while a pair at char_threshold shares two or more with probability 0.9986
+    # (band_layout counts the hits asked for; README "Performance": the 100k text run).
+    char_key_hits: int = 2
     window_days: int | None = 30  # a candidate more days apart from the article is never a match
     signature: SignatureSettings = field(default_factory=SignatureSettings)
 
@@ -75,19 +85,21 @@ class Match:
     containment: float  # estimated share of the shorter text's shingles found in the longer one
 
 
-def band_layout(threshold: float, num_perm: int, recall: float) -> tuple[int, int]:
+def band_layout(threshold: float, num_perm: int, recall: float, hits: int = 1) -> tuple[int, int]:
     """Bands and rows per band: the most rows (fewest chance candidates) for which a pair at `threshold`
-    becomes a candidate with probability 1 - (1 - threshold**rows)**bands >= recall."""
+    becomes a candidate (shares `hits` or more whole bands) with probability >= recall."""
     for rows in range(num_perm, 0, -1):
         bands = num_perm // rows
-        if candidate_probability(threshold, bands, rows) >= recall:
+        if candidate_probability(threshold, bands, rows, hits) >= recall:
             return bands, rows
     return num_perm, 1
 
 
-def candidate_probability(jaccard: float, bands: int, rows: int) -> float:
-    """The LSH S-curve: the chance that two texts of this Jaccard similarity share a whole band."""
-    return 1 - (1 - jaccard**rows) ** bands
+def candidate_probability(jaccard: float, bands: int, rows: int, hits: int = 1) -> float:
+    """The LSH S-curve: the chance that two texts of this Jaccard similarity share `hits` or more whole
+    bands (for one band: 1 - (1 - J^rows)^bands)."""
+    band = jaccard**rows
+    return 1 - sum(math.comb(bands, k) * band**k * (1 - band) ** (bands - k) for k in range(hits))
 
 
 def containment(jaccard: float | np.ndarray, size_a: int, size_b: int | np.ndarray) -> np.ndarray:
@@ -136,8 +148,8 @@ class KeyIndex:
         self.keys, self.members = np.insert(self.keys, at, keys), np.insert(self.members, at, members)
         self.pending, self.pending_later, self.pending_entries = {}, {}, 0
 
-    def query(self, keys: np.ndarray) -> np.ndarray:
-        """Rows holding any of the keys, sorted, each once; of a key's rows only its `latest` (the highest
+    def query(self, keys: np.ndarray, min_hits: int = 1) -> np.ndarray:
+        """Rows holding `min_hits` or more of the keys, sorted, each once; of a key's rows only its `latest` (the highest
         rows, wherever they are held: a key's pending rows are newer than its merged ones). A frequent key
         holds thousands of rows (unrelated texts share stock character n-grams): they are gathered in numpy,
         not a row at a time."""
@@ -149,7 +161,11 @@ class KeyIndex:
             newer = np.fromiter((len(found.get(key, ())) for key in keys.tolist()), dtype=np.int64, count=len(keys))
             starts = np.maximum(starts, ends - np.maximum(0, latest - newer))
         positions = spans(starts, ends - starts)
-        return np.unique(np.concatenate((self.members[positions], np.array(pending, dtype=np.int32))))
+        found_rows = np.concatenate((self.members[positions], np.array(pending, dtype=np.int32)))
+        if min_hits <= 1:
+            return np.unique(found_rows)
+        rows, hits = np.unique(found_rows, return_counts=True)
+        return rows[hits >= min_hits]
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,11 +186,12 @@ class Ragged:
 
 
 class Bands:
-    """One route's banded LSH: rows sharing all values of any band are candidates. A 64-bit key per band,
-    salted by route so that the routes can share one KeyIndex."""
+    """One route's banded LSH: rows sharing all values of `hits` or more bands are candidates. A 64-bit key
+    per band, salted by route so that the routes can share one KeyIndex."""
 
-    def __init__(self, threshold: float, num_perm: int, recall: float, route: int = 0):
-        self.bands, self.rows = band_layout(threshold, num_perm, recall)
+    def __init__(self, threshold: float, num_perm: int, recall: float, route: int = 0, hits: int = 1):
+        self.hits = hits
+        self.bands, self.rows = band_layout(threshold, num_perm, recall, hits)
         with np.errstate(over="ignore"):
             self.salts = (np.arange(self.bands, dtype=np.uint64) + np.uint64(route << 32)) * BAND_SALT
             # odd 64-bit multipliers, one per row of a band: the key is a wrapped weighted sum of its values
@@ -285,7 +302,8 @@ class NearDuplicateIndex:
         signature = settings.signature
         self.similar = Bands(settings.threshold, signature.num_perm, settings.recall, route=0)
         self.leads = Bands(settings.lead_threshold, signature.num_perm, settings.recall, route=1)
-        self.chars = Bands(settings.char_threshold, signature.char_perm, settings.recall, route=2)
+        self.chars = Bands(settings.char_threshold, signature.char_perm, settings.recall, route=2,
+                           hits=settings.char_key_hits)
         # The three routes' keys in one index: one set operation per query and insert, not three.
         self.entries = KeyIndex(latest=settings.max_key_rows)
         self.store = SignatureStore(signature)
@@ -315,9 +333,15 @@ class NearDuplicateIndex:
     def day_of(self, article_id: str) -> int:
         return int(self.store.days[self.store.row_of[article_id]])
 
+    def candidate_rows(self, signature: TextSignature) -> np.ndarray:
+        """Rows sharing a word or lead band key with the signature, or `chars.hits` character ones."""
+        keys = self._keys(signature)
+        split = self.similar.bands + self.leads.bands  # _keys: the character route's keys come last
+        return np.union1d(self.entries.query(keys[:split]), self.entries.query(keys[split:], self.chars.hits))
+
     def best_match(self, signature: TextSignature, day: int) -> Match | None:
         """The most similar indexed article that verify accepts; ties by id."""
-        return verify(self.settings, signature, day, self.store.candidates(self.entries.query(self._keys(signature))))
+        return verify(self.settings, signature, day, self.store.candidates(self.candidate_rows(signature)))
 
 
 # Shared with the Redis index (dedup/redis_index.py), so both decide the same way on the same candidates.
