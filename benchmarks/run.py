@@ -299,16 +299,17 @@ def rates_by_tenth(db: Path) -> list[float]:
     return [round((len(landed) / 10) / (end - start), 1) for start, end in zip(marks, marks[1:])]
 
 
-def bench_ingest(sizes: list[int], workers: int, tmp: Path, vias: list[str]) -> dict:
+def bench_ingest(sizes: list[int], workers: int, tmp: Path, vias: list[str], kinds: list[str]) -> dict:
     runs = []
     for size in sizes:
-        # The floor is a per-page rate: the first FLOOR_PAGES pages measure it as well as all of them would,
-        # without holding a 100k corpus in this process's memory.
-        folder = corpus.generate(CORPUS, size, "html")
-        pages = [doc.body.decode("utf-8") for doc in load_documents(folder, limit=FLOOR_PAGES)]
-        floor = raw_extraction_rate(pages, workers)
-        del pages
-        for kind in ("html", "text"):
+        if "html" in kinds:
+            # The floor is a per-page rate: the first FLOOR_PAGES pages measure it as well as all of them
+            # would, without holding a 100k corpus in this process's memory.
+            folder = corpus.generate(CORPUS, size, "html")
+            pages = [doc.body.decode("utf-8") for doc in load_documents(folder, limit=FLOOR_PAGES)]
+            floor = raw_extraction_rate(pages, workers)
+            del pages
+        for kind in kinds:
             for via in vias:
                 run = ingest(kind, size, via, workers, tmp)
                 if kind == "html":
@@ -570,6 +571,7 @@ def main() -> None:
     parser.add_argument("--lsh-sizes", default="100000,1000000")
     parser.add_argument("--only", default="extraction,signatures,lsh,landing,stages,ingest")
     parser.add_argument("--via", default="cli,flow", help="end-to-end paths: cli, flow or both")
+    parser.add_argument("--kinds", default="html,text", help="end-to-end corpora: html, text or both")
     parser.add_argument("--sample", type=int, default=3000, help="documents for the extraction/signature runs")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--merge", action="store_true", help="keep the other sections of the latest results")
@@ -608,7 +610,7 @@ def main() -> None:
             results["stages"] = [bench_stages(kind, sizes[0], args.workers, tmp) for kind in ("text", "html")]
         if "ingest" in only:
             print("ingest ...", file=sys.stderr, flush=True)
-            ingest_runs = bench_ingest(sizes, args.workers, tmp, args.via.split(","))
+            ingest_runs = bench_ingest(sizes, args.workers, tmp, args.via.split(","), args.kinds.split(","))
             results["ingest"] = merged_runs(results.get("ingest"), ingest_runs) if args.merge else ingest_runs
     results["peak_rss_mib"] = max(mib(rss.peak), results.get("peak_rss_mib", 0) if args.merge else 0)
     results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
