@@ -18,7 +18,7 @@ from newsingest.sources.feeds import Link, feed_links, looks_like_feed
 from newsingest.sources.fetch import (LISTING_TYPES, PAGE_TYPES, Fetched, Fetcher, FetchRequest, FetchSettings,
                                       HostPolicy, Refused, host_key)
 from newsingest.sources.sitemaps import SitemapError, gunzip_limited, parse_sitemap, sitemap_kind
-from newsingest.sources.sources_file import Source, SourcesFileError, load_sources, source_for_url
+from newsingest.sources.sources_file import Outlet, SourcesFileError, load_sources, source_for_url
 from newsingest.sources.state import FetchState, LinkAttempt, ListingCheck, PendingLink, link_id
 from newsingest.urls import link_url
 
@@ -82,13 +82,13 @@ def raw_document(fetched: Fetched, link: Link) -> RawDocument:
 
 @dataclass(frozen=True, slots=True)
 class _Listing:
-    source: Source
+    source: Outlet
     depth: int
     parent: str | None = None  # the sitemap index that listed it
 
 
 class WebCrawl:
-    def __init__(self, sources: list[Source], settings: FetchSettings = FetchSettings(),
+    def __init__(self, sources: list[Outlet], settings: FetchSettings = FetchSettings(),
                  state: FetchState | None = None, input_rejections: list[Rejection] | None = None,
                  stop: threading.Event | None = None):
         self.sources = sources
@@ -104,7 +104,7 @@ class WebCrawl:
     def from_inputs(cls, inputs: list[str], settings: FetchSettings = FetchSettings(),
                     state: FetchState | None = None, stop: threading.Event | None = None) -> WebCrawl:
         """The web part of a run's inputs: URLs (each its own source, named by host) and sources files."""
-        sources: list[Source] = []
+        sources: list[Outlet] = []
         rejections = []
         for value in filter(is_web_input, inputs):
             if value.startswith(("http://", "https://")):
@@ -136,7 +136,7 @@ class WebCrawl:
 
     # -- listings ---------------------------------------------------------------------------------
 
-    def _requests(self, urls: list[tuple[str, Source, str | None]], depth: int) -> list[FetchRequest]:
+    def _requests(self, urls: list[tuple[str, Outlet, str | None]], depth: int) -> list[FetchRequest]:
         validators = self.state.validators([url for url, _, _ in urls]) if self.state else {}
         return [FetchRequest(url, LISTING_TYPES, *validators.get(url, (None, None)),
                              context=_Listing(source, depth, parent)) for url, source, parent in urls]
@@ -149,7 +149,7 @@ class WebCrawl:
         self.stats.links_already_landed += len(seeds) - len(requests)
         depth = 0
         while requests:
-            children: list[tuple[str, Source, str | None]] = []
+            children: list[tuple[str, Outlet, str | None]] = []
             for outcome in fetcher.fetch_all(requests):
                 listing: _Listing = outcome.request.context
                 if isinstance(outcome, Refused):
@@ -179,7 +179,7 @@ class WebCrawl:
             self.state.record_listing(check)
 
     def _read_listing(self, fetched: Fetched, listing: _Listing,
-                      children: list[tuple[str, Source, str | None]]) -> Iterator[RawDocument | Rejection]:
+                      children: list[tuple[str, Outlet, str | None]]) -> Iterator[RawDocument | Rejection]:
         """A 2xx answer to a listing or input URL: a feed, a sitemap (index), or an article page."""
         source = listing.source
         try:
