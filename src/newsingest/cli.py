@@ -89,7 +89,7 @@ def _existing(db: Path | None) -> Warehouse:
 def ingest(
     inputs: Annotated[list[str], typer.Argument(
         help="Files or folders (.html, .htm, .txt, .jsonl, and .gz of those; .warc and .warc.gz web archives); "
-             "folders are read recursively.",
+             "folders are read recursively. Feed, sitemap and article URLs and sources files (.toml) are fetched.",
         show_default=False)],
     db: DbOption = None,
     batch_size: Annotated[int, typer.Option(
