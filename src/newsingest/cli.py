@@ -322,9 +322,7 @@ def rededup(
     from newsingest.rededup import DedupChanges
     from newsingest.rededup import rededup as rededup_warehouse
 
-    warehouse = Warehouse(db)
-    if not warehouse.path.exists():
-        raise _fail(f"no warehouse at {warehouse.path}: nothing to re-decide")
+    warehouse = _existing(db)
     changes = DedupChanges(threshold=threshold, containment_threshold=containment, shingle_size=shingle_size,
                            num_perm=num_perm, char_threshold=char_threshold)
     try:
