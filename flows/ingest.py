@@ -361,7 +361,7 @@ def _counts(summary: RunSummary) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run the ingest flow locally (ephemeral Prefect API).")
-    parser.add_argument("inputs", nargs="+", help="files or folders to ingest")
+    parser.add_argument("inputs", nargs="+", help="files, folders, WARC files, URLs or sources files to ingest")
     parser.add_argument("--db", default=None, help="DuckDB file (default: $NEWSINGEST_DB or warehouse/news.duckdb)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="documents per batch")
