@@ -74,7 +74,9 @@ class OutputFormat(StrEnum):
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    return typer.Exit(_explain(message) and code)
+    """Print the error line; the caller raises what this returns, to exit with `code`."""
+    _explain(message)
+    return typer.Exit(code)
 
 
 def _existing(db: Path | None) -> Warehouse:
