@@ -99,12 +99,18 @@ def listed_links(listed: list[Link], listing_url: str) -> tuple[list[Link], list
 
 @dataclass(frozen=True, slots=True)
 class _Listing:
+    """What a listing request carries back with its outcome (FetchRequest.context)."""
+
     source: Outlet
     depth: int
     parent: str | None = None  # the sitemap index that listed it
 
 
 class WebCrawl:
+    """The web part of a run, a Source (sources/base.py): its outlets' listings are fetched first (feeds,
+    sitemaps, input URLs), then the article links they name that have not landed yet. Fetch state, when
+    given, makes it incremental (conditional GETs, links remembered across runs)."""
+
     def __init__(self, sources: list[Outlet], settings: FetchSettings = FetchSettings(),
                  state: FetchState | None = None, input_rejections: list[Rejection] | None = None,
                  stop: threading.Event | None = None):
