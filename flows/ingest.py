@@ -61,10 +61,10 @@ if TYPE_CHECKING:
 # The run object carries open state (dedup memory, writer lock), so task inputs are never cached. No task
 # timeout: Prefect cannot interrupt a synchronous task in a worker thread, only warn on every task run;
 # extraction has its own per-document limits, fetches their deadlines.
-stage = task(cache_policy=NONE)
 # Batch data goes into every stage wrapped in `opaque`: Prefect then records which task run produced an
 # argument (the run graph) without walking its contents. Walking 256 documents' articles, signatures and
 # terms in every task call (to find futures and states, twice per call) took ~90% of a flow run's time.
+stage = task(cache_policy=NONE)
 # Tag for a concurrency limit of 1 (`prefect concurrency-limit create newsingest-warehouse 1`): DuckDB has
 # one writer, so runs of different deployments queue their batch writes instead of timing out on the lock.
 WAREHOUSE_TAG = "newsingest-warehouse"
@@ -330,24 +330,28 @@ def final_state(report: RunReport) -> State:
 def ingest_flow(inputs: list[str], db: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 2,
                 allow_hosts: list[str] | None = None, deny_hosts: list[str] | None = None,
                 since: date | None = None, until: date | None = None, force: bool = False,
-                allow_private_network: bool = False, runner: str = LOCAL, redis: str | None = None) -> RunSummary:
+                allow_private_network: bool = False, runner: str = LOCAL, redis: str | None = None) -> State:
     """Ingest files, folders and WARC files (.warc, .warc.gz) into the DuckDB warehouse; publishes summary,
     table and progress artifacts. The host and fetch-date filters and `force` apply to WARC records.
     Feed, sitemap and article URLs and sources files (.toml) are fetched politely, incrementally;
     `allow_private_network` lets the fetcher reach loopback/private addresses. `runner`: `local`, `dask` (a
     LocalCluster of `workers` processes) or a Dask scheduler address (tcp://HOST:8786) for extraction and
-    signatures; `redis`: redis://HOST:PORT/DB for a dedup index shared with other runs (README "Scaling out")."""
+    signatures; `redis`: redis://HOST:PORT/DB for a dedup index shared with other runs (README "Scaling out").
+
+    Called, it returns the RunSummary (Prefect unwraps the final state) or raises the RunNotCompleted of a run
+    that did not complete; with return_state=True, the state."""
     settings = PipelineSettings(batch_size=batch_size, workers=workers, redis=redis)
+    warehouse = Warehouse(db)
     warc = WarcOptions(WarcFilters.of(allow_hosts or (), deny_hosts or (), since, until), force=force,
                        max_bytes=settings.max_bytes)
     with StopOnSignal() as stop:
         web = WebCrawl.from_inputs(inputs, FetchSettings(allow_private_network=allow_private_network),
-                                   FetchState(Warehouse(db)), stop)
-        sources = open_sources(inputs, SourceOptions(settings.max_bytes, warc, Warehouse(db).warc_progress, web))
-        summary = ingest_batches(sources, inputs, db, settings, stop, expected_documents(inputs), runner=runner)
+                                   FetchState(warehouse), stop)
+        sources = open_sources(inputs, SourceOptions(settings.max_bytes, warc, warehouse.warc_progress, web))
+        state = ingest_batches(sources, inputs, db, settings, stop, expected_documents(inputs), runner=runner)
     if web.sources:
         get_run_logger().info("web: %s", web.stats.describe())
-    return summary
+    return state
 
 
 def _counts(summary: RunSummary) -> str:
@@ -357,7 +361,7 @@ def _counts(summary: RunSummary) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run the ingest flow locally (ephemeral Prefect API).")
-    parser.add_argument("inputs", nargs="+", help="files or folders to ingest")
+    parser.add_argument("inputs", nargs="+", help="files, folders, WARC files, URLs or sources files to ingest")
     parser.add_argument("--db", default=None, help="DuckDB file (default: $NEWSINGEST_DB or warehouse/news.duckdb)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="documents per batch")

@@ -74,7 +74,9 @@ class OutputFormat(StrEnum):
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    return typer.Exit(_explain(message) and code)
+    """Print the error line; the caller raises what this returns, to exit with `code`."""
+    _explain(message)
+    return typer.Exit(code)
 
 
 def _existing(db: Path | None) -> Warehouse:
@@ -89,7 +91,7 @@ def _existing(db: Path | None) -> Warehouse:
 def ingest(
     inputs: Annotated[list[str], typer.Argument(
         help="Files or folders (.html, .htm, .txt, .jsonl, and .gz of those; .warc and .warc.gz web archives); "
-             "folders are read recursively.",
+             "folders are read recursively. Feed, sitemap and article URLs and sources files (.toml) are fetched.",
         show_default=False)],
     db: DbOption = None,
     batch_size: Annotated[int, typer.Option(
@@ -322,9 +324,7 @@ def rededup(
     from newsingest.rededup import DedupChanges
     from newsingest.rededup import rededup as rededup_warehouse
 
-    warehouse = Warehouse(db)
-    if not warehouse.path.exists():
-        raise _fail(f"no warehouse at {warehouse.path}: nothing to re-decide")
+    warehouse = _existing(db)
     changes = DedupChanges(threshold=threshold, containment_threshold=containment, shingle_size=shingle_size,
                            num_perm=num_perm, char_threshold=char_threshold)
     try:

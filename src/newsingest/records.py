@@ -1,4 +1,6 @@
-"""The typed records that travel between stages: RawDocument -> Article -> DedupDecision.
+"""The typed records that travel between stages: RawDocument -> Article -> DedupDecision, StoryDecision
+and TextReuse (with ReusedPassages), and the named rows stages read back from the warehouse (StoredSignature,
+RememberedArticle, StoryMember, DatedText, ...).
 
 Every input ends as an Article (possibly flagged as a duplicate) or as a Rejection; nothing is dropped
 without one of these records saying why.

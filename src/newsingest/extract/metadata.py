@@ -244,6 +244,23 @@ def _named_weekday(text: str) -> int | None:
     return None
 
 
+def _compact_stamp(compact: re.Match) -> Published | None:
+    """A COMPACT_STAMP match ("20121102163623", "20121102"), or None when it is no calendar date."""
+    year, month, day, hour, minute, second = (int(part) if part else None for part in compact.groups())
+    try:
+        local = datetime(year, month, day, hour or 0, minute or 0, second or 0)
+    except ValueError:
+        return None
+    return _day_only(local.date()) if hour is None or (hour, minute) == (0, 0) else _aware(local, None)
+
+
+def _for_dateutil(text: str) -> str:
+    """A stamp in the forms dateutil reads: "13th" as "13", "p.m." as "pm", "11.55" (a clock) as "11:55"."""
+    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+    text = re.sub(r"\b([ap])\.m\.?", r"\1m", text, flags=re.IGNORECASE)
+    return re.sub(r"(?<![\d./-])(\d{1,2})\.(\d{2})\b(?![./-]?\d)", r"\1:\2", text)  # "11.55 EDT"
+
+
 def parse_published(value: str | None, default_day: date | None = None) -> Published | None:
     """A publication date from a machine-readable value ("2012-10-29T15:55:52Z", "20121102163623",
     "Tue, 06 Nov 2012 05:17:06 -0800") or a stamp written for readers ("November 13, 2012 12:19 PM PST").
@@ -255,20 +272,12 @@ def parse_published(value: str | None, default_day: date | None = None) -> Publi
     if not value or len(value) > 80:
         return None
     if compact := COMPACT_STAMP.match(value):
-        year, month, day, hour, minute, second = (int(part) if part else None for part in compact.groups())
-        try:
-            local = datetime(year, month, day, hour or 0, minute or 0, second or 0)
-        except ValueError:
-            return None
-        return _day_only(local.date()) if hour is None or (hour, minute) == (0, 0) else _aware(local, None)
+        return _compact_stamp(compact)
     has_date = bool(DATE_IN_TEXT.search(value) or ISO_LIKE.match(value))
     if not has_date and default_day is None:
         return None
     named_zone = ZONE_WORD.search(value)
-    text = ZONE_WORD.sub(" ", value) if named_zone else value
-    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
-    text = re.sub(r"\b([ap])\.m\.?", r"\1m", text, flags=re.IGNORECASE)
-    text = re.sub(r"(?<![\d./-])(\d{1,2})\.(\d{2})\b(?![./-]?\d)", r"\1:\2", text)  # "11.55 EDT"
+    text = _for_dateutil(ZONE_WORD.sub(" ", value) if named_zone else value)
     default = datetime.combine(default_day or date(1900, 1, 1), time())
     dayfirst = bool(re.search(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b", text))
     try:

@@ -28,8 +28,8 @@ from newsingest.reuse.align import Seeds, WordPassage, coverage, passages
 from newsingest.reuse.index import Indexed, ReuseIndex, ReuseSettings
 from newsingest.reuse.words import Words, words
 
-__all__ = ["Indexed", "ReuseIndex", "ReuseResult", "ReuseSettings", "Sources", "aligned_sources", "assign_reuse",
-           "derivation_of", "find_sources", "reuse_of"]
+__all__ = ["AlignedSources", "Indexed", "ReuseIndex", "ReuseResult", "ReuseSettings", "aligned_sources",
+           "assign_reuse", "derivation_of", "find_sources", "reuse_of"]
 
 
 @dataclass(slots=True)
@@ -41,19 +41,23 @@ class ReuseResult:
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
+class AlignedSource:
+    """An earlier article the article shares passages with (not an input source: see sources/)."""
+
     article: Indexed
     words_covered: int  # of the article's words, those in passages shared with this source
     passages: list[WordPassage]
 
 
 @dataclass(frozen=True, slots=True)
-class Sources:
+class AlignedSources:
+    """An article's sources (steps 2-3 above), before its derivation is decided."""
+
     share: float  # of the article's words, the share covered by its sources together
-    sources: list[Source]  # most words covered first
+    sources: list[AlignedSource]  # most words covered first
 
 
-def aligned_sources(article: Indexed, candidates: list[Indexed], settings: ReuseSettings) -> Sources:
+def aligned_sources(article: Indexed, candidates: list[Indexed], settings: ReuseSettings) -> AlignedSources:
     """The earlier articles the article draws text from (steps 2-3 above), whatever their share."""
     size = len(article.words)
     aligned = []
@@ -62,7 +66,7 @@ def aligned_sources(article: Indexed, candidates: list[Indexed], settings: Reuse
         found = passages(seeds, candidate.words.hashes, settings.min_words)
         if found:
             covered = coverage(found, size)
-            aligned.append((Source(candidate, int(covered.sum()), found), covered))
+            aligned.append((AlignedSource(candidate, int(covered.sum()), found), covered))
     aligned.sort(key=lambda a: -a[0].words_covered)  # candidates come earliest first: ties keep that order
     union = np.zeros(size, dtype=bool)
     sources = []
@@ -70,7 +74,7 @@ def aligned_sources(article: Indexed, candidates: list[Indexed], settings: Reuse
         if (covered & ~union).sum() >= settings.min_added_share * size:
             union |= covered
             sources.append(source)
-    return Sources(float(union.sum() / size) if size else 0.0, sources)
+    return AlignedSources(float(union.sum() / size) if size else 0.0, sources)
 
 
 def derivation_of(share: float, settings: ReuseSettings) -> Derivation | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import lxml.etree
 import lxml.html
 
 # Status codes that say "not for you", with the reason code recorded for them.

@@ -53,8 +53,9 @@ def classify(inputs: list[str]) -> Classified:
     found = Classified()
     suffixes = frozenset().union(*(kind.suffixes for kind in SOURCE_KINDS))
     file_kinds = [kind for kind in SOURCE_KINDS if kind.suffixes]
+    other_kinds = [kind for kind in SOURCE_KINDS if not kind.suffixes]  # inputs that are not paths (URLs)
     for value in inputs:
-        kind = _claimant(value, [kind for kind in SOURCE_KINDS if not kind.suffixes])
+        kind = _claimant(value, other_kinds)
         if kind is not None:
             found.inputs[kind.name].append(value)
             continue
@@ -95,6 +96,7 @@ class Sources:
 
 
 def open_sources(inputs: list[str], options: SourceOptions = SourceOptions()) -> Sources:
+    """A run's inputs opened by the kinds that claim them; a path that does not exist is a not_found rejection."""
     classified = classify(inputs)
     not_found = [Rejection(doc_id=document_id(f"input:{value}", b""), origin=value, stage="source",
                            reason="not_found", message=f"no such file or directory: {value}")

@@ -1,5 +1,5 @@
 """Sources files (TOML): the outlets to pull, each with its feeds, sitemaps and article URLs and its own
-politeness settings. See samples/sources.toml and the README section "Sources files"."""
+politeness settings. See samples/sources.toml and the README's "Fetching from the web" ("Sources files")."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ class SourcesFileError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
-    """One outlet. Its state (validators, discovered links) is kept under its name."""
+class Outlet:
+    """One outlet: a `[sources.NAME]` table, or a URL input (source_for_url). Its state (validators,
+    discovered links) is kept under its name, the `source` column of the fetch tables."""
 
     name: str
     seeds: tuple[str, ...]  # feed, sitemap or article URLs; which one each is, its response tells
@@ -28,9 +29,9 @@ class Source:
     max_articles: int | None = None  # article fetches per run; the rest wait for the next run
 
 
-def source_for_url(url: str) -> Source:
+def source_for_url(url: str) -> Outlet:
     """A URL given on the command line is a source of its own, named after its host."""
-    return Source(name=source_host(url) or url, seeds=(url,))
+    return Outlet(name=source_host(url) or url, seeds=(url,))
 
 
 def _number(name: str, key: str, value, kind: type, minimum: float):
@@ -52,7 +53,7 @@ def _urls(name: str, key: str, value) -> tuple[str, ...]:
     return tuple(value)
 
 
-def parse_sources(text: str) -> list[Source]:
+def parse_sources(text: str) -> list[Outlet]:
     """`[sources.NAME]` tables with feeds/sitemaps/urls lists and optional settings. Unknown keys and
     sources without any URL are errors: a typo must not silently turn a source off."""
     try:
@@ -73,7 +74,7 @@ def parse_sources(text: str) -> list[Source]:
                                     + _urls(name, "urls", table.get("urls"))))
         if not seeds:
             raise SourcesFileError(f"source '{name}' lists no feeds, sitemaps or urls")
-        sources.append(Source(
+        sources.append(Outlet(
             name=name, seeds=seeds,
             min_delay=_number(name, "min_delay", table.get("min_delay"), float, 0),
             concurrency=_number(name, "concurrency", table.get("concurrency"), int, 1),
@@ -81,7 +82,7 @@ def parse_sources(text: str) -> list[Source]:
     return sources
 
 
-def load_sources(path: Path) -> list[Source]:
+def load_sources(path: Path) -> list[Outlet]:
     try:
         return parse_sources(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

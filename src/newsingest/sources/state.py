@@ -16,6 +16,8 @@ from newsingest.warehouse import Warehouse, load_sql
 
 @dataclass(frozen=True, slots=True)
 class PendingLink:
+    """A listed article link still to fetch (warehouse/pending_links.sql), with the listing's hints."""
+
     doc_id: str
     url: str
     source: str
@@ -25,6 +27,8 @@ class PendingLink:
 
 @dataclass(frozen=True, slots=True)
 class LinkAttempt:
+    """One fetch of a listed link, recorded so later runs know whether to ask for it again."""
+
     doc_id: str
     attempted_at: datetime
     landed_id: str | None  # the id of the document fetched, when a body came back
@@ -33,6 +37,9 @@ class LinkAttempt:
 
 @dataclass(frozen=True, slots=True)
 class ListingCheck:
+    """One answer of a feed, sitemap or input URL: its validators for the next conditional GET, and the
+    article links it named when it changed."""
+
     url: str
     source: str
     parent: str | None  # the sitemap index that listed it
@@ -50,6 +57,9 @@ def link_id(url: str) -> str:
 
 
 class FetchState:
+    """The web sources' memory across runs, in the warehouse's fetch_listings and fetch_links tables. A link
+    that has not landed after `max_attempts` fetches is not asked for again."""
+
     def __init__(self, warehouse: Warehouse, max_attempts: int = 5):
         self.warehouse = warehouse
         self.max_attempts = max_attempts

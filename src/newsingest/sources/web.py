@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,7 @@ from newsingest.sources.feeds import Link, feed_links, looks_like_feed
 from newsingest.sources.fetch import (LISTING_TYPES, PAGE_TYPES, Fetched, Fetcher, FetchRequest, FetchSettings,
                                       HostPolicy, Refused, host_key)
 from newsingest.sources.sitemaps import SitemapError, gunzip_limited, parse_sitemap, sitemap_kind
-from newsingest.sources.sources_file import Source, SourcesFileError, load_sources, source_for_url
+from newsingest.sources.sources_file import Outlet, SourcesFileError, load_sources, source_for_url
 from newsingest.sources.state import FetchState, LinkAttempt, ListingCheck, PendingLink, link_id
 from newsingest.urls import link_url
 
@@ -29,6 +29,8 @@ MAX_SITEMAP_DEPTH = 3  # index -> index -> sitemap is the deepest nesting seen i
 ATTEMPTS_PER_WRITE = 64
 DEFAULT_MAX_ARTICLES = 1000  # article fetches per source and run unless the source says otherwise
 SOURCES_FILE_SUFFIX = ".toml"
+# A listing to request: its URL, the outlet it belongs to, and the sitemap index that listed it (None: a seed).
+ListingUrl = tuple[str, Outlet, str | None]
 
 
 def is_web_input(value: str) -> bool:
@@ -80,15 +82,36 @@ def raw_document(fetched: Fetched, link: Link) -> RawDocument:
         title_hint=link.title, author_hint=link.author, published_hint=link.published)
 
 
+def listed_links(listed: list[Link], listing_url: str) -> tuple[list[Link], list[Rejection]]:
+    """A listing's article links in link form (urls.link_url), each URL once: with its first entry's hints,
+    at the place of its last entry. A link that is not absolute http(s) is rejected (unsupported_scheme)."""
+    links = []
+    unsupported = []
+    for link in listed:
+        url = link_url(link.url)
+        if url is None:
+            unsupported.append(Rejection(doc_id=document_id(f"link:{link.url}", b""), origin=link.url, stage="fetch",
+                                         reason="unsupported_scheme", message=f"listed in {listing_url}"))
+            continue
+        links.append(replace(link, url=url))
+    return list({link.url: link for link in reversed(links)}.values())[::-1], unsupported
+
+
 @dataclass(frozen=True, slots=True)
 class _Listing:
-    source: Source
+    """What a listing request carries back with its outcome (FetchRequest.context)."""
+
+    source: Outlet
     depth: int
     parent: str | None = None  # the sitemap index that listed it
 
 
 class WebCrawl:
-    def __init__(self, sources: list[Source], settings: FetchSettings = FetchSettings(),
+    """The web part of a run, a Source (sources/base.py): its outlets' listings are fetched first (feeds,
+    sitemaps, input URLs), then the article links they name that have not landed yet. Fetch state, when
+    given, makes it incremental (conditional GETs, links remembered across runs)."""
+
+    def __init__(self, sources: list[Outlet], settings: FetchSettings = FetchSettings(),
                  state: FetchState | None = None, input_rejections: list[Rejection] | None = None,
                  stop: threading.Event | None = None):
         self.sources = sources
@@ -104,7 +127,7 @@ class WebCrawl:
     def from_inputs(cls, inputs: list[str], settings: FetchSettings = FetchSettings(),
                     state: FetchState | None = None, stop: threading.Event | None = None) -> WebCrawl:
         """The web part of a run's inputs: URLs (each its own source, named by host) and sources files."""
-        sources: list[Source] = []
+        sources: list[Outlet] = []
         rejections = []
         for value in filter(is_web_input, inputs):
             if value.startswith(("http://", "https://")):
@@ -136,7 +159,7 @@ class WebCrawl:
 
     # -- listings ---------------------------------------------------------------------------------
 
-    def _requests(self, urls: list[tuple[str, Source, str | None]], depth: int) -> list[FetchRequest]:
+    def _requests(self, urls: list[ListingUrl], depth: int) -> list[FetchRequest]:
         validators = self.state.validators([url for url, _, _ in urls]) if self.state else {}
         return [FetchRequest(url, LISTING_TYPES, *validators.get(url, (None, None)),
                              context=_Listing(source, depth, parent)) for url, source, parent in urls]
@@ -149,7 +172,7 @@ class WebCrawl:
         self.stats.links_already_landed += len(seeds) - len(requests)
         depth = 0
         while requests:
-            children: list[tuple[str, Source, str | None]] = []
+            children: list[ListingUrl] = []
             for outcome in fetcher.fetch_all(requests):
                 listing: _Listing = outcome.request.context
                 if isinstance(outcome, Refused):
@@ -179,7 +202,7 @@ class WebCrawl:
             self.state.record_listing(check)
 
     def _read_listing(self, fetched: Fetched, listing: _Listing,
-                      children: list[tuple[str, Source, str | None]]) -> Iterator[RawDocument | Rejection]:
+                      children: list[ListingUrl]) -> Iterator[RawDocument | Rejection]:
         """A 2xx answer to a listing or input URL: a feed, a sitemap (index), or an article page."""
         source = listing.source
         try:
@@ -210,15 +233,8 @@ class WebCrawl:
                 yield self._refuse(fetched, listing, "sitemap_too_deep",
                                    f"sitemap indexes nested more than {MAX_SITEMAP_DEPTH} deep")
                 return
-        links = []
-        for link in listed:
-            url = link_url(link.url)
-            if url is None:
-                yield Rejection(doc_id=document_id(f"link:{link.url}", b""), origin=link.url, stage="fetch",
-                                reason="unsupported_scheme", message=f"listed in {fetched.request.url}")
-                continue
-            links.append(Link(url, link.title, link.author, link.published))
-        links = list({link.url: link for link in reversed(links)}.values())[::-1]  # first listing wins
+        links, unsupported = listed_links(listed, fetched.request.url)
+        yield from unsupported
         self.stats.listings_changed += 1
         self.stats.links_listed += len(links)
         self._record(self._check(fetched, listing, "changed", kind, links))

@@ -39,15 +39,14 @@ class StorySettings:
     # Candidates are the window's articles sharing one of a newcomer's this-many highest-weighted terms.
     candidate_terms: int = 10
     # On a heavy news day one name can head thousands of articles; only the candidates sharing the most of
-    # the newcomer's top terms are scored, so a query costs the same on any day. 50, not 150: on 100k text
-    # articles of the benchmark corpus, where nearly every query reaches the cap (story_quality.py --corpus
-    # 100000), the stage took 9.3 s of CPU per 10k articles instead of 12.7, recall stayed 1.0 and precision
-    # rose 0.945 -> 0.968 (fewer candidates, fewer chance matches above the threshold).
+    # the newcomer's top terms are scored, so a query costs the same on any day. 50, not 150: on the
+    # benchmark corpus, where nearly every query reaches the cap, fewer candidates meant fewer chance matches
+    # above the threshold and less CPU, recall unchanged (the table in README "Stories vs duplicates").
     max_candidates: int = 50
     # ... and a name heading thousands of a day's articles would make finding them cost more than scoring
     # them: of one term's articles on one day, only the latest this many are looked up. A big event's
-    # reports are many and alike, so its latest ones are as good a match as any. (50 saved another 1.1 s
-    # per 10k there, but precision fell to 0.959.)
+    # reports are many and alike, so its latest ones are as good a match as any. (50 was cheaper still, but
+    # less precise: the same table.)
     postings_per_day: int = 100
     # Cached TF-IDF vectors of indexed articles are recomputed when the corpus grew this much since: 5% more
     # documents move every IDF by log(1.05) = 0.05 (IDFs are 1 to ~12), while recomputing a day's vectors
