@@ -58,6 +58,9 @@ app = _App(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Markdown joins a docstring's wrapped lines into paragraphs; typer 0.29's default ("rich") prints each
+    # source line break, so every help text broke mid-sentence.
+    rich_markup_mode="markdown",
 )
 console = Console()
 errors = Console(stderr=True)
@@ -454,7 +457,7 @@ def reuse(
 
 
 state_app = typer.Typer(help="Fetch state of web sources: stored validators and the links found, per source.",
-                        no_args_is_help=True)
+                        no_args_is_help=True, rich_markup_mode="markdown")
 app.add_typer(state_app, name="state")
 SourceOption = Annotated[str | None, typer.Option(
     "--source", help="Only this source (a sources-file name, or the host of a URL input).", show_default=False)]
