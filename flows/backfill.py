@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from flows.ingest import ingest_batches, run_from_command_line, run_name
 from newsingest.pipeline import DEFAULT_BATCH_SIZE, PipelineSettings
-from newsingest.records import Article
+from newsingest.records import Article, utc_date
 from newsingest.sources.registry import SourceOptions, expected_documents, open_sources
 from newsingest.sources.web import WebCrawl
 from newsingest.stopping import StopOnSignal
@@ -43,7 +43,7 @@ class BackfillRequest(BaseModel):
     def wants(self, article: Article) -> bool:
         if article.published_at is None:
             return self.include_undated
-        day = article.published_at.date()
+        day = utc_date(article.published_at)  # the range is in UTC days, as every stage's window
         return ((self.published_from is None or day >= self.published_from)
                 and (self.published_to is None or day <= self.published_to))
 

@@ -1,14 +1,18 @@
 """The ingest flow through a real (ephemeral, test-harness) Prefect API."""
 
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+
 import duckdb
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.testing.utilities import prefect_test_harness
 
+from flows.backfill import BackfillRequest
 from flows.ingest import ingest_flow
 
 from conftest import ROOT, SEED_CLEAN
-from helpers import latest_artifacts
+from helpers import article, latest_artifacts
 
 
 @pytest.fixture(scope="module")
@@ -130,9 +134,7 @@ def test_a_failed_source_lands_the_others_and_ends_the_run_needing_attention(pre
 
 @pytest.mark.slow
 def test_backfill_lands_only_the_date_range_and_leaves_the_rest_for_a_later_run(prefect_api, db_path):
-    from datetime import date
-
-    from flows.backfill import BackfillRequest, backfill_flow
+    from flows.backfill import backfill_flow
 
     march = BackfillRequest(inputs=[str(ROOT / "samples")], db=str(db_path), batch_size=8, workers=1,
                             published_from=date(2024, 3, 1), published_to=date(2024, 3, 31), include_undated=False)
@@ -150,6 +152,14 @@ def test_backfill_lands_only_the_date_range_and_leaves_the_rest_for_a_later_run(
 
 
 @pytest.mark.slow
+def test_backfill_range_is_in_utc_days_whatever_zone_the_page_states():
+    """8 p.m. in Los Angeles on New Year's Eve is already 1 January in UTC, the day the range counts in."""
+    request = BackfillRequest(published_from=date(2025, 1, 1), published_to=date(2025, 1, 31))
+    new_years_eve_in_la = datetime(2024, 12, 31, 20, 0, tzinfo=timezone(timedelta(hours=-8)))
+    assert request.wants(replace(article("a", "text"), published_at=new_years_eve_in_la))
+    assert not request.wants(replace(article("b", "text"), published_at=new_years_eve_in_la - timedelta(hours=5)))
+
+
 def test_reprocess_rebuilds_articles_from_the_raw_archive_keeping_ids_and_clusters(prefect_api, db_path):
     from flows.reprocess import reprocess_flow
 
