@@ -64,6 +64,7 @@ def test_unsupported_named_file_is_rejected_not_skipped(tmp_path):
     path.write_bytes(b"%PDF-1.4")
     (rejection,) = read_files([path])
     assert rejection.reason == "unsupported_file_type"
+    assert all(suffix in rejection.message for suffix in (".html", ".xhtml", ".text", ".ndjson", ".jsonl"))
 
 
 def test_document_ids_are_deterministic_and_url_based_when_possible(tmp_path):

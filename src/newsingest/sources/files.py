@@ -86,7 +86,7 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Source
     suffix = content_suffix(path)
     if suffix not in SUPPORTED_SUFFIXES:
         yield _rejection(origin, "unsupported_file_type",
-                         f"'{path.name}' is not .html, .htm, .txt or .jsonl (optionally .gz)")
+                         f"'{path.name}' is not {', '.join(sorted(SUPPORTED_SUFFIXES))} (optionally .gz)")
         return
     try:
         if suffix in JSONL_SUFFIXES:
