@@ -3,7 +3,7 @@
 Landing a batch allocates and frees tens of MB in C: its JSON documents, DuckDB's buffers, the checkpoint at
 close. glibc's malloc keeps most of what is freed for later (a freed large block raises its mmap threshold, so
 later large blocks come from a heap that fragments and seldom shrinks): the run's own process held ~45 MiB
-more RSS between batches and at every peak than after `malloc_trim` (1,908 real pages; README "Performance",
+more RSS between batches and at every peak than after `malloc_trim` (1,908 real pages; docs/performance.md,
 "Start-up and the run's own memory").
 """
 

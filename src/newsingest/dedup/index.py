@@ -65,14 +65,14 @@ class LshSettings:
     # most of their band keys, so a key that many articles share is either a much-copied story (whose
     # latest copies are in its cluster too) or a stock one: templated first lines ("By ...", a date) or
     # common character n-grams, which made every article a candidate of thousands of unrelated ones and the
-    # cost of a decision grow with the window (README "Performance": the 100k text run).
+    # cost of a decision grow with the window (docs/performance.md: the 100k text run).
     max_key_rows: int | None = 100
     # Character band keys an indexed article must share with the text to be a candidate through that route
     # (any one word or lead key suffices). Unrelated texts share common character n-grams (~6% of them on the
     # benchmark corpus): one 2-row band of such a pair matches with probability ~J^2, so with one key enough
     # ~1 in 8 of the window's articles was a candidate of every query, a cost growing with the window; 98.7%
-    # of those shared one key, while a pair at char_threshold shares two or more with probability 0.9986
-    # (band_layout counts the hits asked for; README "Performance": the 100k text run).
+    # of those shared one key, while a pair at char_threshold shares two or more with probability 0.9988
+    # (band_layout counts the hits asked for; docs/performance.md: the 100k text run).
     char_key_hits: int = 2
     window_days: int | None = 30  # a candidate more days apart from the article is never a match
     signature: SignatureSettings = field(default_factory=SignatureSettings)
@@ -149,10 +149,10 @@ class KeyIndex:
         self.pending, self.pending_later, self.pending_entries = {}, {}, 0
 
     def query(self, keys: np.ndarray, min_hits: int = 1) -> np.ndarray:
-        """Rows holding `min_hits` or more of the keys, sorted, each once; of a key's rows only its `latest` (the highest
-        rows, wherever they are held: a key's pending rows are newer than its merged ones). A frequent key
-        holds thousands of rows (unrelated texts share stock character n-grams): they are gathered in numpy,
-        not a row at a time."""
+        """Rows holding `min_hits` or more of the keys, sorted, each once; of a key's rows only its `latest`
+        (the highest rows, wherever they are held: a key's pending rows are newer than its merged ones). A
+        frequent key holds thousands of rows (unrelated texts share stock character n-grams): they are
+        gathered in numpy, not a row at a time."""
         latest = self.latest
         found = {key: (self.pending[key], *self.pending_later.get(key, ())) for key in self.pending.keys() & keys.tolist()}
         pending = [row for rows in found.values() for row in (rows if latest is None else rows[-latest:])]

@@ -1,7 +1,7 @@
 """Context for text that arrives flattened (no markup left to say what is a menu): what flattening leaves of
 a page's furniture, other stories and readers' comments, judged by where a line lies against the article.
 The rules follow the kinds of cruft that stay on real flattened pages (benchmarks/plain_text_remainder.py,
-README "Measured"): lines without text, other stories listed with their dates, comment threads, link
+docs/extraction.md): lines without text, other stories listed with their dates, comment threads, link
 lists (jusText's context rule, after Pomikálek 2011, reduced to what holds on real pages) and lines far
 from the article's run of prose (body text extraction, after Finn et al. 2001); and, after every line rule,
 short lines between cruft (jusText's context classification, with the rules' verdicts as its bad lines).
