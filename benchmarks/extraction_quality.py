@@ -460,15 +460,17 @@ CONTEXT_GRIDS = {
 }
 
 
+def removes_precisely(counts: PlainTextCounts, rule: str) -> bool:
+    """Whether `rule` removes cruft at precision >= MIN_RULE_PRECISION, its errors being the body lines it
+    loses (as the target counts them: removing one copy of a line that stays loses nothing)."""
+    removed = counts.cruft_by_rule[rule] + counts.lost_by_rule[rule]
+    return not removed or counts.cruft_by_rule[rule] / removed >= MIN_RULE_PRECISION
+
+
 def _choose(rule: str, totals: dict[ContextSettings, PlainTextCounts], off: ContextSettings) -> ContextSettings:
-    """The setting with which `rule` removes the most cruft at precision >= MIN_RULE_PRECISION, its errors
-    being the body lines it loses (as the target counts them: removing one copy of a line that stays loses
-    nothing)."""
-    def precise(counts: PlainTextCounts) -> bool:
-        removed = counts.cruft_by_rule[rule] + counts.lost_by_rule[rule]
-        return not removed or counts.cruft_by_rule[rule] / removed >= MIN_RULE_PRECISION
-    return max((s for s, c in totals.items() if precise(c)), key=lambda s: totals[s].cruft_by_rule[rule],
-               default=off)
+    """The setting with which `rule` removes the most cruft while it removes precisely."""
+    return max((s for s, c in totals.items() if removes_precisely(c, rule)),
+               key=lambda s: totals[s].cruft_by_rule[rule], default=off)
 
 
 def _summed(per_page: dict[str, PlainTextCounts], pages: list[Page]) -> PlainTextCounts:

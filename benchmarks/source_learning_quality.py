@@ -34,8 +34,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import trafilatura
-from extraction_quality import (MIN_RULE_PRECISION, NOT_LINE_RULES, Page, PlainTextCounts, _lost, _norm, _tokens,
-                                element_lines, in_gold, load_pages, page_html, plain_text_counts, recall_lines,
+from extraction_quality import (NOT_LINE_RULES, Page, PlainTextCounts, _lost, _norm, _tokens, element_lines,
+                                in_gold, load_pages, page_html, plain_text_counts, recall_lines, removes_precisely,
                                 unpack_dev)
 
 from newsingest.dedup import dedup_batch, new_deduplicator
@@ -322,11 +322,7 @@ def choose(candidates: dict[Learning, Outcome], given: int, view: str) -> Learni
     if view == HTML:
         allowed = [v for v, o in candidates.items() if o.rule_lost <= HTML_RULE_LOSS * given]
         return max(allowed, key=lambda v: f1_of_means(candidates[v].scores).f1)
-
-    def precise(counts: PlainTextCounts) -> bool:
-        cruft, lost = counts.cruft_by_rule[SOURCE_BOILERPLATE], counts.lost_by_rule[SOURCE_BOILERPLATE]
-        return cruft + lost == 0 or cruft / (cruft + lost) >= MIN_RULE_PRECISION
-    allowed = [v for v, o in candidates.items() if precise(o.plain[view])]
+    allowed = [v for v, o in candidates.items() if removes_precisely(o.plain[view], SOURCE_BOILERPLATE)]
     return max(allowed, key=lambda v: candidates[v].plain[view].cruft_by_rule[SOURCE_BOILERPLATE])
 
 

@@ -154,7 +154,8 @@ class KeyIndex:
         frequent key holds thousands of rows (unrelated texts share stock character n-grams): they are
         gathered in numpy, not a row at a time."""
         latest = self.latest
-        found = {key: (self.pending[key], *self.pending_later.get(key, ())) for key in self.pending.keys() & keys.tolist()}
+        found = {key: (self.pending[key], *self.pending_later.get(key, ()))
+                 for key in self.pending.keys() & keys.tolist()}
         pending = [row for rows in found.values() for row in (rows if latest is None else rows[-latest:])]
         starts, ends = np.searchsorted(self.keys, keys, side="left"), np.searchsorted(self.keys, keys, side="right")
         if latest is not None:  # a key's merged rows ascend with their row: its latest are the last
