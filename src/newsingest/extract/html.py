@@ -51,7 +51,7 @@ class _FallbackReadability(threading.local):
     The line model's vote is readability's text. In recall mode trafilatura compares its own text with
     readability's where its own is short (~60% of the development pages), on the page's tree less the comment
     sections and infinite-scroll containers it prunes. That run's text is the vote there; elsewhere readability
-    runs on the whole tree. One run per page instead of two: ~1.8 ms of CPU per page, and the same held-out F1
+    runs on the whole tree. One run per page instead of two: ~2 ms of CPU per page, and the same held-out F1
     as votes from a run of our own everywhere (benchmarks/extraction_ablation.py)."""
 
     def __init__(self) -> None:
