@@ -22,14 +22,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import trafilatura
-from trafilatura.external import try_readability
 from trafilatura.utils import load_html
 
 from newsingest.article_features import FeatureMaker
 from newsingest.dedup.signatures import SignatureSettings
 from newsingest.extract import ExtractSettings, extract_document
 from newsingest.extract.decode import decode
-from newsingest.extract.html import _bare_extraction, _found_metadata
+from newsingest.extract.html import _found_metadata, fallback_readability, readability_text, trafilatura_text
 from newsingest.extract.language import detect_language
 from newsingest.extract.metadata import Fallback, page_metadata
 from newsingest.extract.selection import candidate_lines, judge_lines
@@ -59,13 +58,15 @@ def steps(raw: RawDocument, settings: ExtractSettings, features: FeatureMaker, c
     """One page through the steps of an HTML extraction (extract/__init__.py and html.py), each timed."""
     text = clock("decode", lambda: unicodedata.normalize("NFC", decode(raw.body).text))
     tree = clock("parse (lxml, trafilatura's parser)", load_html, text)
-    document = clock("trafilatura text (bare_extraction)", _bare_extraction, tree, raw.url, settings.html)
+    with fallback_readability() as fallback:
+        document = clock("trafilatura text (bare_extraction)", trafilatura_text, tree, raw.url, settings.html)
     if document is None or not (document.text or "").strip():
         return
     found = clock("trafilatura site name (and its metas, JSON-LD)", _found_metadata, tree, raw.url, settings.html)
     metadata = clock("metadata search (metadata.py; trafilatura's title, date where asked)", page_metadata, text,
                      raw.url, Fallback(title=found.title, date=found.date))
-    readability = clock("readability votes", lambda: " ".join(try_readability(tree).itertext()))
+    # Where trafilatura's fallback comparison ran readability, that run's text is the vote (timed above).
+    readability = fallback.text if fallback.text is not None else clock("readability votes", readability_text, tree)
     lines = candidate_lines(document.text.splitlines())
     language = clock("language (py3langid)", detect_language, "\n".join(lines))
     judged = clock("line model (selection.py)", judge_lines, lines, readability, metadata.title, language,

@@ -66,15 +66,20 @@ class PageLines:
 def page_lines(page: Page) -> PageLines:
     html = unicodedata.normalize("NFC", decode(page.html, None).text)
     extracted, precision_mode = extract_html(html, page.url), extract_html(html, page.url, PRECISION_MODE)
-    title = extracted.title if extracted else None
-    readability_text = extracted.readability_text if extracted else ""
     candidates = candidate_lines(extracted.text.splitlines() if extracted else [])
     language = primary_language(extracted and extracted.language) or detect_language("\n".join(candidates))
+    return labelled_lines(page, extracted.title if extracted else None, candidates,
+                          extracted.readability_text if extracted else "", language,
+                          precision_mode.text.splitlines() if precision_mode else [])
+
+
+def labelled_lines(page: Page, title: str | None, candidates: list[str], readability_text: str,
+                   language: str | None, precision: list[str]) -> PageLines:
+    """The page's candidate lines with their features and their labels by the gold."""
     titles = judge_lines(candidates, readability_text, title, language, min_words=0, model=NO_MODEL)
     judged = [line for i, line in enumerate(candidates) if i not in titles]
     gold, gold_tokens = shingles(page.truth), " ".join(SHINGLE_TOKEN.findall(page.truth))
     words = np.array([max(1, len(SHINGLE_TOKEN.findall(line))) for line in judged], dtype=float)
-    precision = precision_mode.text.splitlines() if precision_mode else []
     return PageLines(page, title or "", precision, candidates, readability_text, language,
                      line_features(judged, readability_text, language),
                      np.array([in_gold(line, gold, gold_tokens) for line in judged], dtype=float),

@@ -4,15 +4,19 @@ every piece of page furniture out, metadata from the markup, and better than tra
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
 import pytest
 import trafilatura
+from trafilatura.utils import load_html
 
 from conftest import FIXTURES
 from newsingest.extract import extract_document
-from newsingest.extract.html import HtmlOptions, extract_html
+from newsingest.extract import html as html_module
+from newsingest.extract.html import (HtmlOptions, extract_html, fallback_readability, readability_text,
+                                     trafilatura_text)
 from newsingest.extract.quality import mean_scores, token_scores
 from newsingest.records import Article, RawDocument
 
@@ -157,3 +161,46 @@ def test_layout_table_page_falls_back_to_extraction_without_tables():
     extracted = extract_html(layout, None, HtmlOptions())
     assert "| " not in extracted.text
     assert "sea wall" in extracted.text
+
+
+def _readability_runs(monkeypatch) -> list[int]:
+    """Counts the runs of trafilatura's readability port (called through, not replaced)."""
+    runs: list[int] = []
+    run = html_module._trafilatura_readability
+
+    def counted(tree):
+        runs.append(1)
+        return run(tree)
+
+    monkeypatch.setattr(html_module, "_trafilatura_readability", counted)
+    return runs
+
+
+def long_page() -> str:
+    """An article long enough that trafilatura's recall mode skips its fallback comparison (> 2,500 chars)."""
+    return page(article_top=PARAGRAPHS * 3)
+
+
+@pytest.mark.parametrize(("make_page", "fallback_runs"), [(page, True), (long_page, False)],
+                         ids=["short: trafilatura's fallback runs readability", "long: no fallback"])
+def test_readability_runs_once_per_page_and_its_text_is_the_vote(monkeypatch, make_page, fallback_runs):
+    with fallback_readability() as fallback:
+        trafilatura_text(load_html(make_page()), None, HtmlOptions())
+    assert (fallback.text is not None) == fallback_runs
+    runs = _readability_runs(monkeypatch)
+    extracted = extract_html(make_page(), None)
+    assert len(runs) == 1
+    # no comment section or infinite scroll for trafilatura to prune: the vote is readability's on the whole page
+    assert extracted.readability_text == readability_text(load_html(make_page()))
+    assert "fourth stage of the plan" in extracted.readability_text
+
+
+def test_each_thread_gets_the_readability_vote_of_its_own_page():
+    pages = [page(article_top=f"<p>Council minute {n} says the {n} stage of the rebuild went to tender.</p>")
+             if n % 2 else page(article_top=f"<p>Council minute {n} of the rebuild.</p>" + PARAGRAPHS * 3)
+             for n in range(24)]
+    alone = [extract_html(html, None).readability_text for html in pages]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda html: extract_html(html, None).readability_text, pages))
+    assert together == alone
+    assert len(set(alone)) == len(pages)

@@ -6,8 +6,10 @@ not text: the sources replace them before anything else sees them, see sources/f
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from collections import Counter
 
 import numpy as np
 from hypothesis import HealthCheck, example, given, settings
@@ -17,6 +19,8 @@ from newsingest.dedup.signatures import SignatureSettings, compute_signatures, s
 from newsingest.fingerprint import normalise, text_hash
 from newsingest.extract import ExtractSettings, count_words, extract_document
 from newsingest.extract.decode import decode
+from newsingest.extract.quality import ShingledText
+from newsingest.extract.quality import shingles as quality_shingles
 from newsingest.extract.text import clean_lines, clean_text, normalise_line
 from newsingest.records import RawDocument, document_id
 from newsingest.sources.files import valid_unicode
@@ -135,6 +139,30 @@ def test_word_count_never_raises_and_counts_spaced_words_like_split(text):
     if not any("\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
                for ch in text):
         assert count_words(text) == len(text.split())
+
+
+def metric_shingles(text: str) -> Counter:
+    """The benchmark metric's shingles as written in ../shared/checks: every 4 tokens; fewer tokens, one."""
+    tokens = re.findall(r"\w+", text)
+    return Counter(tuple(tokens[i:i + 4]) for i in range(max(1, len(tokens) - 3)) if tokens[i:i + 4])
+
+
+# Few distinct words, so that shingles repeat within a line and a text (multiset counts matter).
+FEW_WORDS = st.text(alphabet="ab c.", max_size=60)
+
+
+@FAST
+@given(FEW_WORDS, FEW_WORDS)
+def test_a_line_is_in_a_text_when_half_its_shingles_are_or_all_its_words_in_a_row(text, line):
+    """ShingledText's fast paths (shingles by zip, the intersection counted without a Counter) answer as the
+    definition: a multiset intersection of the metric's shingles; a line of under four words, found whole."""
+    tokens, text_tokens, own = re.findall(r"\w+", line), re.findall(r"\w+", text), metric_shingles(line)
+    if len(tokens) < 4:
+        expected = bool(tokens) and f" {' '.join(tokens)} " in f" {' '.join(text_tokens)} "
+    else:
+        expected = sum((own & metric_shingles(text)).values()) * 2 >= sum(own.values())
+    assert quality_shingles(text) == metric_shingles(text)
+    assert ShingledText.of(text).contains(line) == expected
 
 
 def test_ids_and_hashes_are_the_same_in_another_interpreter():

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from html import unescape
 
 import lxml.html
 import trafilatura
+import trafilatura.external
 import trafilatura.utils
 from htmldate import find_date
 from lxml.etree import ElementDefaultClassLookup, ElementNamespaceClassLookup
 from lxml.html import HtmlElement
-from trafilatura.external import try_readability
 from trafilatura.metadata import META_URL, examine_meta, extract_meta_json, extract_sitename, extract_title, extract_url
 from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import line_processing, load_html
@@ -41,6 +44,52 @@ for _parser in (trafilatura.utils.HTML_PARSER, lxml.html.html_parser):
     _parser.set_element_class_lookup(_html_class_lookup())
 
 
+class _FallbackReadability(threading.local):
+    """The text of the first readability run trafilatura's fallback comparison makes while this thread
+    extracts a page (None if it makes none).
+
+    The line model's vote is readability's text. In recall mode trafilatura compares its own text with
+    readability's where its own is short (~60% of the development pages), on the page's tree less the comment
+    sections and infinite-scroll containers it prunes. That run's text is the vote there; elsewhere readability
+    runs on the whole tree. One run per page instead of two: ~2 ms of CPU per page, and the same held-out F1
+    as votes from a run of our own everywhere (benchmarks/extraction_ablation.py)."""
+
+    def __init__(self) -> None:
+        self.recording = False
+        self.text: str | None = None
+
+
+_fallback = _FallbackReadability()
+_trafilatura_readability = trafilatura.external.try_readability
+
+
+def _recording_readability(tree: HtmlElement) -> HtmlElement:
+    """trafilatura's try_readability, unchanged, keeping the first text it gives while a page is extracted."""
+    found = _trafilatura_readability(tree)
+    if _fallback.recording and _fallback.text is None:
+        _fallback.text = " ".join(found.itertext())  # read now: trafilatura may clean it in place (sanitize_tree)
+    return found
+
+
+# compare_extraction looks try_readability up in its module at each call.
+trafilatura.external.try_readability = _recording_readability
+
+
+@contextmanager
+def fallback_readability() -> Iterator[_FallbackReadability]:
+    """Keep the text of the first readability run trafilatura's fallback comparison makes meanwhile."""
+    _fallback.recording, _fallback.text = True, None
+    try:
+        yield _fallback
+    finally:
+        _fallback.recording = False
+
+
+def readability_text(tree: HtmlElement) -> str:
+    """What readability takes for the article, its paragraphs joined. It changes `tree`: call it last."""
+    return " ".join(_trafilatura_readability(tree).itertext())
+
+
 @dataclass(slots=True, frozen=True)
 class HtmlOptions:
     """trafilatura settings. Recall mode: its lines are the candidates the line model (selection.py) judges;
@@ -62,7 +111,7 @@ class HtmlExtract:
     language: str | None
     sitename: str | None
     canonical_url: str | None
-    readability_text: str  # what trafilatura's readability port takes for the article, its paragraphs joined
+    readability_text: str  # what trafilatura's readability port takes for the article (_FallbackReadability)
 
 
 @dataclass(slots=True)
@@ -135,12 +184,8 @@ def table_row_share(text: str) -> float:
     return rows / len(text) if text else 0.0
 
 
-def extract_html(html: str, url: str | None, options: HtmlOptions = HtmlOptions()) -> HtmlExtract | None:
-    """Main text and metadata of a page, or None when trafilatura finds no article text in it."""
-    # Parsed once: trafilatura extracts from copies of the tree, readability (which changes it) comes last.
-    tree = load_html(html)
-    if tree is None:
-        return None
+def trafilatura_text(tree: HtmlElement, url: str | None, options: HtmlOptions) -> Document | None:
+    """trafilatura's text of the page (its Document; `tree` is left as it was), or None."""
     document = _bare_extraction(tree, url, options)
     if options.include_tables and document is not None and table_row_share(document.text or "") > LAYOUT_TABLE_SHARE:
         # A page laid out with <table> (the pre-CSS way): trafilatura returns the whole layout grid as table
@@ -148,6 +193,17 @@ def extract_html(html: str, url: str | None, options: HtmlOptions = HtmlOptions(
         retry = _bare_extraction(tree, url, replace(options, include_tables=False, favor_precision=False))
         if retry is not None and (retry.text or "").strip():
             document = retry
+    return document
+
+
+def extract_html(html: str, url: str | None, options: HtmlOptions = HtmlOptions()) -> HtmlExtract | None:
+    """Main text and metadata of a page, or None when trafilatura finds no article text in it."""
+    # Parsed once: trafilatura extracts from copies of the tree, readability (which changes it) comes last.
+    tree = load_html(html)
+    if tree is None:
+        return None
+    with fallback_readability() as fallback:
+        document = trafilatura_text(tree, url, options)
     if document is None or not (document.text or "").strip():
         return None
     found = _found_metadata(tree, url, options)
@@ -160,5 +216,5 @@ def extract_html(html: str, url: str | None, options: HtmlOptions = HtmlOptions(
         language=document.language,
         sitename=found.sitename,
         canonical_url=metadata.canonical_url,
-        readability_text=" ".join(try_readability(tree).itertext()),
+        readability_text=fallback.text if fallback.text is not None else readability_text(tree),
     )

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import repeat
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +53,14 @@ SHINGLE_SIZE = 4
 
 
 def shingles(text: str) -> Counter[tuple[str, ...]]:
-    tokens = SHINGLE_TOKEN.findall(text or "")
-    return Counter(tuple(tokens[i:i + SHINGLE_SIZE]) for i in range(max(1, len(tokens) - SHINGLE_SIZE + 1))
-                   if tokens[i:i + SHINGLE_SIZE])
+    return _token_shingles(SHINGLE_TOKEN.findall(text or ""))
+
+
+def _token_shingles(tokens: list[str]) -> Counter[tuple[str, ...]]:
+    """Each run of SHINGLE_SIZE tokens; fewer tokens than that are one shingle, no tokens none."""
+    if len(tokens) < SHINGLE_SIZE:
+        return Counter([tuple(tokens)] if tokens else [])
+    return Counter(zip(*(tokens[start:] for start in range(SHINGLE_SIZE))))
 
 
 def shingle_precision_recall(predicted: str, truth: str) -> tuple[float, float]:
@@ -86,17 +92,16 @@ class ShingledText:
 
     @classmethod
     def of(cls, text: str) -> ShingledText:
-        return cls(shingles(text), _token_string(text))
+        tokens = SHINGLE_TOKEN.findall(text)
+        return cls(_token_shingles(tokens), " ".join(tokens))
 
     def contains(self, line: str) -> bool:
         """Half the line's shingles are in the text (a line of fewer than four words: it occurs in it, word
         for word): paragraphs split or joined differently, or trimmed at an edge, still count."""
-        if len(SHINGLE_TOKEN.findall(line)) < SHINGLE_SIZE:
-            own = _token_string(line)
-            return bool(own) and f" {own} " in f" {self.tokens} "
-        own = shingles(line)
-        return sum((own & self.shingles).values()) * 2 >= sum(own.values())
-
-
-def _token_string(text: str) -> str:
-    return " ".join(SHINGLE_TOKEN.findall(text))
+        tokens = SHINGLE_TOKEN.findall(line)
+        if len(tokens) < SHINGLE_SIZE:
+            return bool(tokens) and f" {' '.join(tokens)} " in f" {self.tokens} "
+        own = _token_shingles(tokens)
+        # the size of the multiset intersection, as (own & self.shingles) counts it
+        shared = sum(map(min, own.values(), map(self.shingles.get, own, repeat(0))))
+        return shared * 2 >= len(tokens) - SHINGLE_SIZE + 1

@@ -96,10 +96,10 @@ def line_features(lines: list[str], readability_text: str, language: str | None)
     for i, line in enumerate(lines):
         tokens, words = TOKEN.findall(line.casefold()), count_words(line)
         log_words.append(math.log1p(words))
-        stopword_density.append(sum(token in common for token in tokens) / len(tokens) if tokens else 0.0)
+        stopword_density.append(sum(map(common.__contains__, tokens)) / len(tokens) if tokens else 0.0)
         own.append((
             line.endswith(SENTENCE_END), line[:1].isupper(), i / max(1, len(lines) - 1),
-            sum(ch.isdigit() for ch in line) / len(line), words <= 3, line.startswith("- "),
+            sum(map(str.isdigit, line)) / len(line), words <= 3, line.startswith("- "),
             line.startswith("|"),
         ))
     log_words, stopword_density, own = np.array(log_words), np.array(stopword_density), np.array(own, dtype=float)
