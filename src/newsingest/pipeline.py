@@ -515,7 +515,8 @@ def _decide_and_land(run: IngestRun, stages: Stages, batch: Batch, admitted: Adm
                      extraction: Callable[[], ExtractResult], keep: Callable[[Article], bool] | None) -> Batch:
     found = extraction()
     # The plain bytes are done with: the workers sent each document back compressed for the raw archive
-    # (`found.archived`). Cleared in place, as Prefect's task runs may still refer to the list.
+    # (`found.archived`). Cleared in place: the Admitted holding the list lives on (this call's arguments,
+    # Decided, a flow's admit task result).
     admitted.raws.clear()
     extracted = _only(found, keep, run.summary) if keep is not None else found
     dedup = stages.dedup(run, batch, extracted)
