@@ -465,7 +465,7 @@ def _landing_batches(articles: list[Article], raws: dict[str, RawDocument], tota
             raw = raws[article.id]
             raw = replace(raw, origin=f"bench:{number}", body=raw.body + str(number).encode())
             copy = replace(article, id=f"{number:016x}", raw_hash=raw.raw_hash)
-            batch_raws.append(raw)
+            batch_raws.append(raw.archived())  # as the extraction workers send it back
             rows.append((copy, DedupDecision(article_id=copy.id, status=DedupStatus.NEW, cluster_id=copy.id),
                          stored[number % len(articles)]))
         yield LandingBatch(run_id="bench", articles=rows, raw_documents=batch_raws,

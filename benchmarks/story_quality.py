@@ -227,7 +227,7 @@ def corpus_articles(size: int, batch_size: int) -> tuple[list[Article], list[Art
     maker = FeatureMaker(settings.lsh.signature, settings.stories.features)
     with ExtractWorkers(2, settings.extract, settings.limits, annotate=maker) as workers:
         for batch in batches(open_sources([str(folder)]).items(), batch_size):
-            for outcome, made in workers.extract_annotated(batch.items):
+            for outcome, made, _ in workers.extract_annotated(batch.items):
                 if isinstance(outcome, Article):
                     articles.append(outcome)
                     features.append(made)

@@ -87,10 +87,10 @@ def extract(run: IngestRun, raws: list[RawDocument], number: int) -> ExtractResu
 
 
 @stage(task_run_name="extract-{number}.{part}")
-def extract_part(raws: list[RawDocument], settings: ExtractSettings, features: FeatureMaker, number: int,
-                 part: int) -> ExtractResult:
+def extract_part(raws: list[RawDocument], settings: ExtractSettings, features: FeatureMaker, archive: bool,
+                 number: int, part: int) -> ExtractResult:
     """On a Dask worker: only picklable records in and out, never the run."""
-    return extract_with_features(raws, settings, features)
+    return extract_with_features(raws, settings, features, archive)
 
 
 def extract_on(dask: DaskTaskRunner | None, run: IngestRun, raws: list[RawDocument],
@@ -104,6 +104,7 @@ def extract_on(dask: DaskTaskRunner | None, run: IngestRun, raws: list[RawDocume
     # (tests/test_scale_out.py); a part of DASK_PART documents is cheap to walk anyway.
     futures = dask.map(extract_part, {"raws": batch, "settings": unmapped(run.settings.extract),
                                       "features": unmapped(run.feature_maker),
+                                      "archive": unmapped(run.archives_inputs),
                                       "number": unmapped(number), "part": list(range(1, len(batch) + 1))})
     return lambda: joined([future.result() for future in futures] if batch else [])
 
@@ -126,11 +127,11 @@ def reuse(run: IngestRun, articles: list[Article], decisions: DedupResult, numbe
 
 
 @stage(task_run_name="land-{number}", retries=2, retry_delay_seconds=5, tags=[WAREHOUSE_TAG])
-def land(run: IngestRun, batch: Batch, raws: list[RawDocument], rejections: list[Rejection],
-         extracted: ExtractResult, decisions: DedupResult, story_decisions: StoryResult, reuse_found: ReuseResult,
-         number: int) -> None:
-    """Retried on failure: the batch carries its own sources' progress, so a retry lands exactly it."""
-    run.land(batch, Decided(Admitted(raws, rejections), extracted, decisions, story_decisions, reuse_found))
+def land(run: IngestRun, batch: Batch, rejections: list[Rejection], extracted: ExtractResult,
+         decisions: DedupResult, story_decisions: StoryResult, reuse_found: ReuseResult, number: int) -> None:
+    """Retried on failure: the batch carries its own sources' progress, so a retry lands exactly it. (The raw
+    documents land from `extracted`, which carries them compressed.)"""
+    run.land(batch, Decided(Admitted([], rejections), extracted, decisions, story_decisions, reuse_found))
 
 
 class PrefectStages(Stages):
@@ -162,9 +163,8 @@ class PrefectStages(Stages):
         return reuse(run, opaque(extracted.articles), opaque(decisions), batch.number)
 
     def land(self, run: IngestRun, batch: Batch, decided: Decided) -> None:
-        land(run, opaque(batch), opaque(decided.admitted.raws), opaque(decided.admitted.rejections),
-             opaque(decided.extracted), opaque(decided.dedup), opaque(decided.stories), opaque(decided.reuse),
-             batch.number)
+        land(run, opaque(batch), opaque(decided.admitted.rejections), opaque(decided.extracted),
+             opaque(decided.dedup), opaque(decided.stories), opaque(decided.reuse), batch.number)
 
     def landed(self, run: IngestRun, batch: Batch, decided: Decided, found: ExtractResult) -> None:
         forget_lineage(decided.admitted, found, decided.dedup, decided.stories, decided.reuse)

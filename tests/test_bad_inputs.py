@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -146,6 +147,8 @@ def test_a_document_past_its_deadline_is_stopped_and_the_batch_lands(tmp_path):
     (rejection,) = extracted.rejections
     assert (rejection.origin, rejection.reason) == (HUGE.origin, "extract_timeout")
     assert "longer than 2s" in rejection.message
+    # The stopped worker sent nothing back: the run archives that document's bytes itself, in input order.
+    assert [zlib.decompress(archived.body_zlib) for archived in extracted.archived] == [doc.body for doc in docs]
 
 
 @pytest.mark.slow

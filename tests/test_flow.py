@@ -98,7 +98,7 @@ def test_flow_runs_each_stage_once_per_batch_linked_to_its_inputs_without_walkin
         assert inputs["dedup"]["articles"] == {made["extract"]}
         assert inputs["stories"]["decisions"] == {made["dedup"]}
         assert inputs["reuse"]["articles"] == {made["extract"]} and inputs["reuse"]["decisions"] == {made["dedup"]}
-        assert (inputs["land"]["raws"] == inputs["land"]["rejections"] == {made["filter-unseen"]}
+        assert (inputs["land"]["rejections"] == {made["filter-unseen"]}
                 and inputs["land"]["extracted"] == {made["extract"]} and inputs["land"]["decisions"] == {made["dedup"]}
                 and inputs["land"]["story_decisions"] == {made["stories"]}
                 and inputs["land"]["reuse_found"] == {made["reuse"]})

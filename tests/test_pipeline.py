@@ -4,12 +4,13 @@ through `newsingest ingest` (typer's runner, in this process) and, for a failed 
 import gc
 import subprocess
 import sys
+import zlib
 
 import pytest
 from typer.testing import CliRunner
 
 from newsingest.cli import app
-from newsingest.pipeline import IngestRun, PipelineSettings, batches, run_batches
+from newsingest.pipeline import IngestRun, PipelineSettings, Stages, batches, run_batches
 from newsingest.records import RawDocument
 from newsingest.sources.registry import SourceOptions, open_sources
 from newsingest.sources.warc import WarcSource
@@ -83,6 +84,39 @@ def test_a_landed_batch_lets_go_of_its_documents(corpus, db_path):
             alive = {o.origin for o in gc.get_objects() if isinstance(o, RawDocument)}
             assert not alive & origins[landed.number]
     assert sum(bool(documents) for documents in origins.values()) >= 2
+
+
+def test_the_workers_compress_the_raw_archive_and_a_landing_batch_holds_no_plain_bytes(corpus, db_path,
+                                                                                         monkeypatch):
+    """The run's own process neither compresses the raw archive (the extraction workers, real child processes,
+    send each document back compressed) nor holds a landing batch's plain bytes (docs/performance.md: two
+    batches of them were ~60 MiB of the run's peak); the archive is still every document, page for page."""
+    compress = zlib.compress
+    pages = {raw.raw_hash: raw.body for raw in open_sources([str(corpus)]).items() if isinstance(raw, RawDocument)}
+
+    def in_this_process(*args, **kwargs):
+        raise AssertionError("the run's own process compressed a raw body")
+
+    archived_by_batch = []
+
+    class Checked(Stages):
+        def land(self, run, batch, decided):
+            gc.collect()
+            alive = {o.origin for o in gc.get_objects() if isinstance(o, RawDocument)}
+            landing = {archived.origin for archived in decided.extracted.archived}
+            assert not alive & landing
+            archived_by_batch.append(len(landing))
+            super().land(run, batch, decided)
+
+    monkeypatch.setattr(zlib, "compress", in_this_process)
+    with IngestRun(Warehouse(db_path), PipelineSettings(batch_size=2, workers=1)) as run:
+        for _ in run_batches(run, batches(open_sources([str(corpus)]).items(), 2), Checked()):
+            pass
+    monkeypatch.undo()
+    assert sum(bool(archived) for archived in archived_by_batch) >= 3
+    archive = rows(db_path, "select raw_hash, body_zlib from raw_documents")
+    assert {raw_hash: zlib.decompress(body) for raw_hash, body in archive} == pages
+    assert all(body == compress(pages[raw_hash], 6) for raw_hash, body in archive)  # what main stored before
 
 
 def test_parallel_extraction_gives_the_same_result(corpus, tmp_path):

@@ -56,7 +56,7 @@ def test_raw_documents_keep_each_rows_own_headers_and_their_bytes(db_path):
             RawDocument(origin="https://b.example/", body=b"b", headers={"Server": "ünï"}),
             RawDocument(origin="file.html", body=b"c"),
             RawDocument(origin="w.warc.gz", body=b"d", warc=WarcPointer(path="/data/w.warc.gz", offset=2**40))]
-    land(db_path, LandingBatch(run_id="r1", raw_documents=raws,
+    land(db_path, LandingBatch(run_id="r1", raw_documents=[raw.archived() for raw in raws],
                                warc_progress=[WarcProgress("/data/w.warc.gz", 2**41, None, False)]))
 
     stored = rows(db_path, "select origin, url, content_type, encoding, http_status, headers, fetched_at, "
@@ -79,7 +79,7 @@ def test_raw_documents_land_in_parts_each_body_once(db_path, monkeypatch):
     monkeypatch.setattr(warehouse_module, "RAW_BYTES_PER_STATEMENT", 10)
     bodies = [b"first body", b"second", b"first body", b"a body longer than one part", b"second", b"third"]
     land(db_path, LandingBatch(run_id="r1", raw_documents=[
-        RawDocument(origin=f"page-{n}.html", body=body) for n, body in enumerate(bodies)]))
+        RawDocument(origin=f"page-{n}.html", body=body).archived() for n, body in enumerate(bodies)]))
 
     stored = rows(db_path, "select origin, body_zlib from raw_documents order by origin")
     assert [(origin, zlib.decompress(body)) for origin, body in stored] == [

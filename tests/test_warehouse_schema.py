@@ -72,8 +72,8 @@ def test_the_same_bytes_are_stored_once_whichever_batch_brings_them_again(db_pat
     warehouse = Warehouse(db_path)
     warehouse.migrate()
     body = b"<html><body><p>The harbour road reopens on Monday.</p></body></html>"
-    copies = [RawDocument(origin=f"https://site{n}.example/road", body=body) for n in range(3)]
-    other = RawDocument(origin="https://site9.example/other", body=b"another page")
+    copies = [RawDocument(origin=f"https://site{n}.example/road", body=body).archived() for n in range(3)]
+    other = RawDocument(origin="https://site9.example/other", body=b"another page").archived()
     warehouse.land(LandingBatch(run_id="r1", raw_documents=copies[:2] + [other]), "scheme")
     warehouse.land(LandingBatch(run_id="r2", raw_documents=copies[2:]), "scheme")
     assert rows(db_path, "select count(*), count(distinct raw_hash) from raw_documents") == [(2, 2)]

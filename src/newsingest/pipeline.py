@@ -27,7 +27,7 @@ from newsingest.dedup.signatures import TextSignature
 from newsingest.extract import ExtractSettings, extract_document
 from newsingest.extract.boilerplate import BoilerplateSettings, lines_to_learn
 from newsingest.extract.workers import Annotated, ExtractLimits, ExtractWorkers
-from newsingest.records import Article, DedupStatus, Derivation, RawDocument, Rejection
+from newsingest.records import ArchivedRaw, Article, DedupStatus, Derivation, RawDocument, Rejection
 from newsingest.reuse import ReuseIndex, ReuseResult, ReuseSettings, assign_reuse
 from newsingest.health import SourceTally
 from newsingest.memory import release_free_memory
@@ -150,6 +150,7 @@ class ExtractResult:
     articles: list[Article]
     rejections: list[Rejection]
     features: list[ArticleFeatures] | None = None  # per article, when computed beside the extraction
+    archived: list[ArchivedRaw] = field(default_factory=list)  # every input, when the extraction archived them
 
     @property
     def signatures(self) -> list[TextSignature] | None:
@@ -161,11 +162,12 @@ class ExtractResult:
 
     @classmethod
     def from_annotated(cls, annotated: list[Annotated], with_features: bool = True) -> ExtractResult:
-        """From each document's outcome and features (extract.workers: None for rejections)."""
-        articles = [(outcome, features) for outcome, features in annotated if isinstance(outcome, Article)]
+        """From each document's outcome, features (None for rejections) and archived bytes (extract.workers)."""
+        articles = [(a.outcome, a.features) for a in annotated if isinstance(a.outcome, Article)]
         return cls(articles=[article for article, _ in articles],
-                   rejections=[outcome for outcome, _ in annotated if isinstance(outcome, Rejection)],
-                   features=[features for _, features in articles] if with_features else None)
+                   rejections=[a.outcome for a in annotated if isinstance(a.outcome, Rejection)],
+                   features=[features for _, features in articles] if with_features else None,
+                   archived=[a.archived for a in annotated if a.archived is not None])
 
 
 T = TypeVar("T")
@@ -301,7 +303,7 @@ class IngestRun:
             raise
         # Even one worker is a child process: only there can a stuck or bloated document be stopped.
         self.executor = ExtractWorkers(self.settings.workers, self.settings.extract, self.settings.limits,
-                                       annotate=self.feature_maker)
+                                       annotate=self.feature_maker, archive=self.archives_inputs)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -392,7 +394,7 @@ class IngestRun:
             run_id=self.summary.run_id,
             articles=list(zip(extracted.articles, dedup.decisions, dedup.signatures, strict=True)),
             rejections=rejections,
-            raw_documents=admitted.raws if self.archives_inputs else [],
+            raw_documents=extracted.archived,
             warc_progress=batch.progress.warc,
             replaces=self.replaced(batch),
             stories=decided.stories,
@@ -408,7 +410,7 @@ class IngestRun:
         self.summary.skipped_records.update(batch.progress.skipped_records)
 
     # Reprocess (newsingest.reprocess.ReprocessRun) reads its inputs from the raw archive and replaces their rows.
-    archives_inputs = True  # land the admitted documents' bytes in raw_documents
+    archives_inputs = True  # land the admitted documents' bytes in raw_documents (the workers compress them)
     learns_boilerplate = True  # count the new articles' short lines into source_lines (each article once)
 
     def replaced(self, batch: Batch) -> list[str]:
@@ -444,7 +446,7 @@ class Admitted(NamedTuple):
 class Decided:
     """Everything a batch's stages made, as it lands."""
 
-    admitted: Admitted
+    admitted: Admitted  # its raws are let go once extracted (`_decide_and_land`): their archive is in `extracted`
     extracted: ExtractResult  # after `keep`
     dedup: DedupResult
     stories: StoryResult
@@ -500,7 +502,7 @@ def run_batches(run: IngestRun, batches: Iterable[Batch], stages: Stages | None 
     try:
         for batch in batches:
             admitted = stages.admit(run, batch)
-            ahead.append((batch, admitted, stages.extract(run, batch, admitted.raws)))
+            ahead.append((_admitted(batch), admitted, stages.extract(run, batch, admitted.raws)))
             if len(ahead) > 1:
                 yield _decide_and_land(run, stages, *ahead.popleft(), keep)
         while ahead:
@@ -512,6 +514,10 @@ def run_batches(run: IngestRun, batches: Iterable[Batch], stages: Stages | None 
 def _decide_and_land(run: IngestRun, stages: Stages, batch: Batch, admitted: Admitted,
                      extraction: Callable[[], ExtractResult], keep: Callable[[Article], bool] | None) -> Batch:
     found = extraction()
+    # The plain bytes are done with: the workers sent each document back compressed for the raw archive
+    # (`found.archived`). Cleared in place: the Admitted holding the list lives on (this call's arguments,
+    # Decided, a flow's admit task result).
+    admitted.raws.clear()
     extracted = _only(found, keep, run.summary) if keep is not None else found
     dedup = stages.dedup(run, batch, extracted)
     stories = stages.stories(run, batch, extracted, dedup)
@@ -520,6 +526,13 @@ def _decide_and_land(run: IngestRun, stages: Stages, batch: Batch, admitted: Adm
     stages.land(run, batch, decided)
     stages.landed(run, batch, decided, found)
     return _landed(batch)
+
+
+def _admitted(batch: Batch) -> Batch:
+    """The batch as it waits for its extraction and landing: without its raw documents, which travel in
+    `Admitted` until extracted. (Its other items stay: a reprocess batch's archived documents name the rows
+    it replaces.)"""
+    return replace(batch, items=[item for item in batch.items if not isinstance(item, RawDocument)])
 
 
 def _landed(batch: Batch) -> Batch:
@@ -535,4 +548,5 @@ def _only(extracted: ExtractResult, keep: Callable[[Article], bool], summary: Ru
     summary.deferred += wanted.count(False)
     features = extracted.features
     return ExtractResult(articles=list(compress(extracted.articles, wanted)), rejections=extracted.rejections,
-                         features=None if features is None else list(compress(features, wanted)))
+                         features=None if features is None else list(compress(features, wanted)),
+                         archived=extracted.archived)

@@ -9,6 +9,7 @@ without one of these records saying why.
 from __future__ import annotations
 
 import hashlib
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -87,6 +88,37 @@ class RawDocument:
     @property
     def raw_hash(self) -> str:
         return sha256_hex(self.body)
+
+    def archived(self) -> ArchivedRaw:
+        """This document as the raw archive keeps it. The extraction workers make it, so the run's own process
+        neither compresses the bytes nor holds them once a batch is extracted."""
+        return ArchivedRaw(raw_hash=self.raw_hash, origin=self.origin, url=self.url,
+                           content_type=self.content_type, encoding=self.encoding, status=self.status,
+                           headers=self.headers, fetched_at=self.fetched_at, size_bytes=len(self.body),
+                           body_zlib=None if self.warc else zlib.compress(self.body, ARCHIVE_ZLIB_LEVEL),
+                           warc=self.warc)
+
+
+# raw_documents.body_zlib has always been zlib at level 6; reprocess reads the bytes back with zlib.decompress.
+ARCHIVE_ZLIB_LEVEL = 6
+
+
+@dataclass(slots=True, frozen=True)
+class ArchivedRaw:
+    """A RawDocument as raw_documents stores it: what the source said of it, and its bytes zlib-compressed or,
+    for a WARC record, a pointer to them (`body_zlib` None)."""
+
+    raw_hash: str
+    origin: str
+    url: str | None
+    content_type: str | None
+    encoding: str | None
+    status: int | None
+    headers: dict[str, str]
+    fetched_at: datetime | None
+    size_bytes: int  # of the bytes as they arrived
+    body_zlib: bytes | None
+    warc: WarcPointer | None
 
 
 @dataclass(slots=True, frozen=True)

@@ -9,7 +9,7 @@
 
 On Dask, a batch is cut into parts of `DASK_PART` documents; each part is one task run that extracts and
 computes the articles' features on a worker (`extract_with_features`). Only picklable records travel: raw
-documents and settings out, articles, rejections and features back. The run itself (warehouse, writer
+documents and settings out, articles, rejections, features and the raw archive's compressed bytes back. The run itself (warehouse, writer
 lock, dedup memory) stays in the flow's process, which deduplicates and lands in input order, so the
 results are those of a local run.
 """
@@ -59,10 +59,12 @@ def dask_task_runner(runner: str, workers: int) -> DaskTaskRunner | None:
     raise ValueError(f"unknown task runner {runner!r}: use 'local', 'dask' or a scheduler address tcp://HOST:PORT")
 
 
-def extract_with_features(raws: list[RawDocument], settings: ExtractSettings, features: FeatureMaker) -> ExtractResult:
+def extract_with_features(raws: list[RawDocument], settings: ExtractSettings, features: FeatureMaker,
+                          archive: bool) -> ExtractResult:
     """What a Dask worker does with a part of a batch: extract every document here (a failing document
-    becomes a Rejection, as in the guarded workers) with the features of each article."""
-    return ExtractResult.from_annotated([_extract_one(raw, settings, ExtractLimits().memory_mb, features)
+    becomes a Rejection, as in the guarded workers) with the features of each article and, when the run
+    archives its inputs (`archive`), each document as the raw archive keeps it."""
+    return ExtractResult.from_annotated([_extract_one(raw, settings, ExtractLimits().memory_mb, features, archive)
                                          for raw in raws])
 
 
@@ -74,4 +76,5 @@ def joined(results: Sequence[ExtractResult]) -> ExtractResult:
     """The parts' results as the batch's, in input order."""
     return ExtractResult(articles=[a for r in results for a in r.articles],
                          rejections=[r for result in results for r in result.rejections],
-                         features=[f for r in results for f in r.features or ()])
+                         features=[f for r in results for f in r.features or ()],
+                         archived=[a for r in results for a in r.archived])

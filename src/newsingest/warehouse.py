@@ -14,7 +14,6 @@ import json
 import os
 import sys
 import time
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from newsingest.records import (Article, DatedText, DedupDecision, RawDocument, RededupInput, Rejection,
+from newsingest.records import (ArchivedRaw, Article, DatedText, DedupDecision, RededupInput, Rejection,
                                 RememberedArticle, SourceLines, StoredSignature, StoryMember, TextReuse, WarcProgress)
 
 # The stages' modules are imported where used: they pull in trafilatura and numpy (over a second),
@@ -42,9 +41,9 @@ LOCK_RETRY_SECONDS = 0.2
 # it rewrites the table's last, partly filled row group, holding its long strings (texts over a few KB) in
 # memory, so a row group of ~250 MB of long texts cannot be checkpointed under 256 MB, batch after batch.
 CHECKPOINT_FAILED_AFTER_COMMIT = "COMMIT succeeded and is durable, but the autocheckpoint failed"
-# Raw bodies per insert_raw_documents statement. A batch's raw documents went in one statement: their zlib
-# bodies in base64 in one JSON document, built here and parsed by DuckDB, were the run's own process's
-# largest allocation while landing a batch of 32 MB of pages (benchmarks/startup.py).
+# Raw bodies (their size as they arrived) per insert_raw_documents statement. A batch's raw documents went in one
+# statement: their zlib bodies in base64 in one JSON document, built here and parsed by DuckDB, were the run's
+# own process's largest allocation while landing a batch of 32 MB of pages (benchmarks/startup.py).
 RAW_BYTES_PER_STATEMENT = 4 * 1024 * 1024
 # strerror texts DuckDB passes on when the file system refuses a write.
 STORAGE_FAILURES = ("No space left on device", "Disk quota exceeded", "Read-only file system",
@@ -96,7 +95,7 @@ class LandingBatch:
     run_id: str
     articles: list[tuple[Article, DedupDecision, StoredSignature]] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
-    raw_documents: list[RawDocument] = field(default_factory=list)
+    raw_documents: list[ArchivedRaw] = field(default_factory=list)
     warc_progress: list[WarcProgress] = field(default_factory=list)
     replaces: list[str] = field(default_factory=list)  # ids whose earlier rows this batch replaces (reprocess)
     stories: StoryResult | None = None  # the articles' stories and term weights, in the order of `articles`
@@ -125,16 +124,17 @@ def _columns(rows: list, **getters) -> dict[str, str]:
     return {"batch": json.dumps(columns, ensure_ascii=False, default=_json_value)}
 
 
-def _parts_of_bytes(raws: list[RawDocument], max_bytes: int) -> Iterator[list[RawDocument]]:
-    """Consecutive parts of `raws` whose bodies hold at most `max_bytes` (but for a single larger one)."""
-    part: list[RawDocument] = []
+def _parts_of_bytes(raws: list[ArchivedRaw], max_bytes: int) -> Iterator[list[ArchivedRaw]]:
+    """Consecutive parts of `raws` whose bodies held at most `max_bytes` as they arrived (but for a single
+    larger one)."""
+    part: list[ArchivedRaw] = []
     held = 0
     for raw in raws:
-        if part and held + len(raw.body) > max_bytes:
+        if part and held + raw.size_bytes > max_bytes:
             yield part
             part, held = [], 0
         part.append(raw)
-        held += len(raw.body)
+        held += raw.size_bytes
     if part:
         yield part
 
@@ -413,8 +413,8 @@ class Warehouse:
                     raws, raw_hash=lambda r: r.raw_hash, origin=lambda r: r.origin,
                     url=lambda r: r.url, content_type=lambda r: r.content_type, encoding=lambda r: r.encoding,
                     http_status=lambda r: r.status, headers=lambda r: r.headers or {},
-                    fetched_at=lambda r: r.fetched_at, size_bytes=lambda r: len(r.body),
-                    body_zlib=lambda r: None if r.warc else zlib.compress(r.body, 6),
+                    fetched_at=lambda r: r.fetched_at, size_bytes=lambda r: r.size_bytes,
+                    body_zlib=lambda r: r.body_zlib,
                     warc_path=lambda r: r.warc and r.warc.path, warc_offset=lambda r: r.warc and r.warc.offset))
             if batch.warc_progress:
                 con.execute(load_sql("upsert_warc_progress"), {**_columns(

@@ -20,10 +20,11 @@ from collections.abc import Callable
 from itertools import count
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from typing import NamedTuple
 
 from newsingest.extract import ExtractSettings, _reject, extract_document
 from newsingest.memory import release_free_memory
-from newsingest.records import Article, RawDocument, Rejection
+from newsingest.records import ArchivedRaw, Article, RawDocument, Rejection
 from newsingest.stopping import STOP_SIGNALS
 from newsingest.worker_server import worker_context
 
@@ -31,7 +32,18 @@ Outcome = Article | Rejection
 # What a worker computes from each article beside its extraction (article_features.FeatureMaker): a
 # picklable callable; its module is preloaded by the forkserver like this one (warm_up).
 Annotate = Callable[[Article], object]
-Annotated = tuple[Outcome, object | None]
+
+
+class Annotated(NamedTuple):
+    """One document's extraction, as a worker sends it back."""
+
+    outcome: Outcome
+    features: object | None  # what `annotate` made of an article; None for a rejection
+    # The document as the raw archive keeps it, when the run archives its inputs (RawDocument.archived): made
+    # here, so the run's own process lands bytes it did not compress and can let go of the plain ones.
+    archived: ArchivedRaw | None = None
+
+
 READY = "ready"  # a worker's first message: warmed up and limited, the clock may start
 START_TIMEOUT_S = 120.0  # imports and warm-up of a fresh worker on a loaded machine
 # A worker hands what its documents freed back to the system every this many documents: glibc kept ~12 MB
@@ -67,18 +79,23 @@ def _address_space() -> int:
 
 
 def _extract_one(raw: RawDocument, settings: ExtractSettings, memory_mb: int,
-                 annotate: Annotate | None = None) -> Annotated:
-    """The document's outcome, and what `annotate` made of it when it is an article."""
+                 annotate: Annotate | None = None, archive: bool = False) -> Annotated:
+    """The document's outcome, what `annotate` made of it when it is an article, and (`archive`) the document
+    as the raw archive keeps it."""
+    features = None
     try:
         outcome = extract_document(raw, settings)
-        return outcome, annotate(outcome) if annotate is not None and isinstance(outcome, Article) else None
+        if annotate is not None and isinstance(outcome, Article):
+            features = annotate(outcome)
     except MemoryError:
-        return _reject(raw, "extract_memory", f"extraction needed more than the {memory_mb} MB memory limit"), None
+        outcome = _reject(raw, "extract_memory", f"extraction needed more than the {memory_mb} MB memory limit")
     except Exception as exc:  # a parser failure on one page must cost that page only, and say what it was
-        return _reject(raw, "extract_error", f"extraction failed: {type(exc).__name__}: {exc}"[:1000]), None
+        outcome = _reject(raw, "extract_error", f"extraction failed: {type(exc).__name__}: {exc}"[:1000])
+    return Annotated(outcome, features, raw.archived() if archive else None)
 
 
-def _serve(conn: Connection, settings: ExtractSettings, memory_mb: int, annotate: Annotate | None) -> None:
+def _serve(conn: Connection, settings: ExtractSettings, memory_mb: int, annotate: Annotate | None,
+           archive: bool) -> None:
     """Worker loop: one document in, one outcome out, until the parent closes its end."""
     # The parent handles Ctrl-C and SIGTERM (StopOnSignal), which a terminal, a Prefect worker cancelling a run
     # or a service manager may send to the whole process group: a worker ended by one would only print a
@@ -96,15 +113,16 @@ def _serve(conn: Connection, settings: ExtractSettings, memory_mb: int, annotate
             raw = conn.recv()
         except EOFError:
             return
-        conn.send(_extract_one(raw, settings, memory_mb, annotate))
+        conn.send(_extract_one(raw, settings, memory_mb, annotate, archive))
         if served % RELEASE_EVERY == 0:
             release_free_memory()
 
 
 class _Worker:
-    def __init__(self, context, settings: ExtractSettings, limits: ExtractLimits, annotate: Annotate | None):
+    def __init__(self, context, settings: ExtractSettings, limits: ExtractLimits, annotate: Annotate | None,
+                 archive: bool):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, settings, limits.memory_mb, annotate),
+        self.process = context.Process(target=_serve, args=(child, settings, limits.memory_mb, annotate, archive),
                                        name="newsingest-extract", daemon=True)
         self.process.start()
         child.close()  # only the worker holds its end, so the worker's death reads as EOF here
@@ -132,11 +150,12 @@ class ExtractWorkers:
     """A fixed number of guarded worker processes, started on first use and kept for the run."""
 
     def __init__(self, workers: int, settings: ExtractSettings, limits: ExtractLimits = ExtractLimits(),
-                 annotate: Annotate | None = None):
+                 annotate: Annotate | None = None, archive: bool = False):
         self.size = max(1, workers)
         self.settings = settings
         self.limits = limits
         self.annotate = annotate
+        self.archive = archive  # each outcome comes with its document as the raw archive keeps it
         # Starting (or replacing) a worker forks a warm process, not seconds of imports (worker_server.py).
         self._context = worker_context()
         self._workers: list[_Worker] = []
@@ -154,7 +173,10 @@ class ExtractWorkers:
 
     def _replace(self, worker: _Worker) -> None:
         worker.stop()
-        self._workers[self._workers.index(worker)] = _Worker(self._context, self.settings, self.limits, self.annotate)
+        self._workers[self._workers.index(worker)] = self._start()
+
+    def _start(self) -> _Worker:
+        return _Worker(self._context, self.settings, self.limits, self.annotate, self.archive)
 
     def _assign(self, worker: _Worker, index: int, raw: RawDocument) -> bool:
         """Hand a document to an idle worker; False when the worker turned out dead (not the document's fault)."""
@@ -169,12 +191,12 @@ class ExtractWorkers:
 
     def extract(self, raws: list[RawDocument]) -> list[Outcome]:
         """One outcome per document, in input order; a stuck or crashed document becomes a Rejection."""
-        return [outcome for outcome, _ in self.extract_annotated(raws)]
+        return [annotated.outcome for annotated in self.extract_annotated(raws)]
 
     def extract_annotated(self, raws: list[RawDocument]) -> list[Annotated]:
         """Each document's outcome with what `annotate` made of it (None for rejections), in input order."""
         while len(self._workers) < min(self.size, len(raws)):
-            self._workers.append(_Worker(self._context, self.settings, self.limits, self.annotate))
+            self._workers.append(self._start())
         outcomes: list[Annotated | None] = [None] * len(raws)
         queue = deque(range(len(raws)))
         while True:
@@ -194,9 +216,9 @@ class ExtractWorkers:
                 elif worker.conn in ready:
                     self._collect(worker, raws, outcomes)
                 elif time.monotonic() >= worker.deadline:
-                    outcomes[worker.index] = _reject(
+                    outcomes[worker.index] = self._failed(
                         raws[worker.index], "extract_timeout",
-                        f"extraction took longer than {self.limits.timeout_s:g}s; stopped"), None
+                        f"extraction took longer than {self.limits.timeout_s:g}s; stopped")
                     self._replace(worker)
 
     def _await_start(self, worker: _Worker, has_message: bool) -> None:
@@ -217,6 +239,10 @@ class ExtractWorkers:
             worker.index = None
         except (EOFError, OSError):
             worker.process.join(5)
-            outcomes[worker.index] = _reject(raws[worker.index], "extract_crash",
-                                             _death_message(worker.process.exitcode)), None
+            outcomes[worker.index] = self._failed(raws[worker.index], "extract_crash",
+                                                  _death_message(worker.process.exitcode))
             self._replace(worker)
+
+    def _failed(self, raw: RawDocument, reason: str, message: str) -> Annotated:
+        """A document whose worker was stopped or died: its rejection, archived here."""
+        return Annotated(_reject(raw, reason, message), None, raw.archived() if self.archive else None)
