@@ -24,7 +24,7 @@ from newsingest.defaults import DEFAULT_BATCH_SIZE
 from newsingest.dedup.index import LshSettings
 from newsingest.article_features import ArticleFeatures, FeatureMaker
 from newsingest.dedup.signatures import TextSignature
-from newsingest.extract import ExtractSettings, extract_document
+from newsingest.extract import ExtractSettings
 from newsingest.extract.boilerplate import BoilerplateSettings, lines_to_learn
 from newsingest.extract.workers import Annotated, ExtractLimits, ExtractWorkers
 from newsingest.records import ArchivedRaw, Article, DedupStatus, Derivation, RawDocument, Rejection
@@ -226,14 +226,9 @@ def _landable(item: T, max_bytes: int) -> T:
                      message=f"{len(item.body):,} bytes, more than the {max_bytes:,} bytes a batch may land")
 
 
-def extract_batch(raws: list[RawDocument], settings: ExtractSettings,
-                  workers: ExtractWorkers | None = None) -> ExtractResult:
-    """Extract every document: in guarded worker processes when given (as in every run, and with the
-    articles' features when the workers make them), else here."""
-    if workers is None:
-        outcomes = [extract_document(raw, settings) for raw in raws]
-        return ExtractResult(articles=[o for o in outcomes if isinstance(o, Article)],
-                             rejections=[o for o in outcomes if isinstance(o, Rejection)])
+def extract_batch(raws: list[RawDocument], workers: ExtractWorkers) -> ExtractResult:
+    """Extract every document in the guarded worker processes (with the articles' features when the workers
+    make them, and their archived bytes when the run archives its inputs)."""
     return ExtractResult.from_annotated(workers.extract_annotated(raws), with_features=workers.annotate is not None)
 
 
@@ -346,8 +341,9 @@ class IngestRun:
     def extract(self, raws: list[RawDocument]) -> ExtractResult:
         # Callers extract the next batch in another thread while this one lands; the workers take one batch
         # at a time.
+        assert self.executor is not None, "use IngestRun as a context manager"
         with self._extracting:
-            return extract_batch(raws, self.settings.extract, self.executor)
+            return extract_batch(raws, self.executor)
 
     def dedup(self, articles: list[Article], signatures: list[TextSignature] | None = None) -> DedupResult:
         assert self.deduplicator is not None, "use IngestRun as a context manager"
