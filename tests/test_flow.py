@@ -12,7 +12,7 @@ from flows.backfill import BackfillRequest
 from flows.ingest import ingest_flow
 
 from conftest import ROOT, SEED_CLEAN
-from helpers import article, latest_artifacts, run_recorded, signed_off_stories
+from helpers import article, latest_artifacts, rows, run_recorded, signed_off_stories
 
 
 @pytest.fixture(scope="module")
@@ -127,12 +127,9 @@ def test_two_concurrent_flow_runs_on_one_warehouse_never_write_at_once(prefect_a
     second = ingest_flow(inputs=[str(corpus)], db=str(db), batch_size=5, workers=1)
     assert first.wait() == 0, first.stderr.read()[-2000:]
     assert first_still_running
-    con = duckdb.connect(str(db), read_only=True)
-    runs = con.execute("select run_id, status, started_at, finished_at, articles_new from runs "
-                       "order by started_at").fetchall()
-    (articles,) = con.execute("select count(*) from articles").fetchone()
-    con.close()
-    (_, status_1, _, finished_1, new_1), (run_2, status_2, started_2, _, new_2) = runs
+    (_, status_1, _, finished_1, new_1), (run_2, status_2, started_2, _, new_2) = rows(
+        db, "select run_id, status, started_at, finished_at, articles_new from runs order by started_at")
+    (articles,) = rows(db, "select count(*) from articles")[0]
     assert run_2 == second.run_id and status_1 == status_2 == "completed"
     assert started_2 >= finished_1, "the second run started while the first was writing"
     assert new_1 == articles == 100 and new_2 == second.ingested == 0 and second.already_seen == 100
