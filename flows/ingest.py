@@ -64,10 +64,10 @@ if TYPE_CHECKING:
 # Batch data goes into every stage wrapped in `opaque`: Prefect then records which task run produced an
 # argument (the run graph) without walking its contents. Walking 256 documents' articles, signatures and
 # terms in every task call (to find futures and states, twice per call) took ~90% of a flow run's time.
+# No concurrency tag on `land`: DuckDB's one writer is the run's own (IngestRun holds the warehouse's writer
+# lock, a file lock, from its first read to its last write), so a second run on the same file waits for the
+# whole first run, whatever Prefect allows; a tag's slot cost an API round trip (and a lease) per batch.
 stage = task(cache_policy=NONE)
-# Tag for a concurrency limit of 1 (`prefect concurrency-limit create newsingest-warehouse 1`): DuckDB has
-# one writer, so runs of different deployments queue their batch writes instead of timing out on the lock.
-WAREHOUSE_TAG = "newsingest-warehouse"
 
 
 @stage(task_run_name="filter-unseen-{number}")
@@ -126,7 +126,7 @@ def reuse(run: IngestRun, articles: list[Article], decisions: DedupResult, numbe
     return run.reuse(articles, decisions)
 
 
-@stage(task_run_name="land-{number}", retries=2, retry_delay_seconds=5, tags=[WAREHOUSE_TAG])
+@stage(task_run_name="land-{number}", retries=2, retry_delay_seconds=5)
 def land(run: IngestRun, batch: Batch, rejections: list[Rejection], extracted: ExtractResult,
          decisions: DedupResult, story_decisions: StoryResult, reuse_found: ReuseResult, number: int) -> None:
     """Retried on failure: the batch carries its own sources' progress, so a retry lands exactly it. (The raw

@@ -32,7 +32,7 @@ from newsingest.sources.registry import SourceOptions, open_sources
 from newsingest.sources.state import FetchState
 from newsingest.sources.warc import WarcOptions
 from newsingest.sources.web import WebCrawl
-from newsingest.warehouse import Warehouse
+from newsingest.warehouse import Warehouse, WarehouseError
 
 from conftest import FIXTURES
 
@@ -268,6 +268,26 @@ def database_open(pid: int, db: Path) -> bool:
     try:
         return any(os.readlink(f"/proc/{pid}/fd/{fd}") == str(db) for fd in os.listdir(f"/proc/{pid}/fd"))
     except OSError:
+        return False
+
+
+def wait_until_writing(process: subprocess.Popen, db: Path) -> None:
+    """Until the ingest holds the writer lock and has opened the database once (it is past start-up)."""
+    lock = db.with_name(db.name + ".lock")
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        if lock.exists() and lock.read_text().strip() == str(process.pid) and database_open(process.pid, db):
+            return
+        time.sleep(0.01)
+    pytest.fail("the first ingest never started writing")
+
+
+def run_recorded(db: Path) -> bool:
+    """The run's row lands just after the migrations; the CLI starts fast enough to ask before either (or
+    before the database file is whole)."""
+    try:
+        return Warehouse(db, lock_timeout=60).query("select count(*) from runs")[1] != [(0,)]
+    except (duckdb.CatalogException, WarehouseError):
         return False
 
 

@@ -13,7 +13,7 @@ import pytest
 from newsingest.warehouse import Warehouse
 
 from conftest import ROOT
-from helpers import CLI_ENV, database_open, ingest_command, write_corpus
+from helpers import CLI_ENV, ingest_command, run_recorded, wait_until_writing, write_corpus
 
 DOCUMENTS = 600
 BATCH = 50
@@ -28,25 +28,6 @@ def corpus(tmp_path) -> Path:
 def start_ingest(corpus: Path, db: Path, lock_timeout: float = 30) -> subprocess.Popen:
     return subprocess.Popen(ingest_command(corpus, db, lock_timeout, BATCH), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, cwd=ROOT)
-
-
-def wait_until_writing(process: subprocess.Popen, db: Path) -> None:
-    """Until the ingest holds the writer lock and has opened the database once (it is past start-up)."""
-    lock = db.with_name(db.name + ".lock")
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and process.poll() is None:
-        if lock.exists() and lock.read_text().strip() == str(process.pid) and database_open(process.pid, db):
-            return
-        time.sleep(0.01)
-    pytest.fail("the first ingest never started writing")
-
-
-def run_recorded(db: Path) -> bool:
-    """The run's row lands just after the migrations; the CLI starts fast enough to ask before either."""
-    try:
-        return Warehouse(db, lock_timeout=60).query("select count(*) from runs")[1] != [(0,)]
-    except duckdb.CatalogException:
-        return False
 
 
 def counts(db: Path) -> tuple[int, int]:

@@ -12,7 +12,7 @@ from flows.backfill import BackfillRequest
 from flows.ingest import ingest_flow
 
 from conftest import ROOT, SEED_CLEAN
-from helpers import article, latest_artifacts
+from helpers import article, latest_artifacts, rows, run_recorded, signed_off_stories
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +102,37 @@ def test_flow_runs_each_stage_once_per_batch_linked_to_its_inputs_without_walkin
                 and inputs["land"]["extracted"] == {made["extract"]} and inputs["land"]["decisions"] == {made["dedup"]}
                 and inputs["land"]["story_decisions"] == {made["stories"]}
                 and inputs["land"]["reuse_found"] == {made["reuse"]})
+
+
+@pytest.mark.slow
+def test_two_concurrent_flow_runs_on_one_warehouse_never_write_at_once(prefect_api, tmp_path):
+    """DuckDB has one writer: the first run holds the warehouse's writer lock from its first read to its last
+    write, so a second run started meanwhile (another process, as another deployment's run would be) starts
+    its run only after the first finished, and finds every input already landed."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from prefect.settings import PREFECT_API_URL
+
+    corpus = signed_off_stories(tmp_path / "corpus", 100)  # 20 batches: the first run writes for seconds
+    db = tmp_path / "news.duckdb"
+    flow = [sys.executable, "flows/ingest.py", str(corpus), "--db", str(db), "--workers", "1", "--batch-size", "5"]
+    first = subprocess.Popen(flow, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()})
+    while first.poll() is None and not run_recorded(db):  # its run started: it is writing
+        time.sleep(0.05)
+    first_still_running = first.poll() is None
+    second = ingest_flow(inputs=[str(corpus)], db=str(db), batch_size=5, workers=1)
+    assert first.wait() == 0, first.stderr.read()[-2000:]
+    assert first_still_running
+    (_, status_1, _, finished_1, new_1), (run_2, status_2, started_2, _, new_2) = rows(
+        db, "select run_id, status, started_at, finished_at, articles_new from runs order by started_at")
+    (articles,) = rows(db, "select count(*) from articles")[0]
+    assert run_2 == second.run_id and status_1 == status_2 == "completed"
+    assert started_2 >= finished_1, "the second run started while the first was writing"
+    assert new_1 == articles == 100 and new_2 == second.ingested == 0 and second.already_seen == 100
 
 
 async def _flow_run_name(flow_run_id) -> str:
