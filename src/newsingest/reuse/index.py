@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 import numpy as np
 
+from newsingest.arrays import counted
 from newsingest.records import DatedText, day_number
 from newsingest.reuse.align import sorted_matches
 from newsingest.reuse.words import Words, gram_hashes, words
@@ -76,15 +77,19 @@ class _Day:
             self.segments = [_sorted(np.concatenate([s[0] for s in self.segments]),
                                      np.concatenate([s[1] for s in self.segments]))]
 
-    def shared(self, grams: np.ndarray, askers: np.ndarray, max_postings: int) -> tuple[np.ndarray, ...]:
-        """(asker, article of the day, n-grams they share) for every pair sharing any of `grams` (sorted:
-        queries in order run faster), whose askers are given in `askers`."""
+    def shared(self, grams: np.ndarray, askers: np.ndarray, needed: np.ndarray, max_postings: int
+               ) -> tuple[np.ndarray, ...]:
+        """(asker, article of the day, n-grams they share) for every pair sharing at least `needed[asker]` of
+        `grams` (sorted: queries in order run faster), whose askers are given in `askers`."""
+        size = len(self.articles)
         pairs = []
         for ordered, owners in self.segments:
             asked, positions = sorted_matches(ordered, grams, max_postings)
-            pairs.append(askers[asked].astype(np.int64) * len(self.articles) + owners[positions])
-        keys, counts = np.unique(np.concatenate(pairs), return_counts=True)
-        return keys // len(self.articles), keys % len(self.articles), counts
+            pairs.append(askers[asked].astype(np.int64) * size + owners[positions])
+        keys, counts = counted(np.concatenate(pairs), len(needed) * size, at_least=int(needed.min()))
+        who, owner = np.divmod(keys, size)
+        enough = counts >= needed[who]
+        return who[enough], owner[enough], counts[enough]
 
 
 def _sorted(grams: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -164,9 +169,8 @@ class ReuseIndex:
             if held is None:
                 continue
             self._last_used[day] = self._uses
-            who, owner, counts = held.shared(queries[order], askers, settings.max_postings)
-            enough = counts >= needed[who]
-            for asker, position, count in zip(who[enough].tolist(), owner[enough].tolist(), counts[enough].tolist()):
+            who, owner, counts = held.shared(queries[order], askers, needed, settings.max_postings)
+            for asker, position, count in zip(who.tolist(), owner.tolist(), counts.tolist()):
                 article, source = batch[asker], held.articles[position]
                 if day in days[article.id] and source.id != article.id and self._current.get(source.id) is source \
                         and source.before(article.anchor, article.arrival):
