@@ -15,6 +15,7 @@ import numpy as np
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from newsingest.arrays import counted
 from newsingest.dedup.signatures import SignatureSettings, compute_signatures, shingles
 from newsingest.fingerprint import normalise, text_hash
 from newsingest.extract import ExtractSettings, count_words, extract_document
@@ -175,3 +176,14 @@ def test_ids_and_hashes_are_the_same_in_another_interpreter():
     other = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                            env={"PYTHONHASHSEED": "12345"})
     assert other.stdout.strip() == repr(here)
+
+
+@given(st.lists(st.integers(0, 199), max_size=400), st.integers(200, 2000), st.integers(1, 4))
+def test_counted_is_unique_with_counts_at_least_a_floor_dense_or_sparse(values, bound, at_least):
+    """Both ways of counting (a bincount where the values are many for their range, else a sort) agree with
+    np.unique's."""
+    array = np.array(values, dtype=np.int64)
+    distinct, counts = np.unique(array, return_counts=True)
+    found = counted(array, bound, at_least)
+    assert np.array_equal(found[0], distinct[counts >= at_least])
+    assert np.array_equal(found[1], counts[counts >= at_least])

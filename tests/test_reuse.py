@@ -78,6 +78,19 @@ def test_a_source_must_be_earlier_by_date_then_by_arrival():
     assert [(r.article_id, r.source_id) for r in rows] == [("second", "first")]
 
 
+def test_a_days_articles_added_in_several_batches_are_counted_together():
+    """An n-gram in more of a day's articles than max_postings finds none of them, however many batches added
+    them; below that, each batch's articles are found."""
+    day = datetime(2024, 3, 10, 9, tzinfo=UTC)
+    newcomer = Indexed("newcomer", day + timedelta(hours=5), 99, words(WIRE["text"]))
+    for max_postings, expected in ((2, []), (3, ["copy-0", "copy-1", "copy-2"])):
+        index = ReuseIndex(ReuseSettings(max_postings=max_postings))
+        for n in range(3):  # one batch each
+            index.add([Indexed(f"copy-{n}", day + timedelta(hours=n), n, words(WIRE["text"]))])
+        (found,) = index.candidates([newcomer])
+        assert [source.id for source in found] == expected
+
+
 def test_copies_are_not_sources_and_a_second_source_must_add_text():
     wire = dated("wire", WIRE["text"], published_at=datetime(2024, 3, 10, 14, tzinfo=UTC))
     copy = dated("copy", WIRE["text"], published_at=datetime(2024, 3, 10, 15, tzinfo=UTC))

@@ -13,7 +13,7 @@ import pytest
 from newsingest.evaluation import pairwise_scores
 from newsingest.records import DedupDecision, DedupStatus
 from newsingest.stories import CorpusStatistics, StoryIndex, StorySettings, assign_stories
-from newsingest.stories.index import Member
+from newsingest.stories.index import Member, order_key
 from newsingest.stories.features import _Terms, term_weights
 from newsingest.warehouse import SQL_ROOT, Warehouse
 
@@ -282,6 +282,32 @@ def test_candidates_over_the_limit_are_chosen_alike_whatever_order_the_day_was_l
         candidates = index._candidates(terms, index._unit_vector(terms, weights), day)
         chosen.append(sorted(d.article_ids[p] for d, positions in candidates for p in positions.tolist()))
     assert len(chosen[0]) == 7 and chosen[0] == chosen[1]
+
+
+def test_candidates_over_the_limit_across_days_share_the_most_top_terms_ties_by_order_key():
+    """The window's days are counted end to end: the chosen candidates are those sharing the most of the
+    query's top terms over all days, ties broken by the order key, each found on its own day."""
+    settings = StorySettings(max_candidates=7)
+    index = StoryIndex(settings)
+    places = ["Talca", "Maule", "Curico", "Linares", "Chillan", "Cauquenes"]
+    for n in range(45):
+        day = datetime(2024, 3, 19 + n % 3, 6 + n % 11, tzinfo=UTC)
+        text = f"Storm {n} closed the harbour road in " + " and ".join(places[:1 + n % len(places)]) + "."
+        terms, weights = index.term_vector(term_weights(None, text))
+        index.statistics.add(terms)
+        index.add(Member(f"s{n:02d}", f"s{n:02d}", day, terms, weights))
+    anchor = datetime(2024, 3, 20, 12, tzinfo=UTC)
+    terms, weights = index.term_vector(term_weights(None, "Storm closes roads in Talca, Maule, Curico and Linares."))
+    query = index._unit_vector(terms, weights)
+    candidates = index._candidates(terms, query, anchor)
+    top = set(terms[np.argsort(-query, kind="stable")[:settings.candidate_terms]].tolist())
+    shared = {day.article_ids[p]: len(top & set(day.terms.values[day.elements(np.array([p]))[0]].tolist()))
+              for day in index.days.values() for p in range(len(day))}
+    expected = sorted((-count, order_key(article_id), article_id) for article_id, count in shared.items() if count)
+    found = {d.article_ids[p]: d for d, positions in candidates for p in positions.tolist()}
+    assert sorted(found) == sorted(article_id for *_, article_id in expected[:settings.max_candidates])
+    assert all(index.days[index.members[article_id]] is day for article_id, day in found.items())
+    assert len({id(day) for day in found.values()}) > 1
 
 
 def test_an_article_without_terms_leaves_the_other_vectors_intact():

@@ -2,8 +2,8 @@
 
 Each indexed article contributes a sample of its word n-grams (those whose hash falls in one slot of
 `sample`, so two texts sample the same n-grams of the text they share). Articles are filed by UTC day
-(published, else ingested); a day's n-grams sit in a few sorted numpy segments (one per batch that added
-to it, merged when there are many), and a batch asks each segment of the days in its windows at once.
+(published, else ingested); a day's n-grams sit in one sorted numpy array (each batch's merged in by one
+linear pass), and a batch asks each day of its windows at once.
 Days of earlier runs are read from the warehouse when a batch first needs them, like the stories stage.
 """
 
@@ -16,12 +16,12 @@ from datetime import date, datetime
 
 import numpy as np
 
+from newsingest.arrays import counted
 from newsingest.records import DatedText, day_number
 from newsingest.reuse.align import sorted_matches
 from newsingest.reuse.words import Words, gram_hashes, words
 
 RESTORED = -1  # arrival number of articles read from the warehouse: they arrived before this run's
-MAX_SEGMENTS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,32 +64,33 @@ def sampled_grams(article_words: Words, settings: ReuseSettings) -> np.ndarray:
 @dataclass(slots=True)
 class _Day:
     articles: list[Indexed] = field(default_factory=list)
-    segments: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # sorted grams, their articles
+    grams: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))  # its articles' sampled n-grams, sorted
+    owners: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # the article of each n-gram
 
     def add(self, added: list[Indexed], settings: ReuseSettings) -> None:
         first = len(self.articles)
         self.articles.extend(added)
         grams = [sampled_grams(a.words, settings) for a in added]
         owners = np.repeat(np.arange(first, first + len(added), dtype=np.int32), [len(g) for g in grams])
-        self.segments.append(_sorted(np.concatenate(grams) if grams else np.zeros(0, np.uint64), owners))
-        if len(self.segments) > MAX_SEGMENTS:
-            self.segments = [_sorted(np.concatenate([s[0] for s in self.segments]),
-                                     np.concatenate([s[1] for s in self.segments]))]
+        grams = np.concatenate(grams) if grams else np.zeros(0, np.uint64)
+        order = np.argsort(grams, kind="stable")
+        # Merged in one linear pass, after equal n-grams (earlier articles stay first): one array a day, not a
+        # segment per batch, so a batch's queries search each day once (with full windows, searching a day's
+        # several segments was most of the stage), and no merge re-sorts the day.
+        at = np.searchsorted(self.grams, grams[order], side="right")
+        self.grams, self.owners = np.insert(self.grams, at, grams[order]), np.insert(self.owners, at, owners[order])
 
-    def shared(self, grams: np.ndarray, askers: np.ndarray, max_postings: int) -> tuple[np.ndarray, ...]:
-        """(asker, article of the day, n-grams they share) for every pair sharing any of `grams` (sorted:
-        queries in order run faster), whose askers are given in `askers`."""
-        pairs = []
-        for ordered, owners in self.segments:
-            asked, positions = sorted_matches(ordered, grams, max_postings)
-            pairs.append(askers[asked].astype(np.int64) * len(self.articles) + owners[positions])
-        keys, counts = np.unique(np.concatenate(pairs), return_counts=True)
-        return keys // len(self.articles), keys % len(self.articles), counts
-
-
-def _sorted(grams: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    order = np.argsort(grams, kind="stable")
-    return grams[order], owners[order]
+    def shared(self, grams: np.ndarray, askers: np.ndarray, needed: np.ndarray, max_postings: int
+               ) -> tuple[np.ndarray, ...]:
+        """(asker, article of the day, n-grams they share) for every pair sharing at least `needed[asker]` of
+        `grams` (sorted: queries in order run faster), whose askers are given in `askers`."""
+        size = len(self.articles)
+        asked, positions = sorted_matches(self.grams, grams, max_postings)
+        pairs = askers[asked].astype(np.int64) * size + self.owners[positions]
+        keys, counts = counted(pairs, len(needed) * size, at_least=int(needed.min()))
+        who, owner = np.divmod(keys, size)
+        enough = counts >= needed[who]
+        return who[enough], owner[enough], counts[enough]
 
 
 class ReuseIndex:
@@ -164,9 +165,8 @@ class ReuseIndex:
             if held is None:
                 continue
             self._last_used[day] = self._uses
-            who, owner, counts = held.shared(queries[order], askers, settings.max_postings)
-            enough = counts >= needed[who]
-            for asker, position, count in zip(who[enough].tolist(), owner[enough].tolist(), counts[enough].tolist()):
+            who, owner, counts = held.shared(queries[order], askers, needed, settings.max_postings)
+            for asker, position, count in zip(who.tolist(), owner.tolist(), counts.tolist()):
                 article, source = batch[asker], held.articles[position]
                 if day in days[article.id] and source.id != article.id and self._current.get(source.id) is source \
                         and source.before(article.anchor, article.arrival):

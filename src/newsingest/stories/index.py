@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from itertools import chain, repeat
+from itertools import repeat
 
 import numpy as np
 
@@ -200,7 +200,10 @@ class DayMembers:
         """Positions of the day's articles within the window of `anchor` having one of `terms`, once per
         shared term; of each term's articles only the `latest` added."""
         postings = self.postings
-        found = np.fromiter(chain.from_iterable(postings.get(term, ())[-latest:] for term in terms), dtype=np.int64)
+        # Each slice is a copy (the postings themselves grow, so no numpy view may hold their buffers), read
+        # whole by frombuffer: iterating them boxed every position.
+        found = [np.frombuffer(postings[term][-latest:], dtype=np.int32) for term in terms if term in postings]
+        found = np.concatenate(found) if found else np.zeros(0, dtype=np.int32)
         return found[np.abs(self.anchors.values[found] - anchor) <= window]
 
     def elements(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -289,21 +292,32 @@ class StoryIndex:
         top = terms[np.argsort(-query, kind="stable")[:self.settings.candidate_terms]].tolist()
         seconds, window = anchor.timestamp(), self.window.total_seconds()
         days = [self.days[day] for day in self.days_around(anchor) if day in self.days]
+        if not days:
+            return []
         latest = self.settings.postings_per_day
-        found = [np.unique(day.sharing(top, seconds, window, latest), return_counts=True) for day in days]
-        shared = np.concatenate([counts for _, counts in found]) if found else np.zeros(0, dtype=np.int64)
-        if len(shared) > self.settings.max_candidates:
-            keep = self._most_shared([(day, positions) for day, (positions, _) in zip(days, found)], shared)
-            found = [(positions[chosen], counts) for (positions, counts), chosen in zip(found, keep)]
-        return [(self._fresh(day), positions) for day, (positions, _) in zip(days, found) if len(positions)]
+        # The window's days end to end (day k's positions from bases[k] on): one count of the shared terms
+        # for all of them, not one per day.
+        sizes = np.array([len(day) for day in days], dtype=np.int64)
+        bases = np.cumsum(sizes) - sizes
+        found, shared = np.unique(np.concatenate([day.sharing(top, seconds, window, latest) + base
+                                                  for day, base in zip(days, bases)]), return_counts=True)
+        if len(found) > self.settings.max_candidates:
+            found = found[self._most_shared(days, bases, found, shared)]
+        by_day = np.split(found, np.searchsorted(found, bases[1:]))
+        return [(self._fresh(day), positions - base) for day, base, positions in zip(days, bases, by_day)
+                if len(positions)]
 
-    def _most_shared(self, found: list[tuple[DayMembers, np.ndarray]], shared: np.ndarray) -> list[np.ndarray]:
-        """Of too many candidates, those sharing the most top terms, as a mask per day. Ties go by a hash of
-        the article id, so a replay, whose days hold their articles in another order, chooses the same."""
-        order = np.concatenate([day.order_keys.values[positions] for day, positions in found])
+    def _most_shared(self, days: list[DayMembers], bases: np.ndarray, found: np.ndarray, shared: np.ndarray
+                     ) -> np.ndarray:
+        """Of too many candidates (`found`, positions in the days end to end), those sharing the most top terms,
+        as a mask. Ties go by a hash of the article id, so a replay, whose days hold their articles in another
+        order, chooses the same."""
+        by_day = np.split(found, np.searchsorted(found, bases[1:]))
+        order = np.concatenate([day.order_keys.values[positions - base]
+                                for day, base, positions in zip(days, bases, by_day)])
         chosen = np.zeros(len(shared), dtype=bool)
         chosen[np.lexsort((order, -shared))[:self.settings.max_candidates]] = True
-        return np.split(chosen, np.cumsum([len(positions) for _, positions in found])[:-1])
+        return chosen
 
     def _cosines(self, terms: np.ndarray, query: np.ndarray, candidates: list[tuple[DayMembers, np.ndarray]]
                  ) -> np.ndarray:
