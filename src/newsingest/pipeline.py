@@ -491,8 +491,8 @@ def run_batches(run: IngestRun, batches: Iterable[Batch], stages: Stages | None 
     """The ingest loop: admit -> extract -> dedup -> stories -> reuse -> land, batch by batch, yielding each
     batch once it landed (its number and progress, without its items: see `_landed`). The workers extract the
     next batch while this thread decides and lands the current one, so they never wait for the warehouse (one
-    batch at a time left them idle ~30% of the run, benchmarks/run.py). `keep` selects the articles to land (the backfill's date range); the others are
-    left for another run and counted in `run.summary.deferred`."""
+    batch at a time left them idle ~30% of the run, benchmarks/run.py). `keep` selects the articles to land
+    (the backfill's date range); the others are left for another run and counted in `run.summary.deferred`."""
     stages = stages or Stages()
     ahead: deque[tuple[Batch, Admitted, Callable[[], ExtractResult]]] = deque()
     try:

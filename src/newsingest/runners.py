@@ -9,9 +9,9 @@
 
 On Dask, a batch is cut into parts of `DASK_PART` documents; each part is one task run that extracts and
 computes the articles' features on a worker (`extract_with_features`). Only picklable records travel: raw
-documents and settings out, articles, rejections, features and the raw archive's compressed bytes back. The run itself (warehouse, writer
-lock, dedup memory) stays in the flow's process, which deduplicates and lands in input order, so the
-results are those of a local run.
+documents and settings out, articles, rejections, features and the raw archive's compressed bytes back. The
+run itself (warehouse, writer lock, dedup memory) stays in the flow's process, which deduplicates and lands in
+input order, so the results are those of a local run.
 """
 
 from __future__ import annotations
